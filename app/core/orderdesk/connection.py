@@ -1,0 +1,204 @@
+"""The request engine: headers, rate limiting, retries, error mapping and logging.
+
+:class:`Connection` sends one logical request and returns its JSON envelope. Resource methods
+live in :mod:`app.core.orderdesk.client` and friends; they only build paths and bodies.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from app import __version__
+from app.core.orderdesk.errors import (
+    NetworkError,
+    NotFoundError,
+    OrderDeskError,
+    RequestTimeout,
+    redact,
+)
+from app.core.orderdesk.limiter import LeakyBucket
+from app.core.orderdesk.responses import read_envelope, retry_after, tokens_remaining
+from app.core.orderdesk.retry import RetryPolicy, may_have_reached_server, retry_delay
+from app.core.orderdesk.values import format_datetime, to_id
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://app.orderdesk.me/api/v2"
+BASE_URL_ENV = "ORDERDESK_API_URL"
+USER_AGENT = f"orderdesk-tray/{__version__}"
+BODY_METHODS = frozenset({"POST", "PUT"})
+
+Envelope = dict[str, Any]
+QueryParams = Mapping[str, str]
+
+
+def resolve_base_url(explicit: str | None = None) -> str:
+    """Pick the API base URL: the store's own setting, else ``ORDERDESK_API_URL``, else live.
+
+    Args:
+        explicit: A base URL configured for the store (``None`` or empty to skip).
+
+    Returns:
+        The base URL without a trailing slash.
+    """
+    url = explicit or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+    return url.strip().rstrip("/")
+
+
+def path_segment(value: object) -> str:
+    """Render an id as one safe path segment (``"../x"`` cannot escape its place).
+
+    Raises:
+        ValueError: The id is empty.
+    """
+    text = to_id(value)
+    if not text:
+        raise ValueError("an Order Desk id must not be empty")
+    return quote(text, safe="")
+
+
+def encode_body(body: object) -> bytes:
+    """Serialise a request body; ``Decimal`` becomes a string, dates Order Desk's format.
+
+    Args:
+        body: A JSON-compatible object (usually a raw record, possibly edited).
+    """
+
+    def fallback(value: object) -> object:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, datetime | date):
+            return format_datetime(value)
+        raise TypeError(f"cannot send {type(value).__name__} to Order Desk")
+
+    return json.dumps(body, default=fallback, ensure_ascii=False).encode("utf-8")
+
+
+# Failures that happen before a single byte of the request reached the server.
+_NEVER_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.LocalProtocolError,
+    httpx.UnsupportedProtocol,
+)
+
+
+class Connection:
+    """One store's HTTP connection to Order Desk API v2."""
+
+    def __init__(
+        self,
+        store_id: str,
+        api_key: str,
+        *,
+        base_url: str | None = None,
+        limiter: LeakyBucket | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        """Create the connection; see :class:`~app.core.orderdesk.client.OrderDeskClient`."""
+        self.store_id = to_id(store_id)
+        self._api_key = api_key
+        self.base_url = resolve_base_url(base_url)
+        self.limiter = limiter if limiter is not None else LeakyBucket()
+        self.retry = retry if retry is not None else RetryPolicy()
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={
+                "ORDERDESK-STORE-ID": self.store_id,
+                "ORDERDESK-API-KEY": api_key,
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+        )
+
+    async def aclose(self) -> None:
+        """Close the underlying HTTP client."""
+        await self._http.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        body: object = None,
+    ) -> Envelope:
+        """Send a request (with limiter and retries) and return the response envelope.
+
+        Args:
+            method: ``GET``, ``POST``, ``PUT`` or ``DELETE``.
+            path: Path below the base URL, e.g. ``/orders/123``.
+            params: Query parameters (GET only in practice).
+            body: JSON body; only sent for POST and PUT.
+
+        Raises:
+            OrderDeskError: The request failed; see the subclasses.
+        """
+        method = method.upper()
+        if body is not None and method not in BODY_METHODS:
+            raise ValueError(f"{method} requests carry no body")
+        content = encode_body(body) if method in BODY_METHODS else None
+        attempt, uncertain = 0, False
+        while True:
+            attempt += 1
+            try:
+                return await self._send_once(method, path, params, content)
+            except OrderDeskError as error:
+                if method == "DELETE" and uncertain and isinstance(error, NotFoundError):
+                    return {"status": "success", "message": "Already deleted."}
+                delay = retry_delay(self.retry, method, error, attempt)
+                if delay is None:
+                    error.may_have_applied = method == "POST" and may_have_reached_server(error)
+                    raise
+                uncertain = uncertain or may_have_reached_server(error)
+                logger.info(
+                    "Order Desk %s %s attempt %d failed (%s); retrying in %.2f s",
+                    method, path, attempt, type(error).__name__, delay,
+                )  # fmt: skip
+                await self.retry.sleep(delay)
+
+    async def _send_once(
+        self, method: str, path: str, params: QueryParams | None, content: bytes | None
+    ) -> Envelope:
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        await self.limiter.acquire()
+        started = time.perf_counter()
+        try:
+            response = await self._http.request(
+                method, path, params=params, content=content, headers=headers
+            )
+        except httpx.TransportError as exc:
+            raise self._network_error(exc, method, path) from None
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        remaining = tokens_remaining(response.headers)
+        pause = retry_after(response.headers) if response.status_code == 429 else None
+        self.limiter.observe(remaining, pause)
+        logger.debug(
+            "Order Desk %s %s -> %d in %.0f ms, tokens remaining %s",
+            method, path, response.status_code, elapsed_ms, remaining,
+        )  # fmt: skip
+        return read_envelope(response, method=method, path=path, secret=self._api_key)
+
+    def _network_error(self, exc: httpx.TransportError, method: str, path: str) -> NetworkError:
+        never_sent = isinstance(exc, _NEVER_SENT)
+        detail = redact(str(exc) or type(exc).__name__, self._api_key)
+        if isinstance(exc, httpx.TimeoutException):
+            message = f"no answer in time ({type(exc).__name__}: {detail})"
+            return RequestTimeout(message, request_sent=not never_sent, method=method, path=path)
+        message = f"connection problem ({type(exc).__name__}: {detail})"
+        return NetworkError(message, request_sent=not never_sent, method=method, path=path)

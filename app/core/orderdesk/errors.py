@@ -1,0 +1,186 @@
+"""The one error hierarchy of the Order Desk client.
+
+Every failure a caller can meet is an :class:`OrderDeskError`: it carries the server's
+``message`` (or our own description when the server said nothing useful), the HTTP ``status``
+when there was a response, and the ``method`` and ``path`` of the request. ``str(error)`` is a
+sentence fit for a user. No message ever contains the API key: the client scrubs it with
+:func:`redact` before an error is built.
+"""
+
+from __future__ import annotations
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secret: str) -> str:
+    """Return ``text`` with every occurrence of ``secret`` replaced.
+
+    Args:
+        text: Any text that may echo a secret (a server message, an exception string).
+        secret: The API key; an empty secret leaves the text unchanged.
+    """
+    if not secret:
+        return text
+    return text.replace(secret, REDACTED)
+
+
+class OrderDeskError(Exception):
+    """Base class: a request to Order Desk failed.
+
+    Attributes:
+        message: The server's message, or our description of what went wrong.
+        status: HTTP status code, or ``None`` when no response arrived.
+        method: HTTP method of the failed request.
+        path: API path (without query string) of the failed request.
+        may_have_applied: True when a write (POST) failed after it may have reached the server;
+            it was not repeated, and the caller must check before trying again.
+    """
+
+    hint = ""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        method: str = "",
+        path: str = "",
+    ) -> None:
+        """Create the error; see the class attributes for the arguments."""
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.may_have_applied = False
+
+    def __str__(self) -> str:
+        request = f"{self.method} {self.path}".strip() or "Order Desk request"
+        status = f" (HTTP {self.status})" if self.status is not None else ""
+        text = f"{request} failed{status}: {self.message}"
+        hint = self.describe_hint()
+        if hint:
+            text += f" {hint}"
+        if self.may_have_applied:
+            text += (
+                " The request may have reached Order Desk and taken effect, so it was not"
+                " repeated; check (for an order, look it up by source_id) before trying again."
+            )
+        return text
+
+    def describe_hint(self) -> str:
+        """Return a short sentence telling the user what to do (may be empty)."""
+        return self.hint
+
+
+class AuthError(OrderDeskError):
+    """401/403: Order Desk rejected the store id or API key."""
+
+    hint = "Check the store ID and API key (Order Desk: Store Settings > API)."
+
+
+class NotFoundError(OrderDeskError):
+    """404: the order, item, shipment or inventory item does not exist."""
+
+
+class ValidationError(OrderDeskError):
+    """400/422 or a 2xx with ``status: error``: the request was refused as given.
+
+    Duplicate orders land here; the server's message names the existing order id.
+    """
+
+
+class ConflictError(OrderDeskError):
+    """409: the server reported a conflicting change."""
+
+
+class RateLimitedError(OrderDeskError):
+    """429: the store's request bucket is empty.
+
+    Attributes:
+        retry_after: Seconds the server asked us to wait, when it said.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        status: int | None = 429,
+        method: str = "",
+        path: str = "",
+    ) -> None:
+        """Create the error with the server's requested pause in seconds."""
+        super().__init__(message, status=status, method=method, path=path)
+        self.retry_after = retry_after
+
+    def describe_hint(self) -> str:
+        """Tell the user when to try again."""
+        if self.retry_after is None:
+            return "Order Desk is rate limiting this store; try again shortly."
+        return f"Order Desk is rate limiting this store; retry in {self.retry_after:g} s."
+
+
+class ServerError(OrderDeskError):
+    """5xx: Order Desk had trouble (or is down)."""
+
+    hint = "Order Desk may be having trouble; try again later."
+
+
+class NetworkError(OrderDeskError):
+    """No usable response: refused or dropped connection, DNS or TLS failure.
+
+    Attributes:
+        request_sent: False when the request certainly never reached the server (the
+            connection could not be opened), so even a POST is safe to repeat.
+    """
+
+    hint = "Check the internet connection; Order Desk could not be reached."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_sent: bool = True,
+        method: str = "",
+        path: str = "",
+    ) -> None:
+        """Create the error; ``request_sent`` says whether the server may have seen it."""
+        super().__init__(message, status=None, method=method, path=path)
+        self.request_sent = request_sent
+
+
+class RequestTimeout(NetworkError, TimeoutError):
+    """Order Desk did not answer in time (connect, write, read or pool timeout)."""
+
+    hint = "Order Desk did not answer in time; try again later."
+
+
+class InvalidResponseError(OrderDeskError):
+    """The response was not JSON or not the envelope we expect."""
+
+    hint = "Order Desk sent a response this app does not understand."
+
+
+def error_for_status(status: int) -> type[OrderDeskError]:
+    """Map an HTTP error status to the error class that describes it.
+
+    Args:
+        status: A non-2xx HTTP status code.
+
+    Returns:
+        The matching subclass, or :class:`OrderDeskError` for unlisted codes.
+    """
+    if status in (401, 403):
+        return AuthError
+    if status == 404:
+        return NotFoundError
+    if status in (400, 422):
+        return ValidationError
+    if status == 409:
+        return ConflictError
+    if status == 429:
+        return RateLimitedError
+    if status >= 500:
+        return ServerError
+    return OrderDeskError

@@ -1,0 +1,114 @@
+"""A per-store leaky bucket that mirrors Order Desk's own, so normal use never sees a 429.
+
+Order Desk gives each store a bucket of 20 tokens that refills at 3 tokens a second; every
+request costs one. :class:`LeakyBucket` keeps our own estimate of that bucket and corrects it
+from every response: ``X-Tokens-Remaining`` can only lower the estimate (we take the smaller of
+the two, since other programs may share the store's key) and ``X-Retry-After`` pauses every
+caller until then. A burst queues instead of failing: waiters are served first come, first
+served, because only the head of the queue sleeps while the rest wait on a FIFO lock.
+
+One bucket must be shared by every client of the same store on the same event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Awaitable, Callable
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+DEFAULT_CAPACITY = 20.0
+DEFAULT_REFILL_PER_SECOND = 3.0
+
+
+class LeakyBucket:
+    """Async token bucket (capacity 20, +3 tokens/s by default) for one store."""
+
+    def __init__(
+        self,
+        capacity: float = DEFAULT_CAPACITY,
+        refill_per_second: float = DEFAULT_REFILL_PER_SECOND,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        """Create a full bucket.
+
+        Args:
+            capacity: Maximum (and initial) tokens.
+            refill_per_second: Tokens added per second.
+            clock: Monotonic time source in seconds (a fake one in tests).
+            sleep: Awaitable sleep matching ``clock`` (a fake one in tests).
+        """
+        if capacity < 1 or refill_per_second <= 0:
+            raise ValueError("capacity must be >= 1 and refill_per_second > 0")
+        self.capacity = float(capacity)
+        self.refill_per_second = float(refill_per_second)
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = self.capacity
+        self._updated = clock()
+        self._paused_until = -math.inf
+        self._queue = asyncio.Lock()
+        self._waiting = 0
+
+    @property
+    def tokens(self) -> float:
+        """Our current estimate of the tokens left (refilled to now)."""
+        self._refill()
+        return self._tokens
+
+    @property
+    def waiting(self) -> int:
+        """How many callers are queued in :meth:`acquire`."""
+        return self._waiting
+
+    def paused_for(self) -> float:
+        """Seconds left of a server-requested pause (0 when not paused)."""
+        return max(0.0, self._paused_until - self._clock())
+
+    def wait_time(self) -> float:
+        """Seconds until one token may be taken (0 when one is available now)."""
+        now = self._refill()
+        pause = max(0.0, self._paused_until - now)
+        shortfall = max(0.0, 1.0 - self._tokens)
+        return max(pause, shortfall / self.refill_per_second)
+
+    async def acquire(self) -> None:
+        """Wait for a token and take it; callers are served in arrival order."""
+        self._waiting += 1
+        try:
+            async with self._queue:
+                while (delay := self.wait_time()) > 0:
+                    await self._sleep(delay)
+                self._tokens -= 1.0
+        finally:
+            self._waiting -= 1
+
+    def observe(
+        self, tokens_remaining: float | None = None, retry_after: float | None = None
+    ) -> None:
+        """Correct the estimate from a response's rate-limit headers.
+
+        Args:
+            tokens_remaining: ``X-Tokens-Remaining``; the estimate becomes the smaller of ours
+                and the server's.
+            retry_after: ``X-Retry-After`` in seconds; everyone pauses until then and the
+                estimate drops to zero.
+        """
+        now = self._refill()
+        if tokens_remaining is not None:
+            self._tokens = min(self._tokens, max(0.0, float(tokens_remaining)))
+        if retry_after is not None and retry_after > 0:
+            self._paused_until = max(self._paused_until, now + retry_after)
+            self._tokens = min(self._tokens, 0.0)
+
+    def _refill(self) -> float:
+        now = self._clock()
+        elapsed = max(0.0, now - self._updated)
+        self._tokens = min(self.capacity, self._tokens + elapsed * self.refill_per_second)
+        self._updated = now
+        return now
