@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
 
 from app.core.secrets import secret_service
 from app.core.secrets.base import (
@@ -41,15 +42,14 @@ def keychain_problem(backend: KeyringBackend) -> str | None:
     The fail and null backends, plaintext file backends, backends that report themselves not
     viable, and a chainer with no usable member are not keychains.
     """
-    module = type(backend).__module__
-    if module == "keyring.backends.fail":
+    if isinstance(backend, fail.Keyring):
         return "no keychain backend is installed or running"
-    if module == "keyring.backends.null":
+    if isinstance(backend, null.Keyring):
         return "the keychain is disabled (null backend)"
-    if "plaintext" in type(backend).__name__.lower():
+    if any("plaintext" in cls.__name__.lower() for cls in type(backend).__mro__):
         return "the only backend stores secrets in plain text"
-    if module == "keyring.backends.chainer":
-        members: list[KeyringBackend] = list(getattr(backend, "backends", []))
+    if isinstance(backend, chainer.ChainerBackend):
+        members: list[KeyringBackend] = list(backend.backends)
         if not any(keychain_problem(member) is None for member in members):
             return "no keychain backend is installed or running"
         return None

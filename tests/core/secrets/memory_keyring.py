@@ -26,7 +26,10 @@ class MemoryKeyring(KeyringBackend):
         fail_with: When set, every call raises this exception.
     """
 
-    priority = 100  # above every real backend, so it wins wherever priorities are compared
+    # Above every real backend. Defining the class registers it with keyring, so in a process
+    # that imported this module keyring's auto-detection picks it too: tests never reach the
+    # real keychain by accident.
+    priority = 100
 
     def __init__(self) -> None:
         super().__init__()
