@@ -58,6 +58,8 @@ class OrderDeskError(Exception):
         request = f"{self.method} {self.path}".strip() or "Order Desk request"
         status = f" (HTTP {self.status})" if self.status is not None else ""
         text = f"{request} failed{status}: {self.message}"
+        if not text.endswith((".", "!", "?")):
+            text += "."
         hint = self.describe_hint()
         if hint:
             text += f" {hint}"

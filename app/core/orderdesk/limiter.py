@@ -22,6 +22,9 @@ Sleep = Callable[[float], Awaitable[None]]
 
 DEFAULT_CAPACITY = 20.0
 DEFAULT_REFILL_PER_SECOND = 3.0
+# Float slack: a token that is 0.9999999999 of the way there counts as whole, so a waiter
+# never spins on sleeps too short to move the clock.
+_EPSILON = 1e-9
 
 
 class LeakyBucket:
@@ -73,9 +76,10 @@ class LeakyBucket:
     def wait_time(self) -> float:
         """Seconds until one token may be taken (0 when one is available now)."""
         now = self._refill()
-        pause = max(0.0, self._paused_until - now)
-        shortfall = max(0.0, 1.0 - self._tokens)
-        return max(pause, shortfall / self.refill_per_second)
+        pause = self._paused_until - now
+        shortfall = 1.0 - self._tokens
+        wait = shortfall / self.refill_per_second if shortfall > _EPSILON else 0.0
+        return max(pause if pause > _EPSILON else 0.0, wait)
 
     async def acquire(self) -> None:
         """Wait for a token and take it; callers are served in arrival order."""
