@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -149,3 +150,31 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
         db.close()
     with pytest.raises(SchemaTooNewError, match="Update the app"):
         init_db(path)
+
+
+def test_two_racing_openers_apply_each_step_once(tmp_path: Path) -> None:
+    path = tmp_path / "race.db"
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        db = open_database(path)
+        try:
+            barrier.wait()
+            results.append(migrate(db, path))
+        except BaseException as exc:  # reported in the main thread
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=opener) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert results == [LATEST_VERSION, LATEST_VERSION]
+    with closing(sqlite3.connect(path)) as conn:
+        versions = [r[0] for r in conn.execute("SELECT version FROM schema_version")]
+    assert versions == list(range(1, LATEST_VERSION + 1))
