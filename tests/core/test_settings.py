@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import peewee as pw
 import pytest
 
 from app.core import settings
-from app.core.db import Setting, close_db, init_db
+from app.core.db import Setting
 from app.core.settings import SETTINGS, SettingError, SettingSpec
 
 EXPECTED_DEFAULTS = {
@@ -27,16 +24,6 @@ EXPECTED_DEFAULTS = {
     "client.burst": 240,
     "client.writes_per_minute": 30,
 }
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[pw.SqliteDatabase]:
-    """A temp database, bound and migrated (self-contained until the lead hoists it)."""
-    database = init_db(tmp_path / "settings.db")
-    try:
-        yield database
-    finally:
-        close_db()
 
 
 def test_every_spec_default_has_its_declared_type() -> None:
