@@ -104,7 +104,9 @@ def test_spawned_failure_is_logged(engine: Engine, caplog: pytest.LogCaptureFixt
 
 def test_hub_callback_gets_events_from_engine_thread(engine: Engine) -> None:
     seen: list[tuple[str, str]] = []
-    unsubscribe = engine.hub.subscribe(lambda e: seen.append((e.kind, threading.current_thread().name)))
+    unsubscribe = engine.hub.subscribe(
+        lambda e: seen.append((e.kind, threading.current_thread().name))
+    )
 
     async def publish() -> None:
         engine.hub.publish(Event.of(ORDER_CHANGED, "s1", order_id="42"))
