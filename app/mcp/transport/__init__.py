@@ -1,10 +1,9 @@
 """How AI clients reach the MCP server: the local endpoint, stdio and Streamable HTTP.
 
-Every transport runs each connection as its own session with a :class:`SessionState` in a
-ContextVar (see :mod:`app.mcp.transport.session`), so tool handlers learn who is calling with
-:func:`current_session` whatever the transport.
+Every transport runs each connection as its own session with a
+:class:`~app.mcp.transport.session.SessionState` in a ContextVar, so tool handlers learn who is
+calling with :func:`~app.mcp.transport.session.current_session` whatever the transport.
+
+This package's ``__init__`` imports nothing: the stdlib-only shim imports
+:mod:`app.mcp.transport.endpoint_file` and must not pull in anyio, pydantic or mcp.
 """
-
-from app.mcp.transport.session import SessionState, current_session, session_scope
-
-__all__ = ["SessionState", "current_session", "session_scope"]
