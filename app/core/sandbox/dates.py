@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,12 +15,19 @@ STAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 def format_stamp(epoch: int) -> str:
     """Format epoch seconds as an Order Desk UTC date-time string."""
-    return time.strftime(STAMP_FORMAT, time.gmtime(epoch))
+    seconds = epoch % 86_400
+    hours, rest = divmod(seconds, 3600)
+    return f"{format_day(epoch)} {hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _day(day_number: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(day_number * 86_400))
 
 
 def format_day(epoch: int) -> str:
     """Format epoch seconds as a ``YYYY-MM-DD`` UTC date."""
-    return time.strftime("%Y-%m-%d", time.gmtime(epoch))
+    return _day(epoch // 86_400)
 
 
 def parse_stamp(value: str) -> int:

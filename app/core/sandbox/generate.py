@@ -36,6 +36,7 @@ ORDER_ID_BASE = 3_100_000
 ITEM_ID_BASE = 50_000_000
 SHIPMENT_ID_BASE = 7_000_000
 DAY = 86_400
+ADDRESS_CACHE = 8192
 
 # (max age in days, [(folder name, percent), ...]) — young orders are open, old ones closed.
 AGE_FOLDERS = (
@@ -66,6 +67,8 @@ class OrderFactory:
         self.folders = folders
         self.folder_ids = {name: fid for fid, name in folders.items()}
         self.catalog = catalog
+        self._addresses: dict[int, dict[str, str]] = {}
+        self._item_templates: dict[str, dict[str, Any]] = {}
         self.customers = [self.customer(n) for n in range(max(1, count // 3))]
 
     def rows(self) -> list[OrderRow]:
@@ -120,11 +123,13 @@ class OrderFactory:
         return first, last, email, f"cus_{10000 + number}"
 
     def render(self, row: OrderRow) -> dict[str, Any]:
-        """Return the full order JSON of a generated row (a new dict each call)."""
+        """Return the full order JSON of a generated row.
+
+        The result shares nested read-only parts (addresses, item templates) with other renders:
+        deep-copy it before changing it.
+        """
         dice = Dice(self.seed, row.seq, 2)
-        customer = _address(
-            Dice(self.seed, self.customer_number(row.seq), 4), row.cust_first, row.cust_last
-        )
+        customer = self._customer_address(row)
         gift = (row.ship_first, row.ship_last) != (row.cust_first, row.cust_last)
         shipping = dict(customer)
         if gift:
@@ -140,15 +145,34 @@ class OrderFactory:
         order["refund_total"] = money(refund)
         order.update(self._details(dice, row))
         order.update({"shipping": shipping, "customer": customer})
-        order["return_address"] = dict(RETURN_ADDRESS)
+        order["return_address"] = RETURN_ADDRESS
         order["checkout_data"] = _checkout_data(dice, gift)
         order["order_metadata"] = {"currency": "USD", "fraud_protection_score": dice.below(40)}
         order["discount_list"] = discounts
         order["order_notes"] = _notes(dice, row)
-        order["order_items"] = [_item_json(item_id, p, qty) for item_id, p, qty in items]
+        order["order_items"] = [self._item_json(item_id, p, qty) for item_id, p, qty in items]
         order["order_shipments"] = self._shipments(dice, row, items, carrier, method)
         order["order_history"] = self._history(row)
         return order
+
+    def _customer_address(self, row: OrderRow) -> dict[str, str]:
+        number = self.customer_number(row.seq)
+        address = self._addresses.get(number)
+        if address is None:
+            if len(self._addresses) >= ADDRESS_CACHE:
+                self._addresses.clear()
+            dice = Dice(self.seed, number, 4)
+            address = _address(dice, row.cust_first, row.cust_last)
+            self._addresses[number] = address
+        return address
+
+    def _item_json(self, item_id: int, product: Product, quantity: int) -> dict[str, Any]:
+        template = self._item_templates.get(product.code)
+        if template is None:
+            template = self._item_templates[product.code] = _item_json(product)
+        item = dict(template)
+        item["id"], item["quantity"] = str(item_id), quantity
+        return item
 
     def _items(self, dice: Dice, seq: int) -> list[tuple[int, Product, int]]:
         lines = 1 + (dice.below(100) > 60) + (dice.below(100) > 85) + (dice.below(100) > 95)
@@ -329,12 +353,12 @@ def _notes(dice: Dice, row: OrderRow) -> list[dict[str, str]]:
     return [{"date_added": stamp, "username": username, "content": content}]
 
 
-def _item_json(item_id: int, product: Product, quantity: int) -> dict[str, Any]:
+def _item_json(product: Product) -> dict[str, Any]:
     return {
-        "id": str(item_id),
+        "id": "",
         "name": product.name,
         "price": money_text(product.price),
-        "quantity": quantity,
+        "quantity": 0,
         "weight": float(product.weight),
         "code": product.code,
         "delivery_type": "noship" if product.weight == 0 else "ship",

@@ -135,7 +135,7 @@ class SandboxStore:
         """Return the stored (materialised) order dict, or raise a 404 :class:`ApiError`."""
         row = self.row(order_id)
         if row.full is None:
-            row.full = self.factory.render(row)
+            row.full = copy.deepcopy(self.factory.render(row))
         return row.full
 
     def view(self, row: OrderRow) -> dict[str, Any]:
