@@ -1,0 +1,64 @@
+"""Who an AI client is and what it may do: tokens, scopes, limits and write approvals.
+
+The MCP server and the GUI both use this package: :class:`ClientRegistry` authenticates a
+session's token into a :class:`ClientIdentity`, :class:`ClientLimits` paces each client, and
+:class:`ApprovalQueue` decides each write by the client's :class:`Policy` or by asking the tray.
+"""
+
+from app.core.access.approvals import (
+    APPROVAL_DECIDED,
+    ApprovalQueue,
+    ApprovalRequest,
+    DecidedBy,
+    Decision,
+    FieldChange,
+    PendingApproval,
+)
+from app.core.access.errors import (
+    AccessError,
+    AuthenticationError,
+    ScopeError,
+    SlowDown,
+    StoreNotAllowedError,
+    WritesPausedError,
+)
+from app.core.access.identity import (
+    ALL_SCOPES,
+    ANONYMOUS,
+    ClientIdentity,
+    ClientInfo,
+    Policy,
+    parse_policy,
+    parse_scopes,
+)
+from app.core.access.limits import ClientLimits, LimitConfig, TokenBucket
+from app.core.access.registry import CLIENT_REVOKED, ClientRegistry, resolve_store_ids
+
+__all__ = [
+    "ALL_SCOPES",
+    "ANONYMOUS",
+    "APPROVAL_DECIDED",
+    "CLIENT_REVOKED",
+    "AccessError",
+    "ApprovalQueue",
+    "ApprovalRequest",
+    "AuthenticationError",
+    "ClientIdentity",
+    "ClientInfo",
+    "ClientLimits",
+    "ClientRegistry",
+    "DecidedBy",
+    "Decision",
+    "FieldChange",
+    "LimitConfig",
+    "PendingApproval",
+    "Policy",
+    "ScopeError",
+    "SlowDown",
+    "StoreNotAllowedError",
+    "TokenBucket",
+    "WritesPausedError",
+    "parse_policy",
+    "parse_scopes",
+    "resolve_store_ids",
+]
