@@ -58,3 +58,19 @@ class ScriptedServer:
 
     def body(self, index: int = -1) -> Any:
         return json.loads(self.requests[index].content)
+
+
+class CountingTransport(httpx.AsyncBaseTransport):
+    """Wraps a real transport and counts the HTTP statuses the client received."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self.inner = inner or httpx.AsyncHTTPTransport()
+        self.statuses: list[int] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        self.statuses.append(response.status_code)
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
