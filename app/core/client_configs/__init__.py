@@ -1,0 +1,49 @@
+"""Config entries for AI clients (Claude Desktop, Claude Code, Cursor, VS Code, Windsurf).
+
+:func:`render` builds the entry; :func:`merge_into_file` writes it into the client's file,
+keeping everything else, with a backup. The entry launches ``orderdesk-mcp`` with the client's
+token in ``ORDERDESK_TRAY_TOKEN`` and never holds an Order Desk API key.
+"""
+
+from app.core.client_configs.files import (
+    ConfigFileError,
+    MergeResult,
+    backup_file,
+    check_file,
+    merge_into_file,
+    read_config,
+    strip_jsonc,
+    write_atomically,
+)
+from app.core.client_configs.locations import ClientKind, config_path, home_dir, mcp_executable
+from app.core.client_configs.render import (
+    SERVER_NAME,
+    TOKEN_ENV,
+    claude_code_command,
+    render,
+    server_entry,
+    servers_key,
+    shell_line,
+)
+
+__all__ = [
+    "SERVER_NAME",
+    "TOKEN_ENV",
+    "ClientKind",
+    "ConfigFileError",
+    "MergeResult",
+    "backup_file",
+    "check_file",
+    "claude_code_command",
+    "config_path",
+    "home_dir",
+    "mcp_executable",
+    "merge_into_file",
+    "read_config",
+    "render",
+    "server_entry",
+    "servers_key",
+    "shell_line",
+    "strip_jsonc",
+    "write_atomically",
+]
