@@ -66,6 +66,8 @@ async def test_order_create_update_delete(sandbox: Sandbox) -> None:
     changed = {k for k in body if body[k] != updated.raw.get(k)}
     assert changed <= {"date_updated"}
     await client.add_order_history(created.id, "Checked by the tray tests", source_name="Tests")
+    notes = [entry.get("note") for entry in sandbox.store.orders[created.id]["order_history"]]
+    assert "Checked by the tray tests" in notes
     await client.delete_order(created.id)
     assert created.id not in sandbox.store.orders
     with pytest.raises(NotFoundError):
