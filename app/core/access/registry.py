@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import logging
+import shlex
 from collections.abc import Iterable
 
 from app.core.access.errors import AccessError, AuthenticationError
@@ -138,7 +139,7 @@ class ClientRegistry:
         except TokenError as exc:
             raise AccessError(
                 f"A client named {clean!r} exists already; revoke it first "
-                f"(`orderdesk-mcp clients revoke {clean}`) or pick another name."
+                f"(`orderdesk-mcp clients revoke {shlex.quote(clean)}`) or pick another name."
             ) from exc
         log.info("client %s added with scopes %s", clean, ",".join(scope_list))
         return _info(row), plaintext

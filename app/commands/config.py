@@ -1,0 +1,124 @@
+"""``orderdesk-mcp config CLIENT [--client NAME] [--write]``: an AI client's config entry.
+
+Prints the entry (or, for Claude Code, the ``claude mcp add`` command) or merges it into the
+client's config file. A token's plaintext is never stored, so the entry needs a new client
+token, or the token of an existing client passed in ``ORDERDESK_TRAY_TOKEN``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+from typing import TYPE_CHECKING, Any
+
+from app.commands import EXIT_OK, CommandError
+from app.commands.runtime import print_error, storage
+
+if TYPE_CHECKING:
+    from app.core.access import ClientRegistry
+    from app.core.client_configs import ClientKind
+
+_CLIENT_CHOICES = ("claude", "claude-code", "cursor", "vscode", "windsurf")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``config`` command."""
+    parser = subparsers.add_parser(
+        "config",
+        help="print or write an AI client's config entry",
+        description="Print the MCP server entry for an AI client, or merge it into the "
+        "client's config file with --write (other servers are kept; a backup is made).",
+    )
+    parser.add_argument("kind", choices=_CLIENT_CHOICES, help="the AI client")
+    parser.add_argument(
+        "--client",
+        metavar="NAME",
+        help="client token name (default: the product name, e.g. 'Cursor'); a new name gets "
+        "a new read-only token, an existing one needs its token in ORDERDESK_TRAY_TOKEN",
+    )
+    parser.add_argument("--write", action="store_true", help="merge into the config file")
+    parser.set_defaults(handler=configure_client)
+
+
+def configure_client(args: argparse.Namespace) -> int:
+    """Print or write the entry for the chosen AI client."""
+    from app.core.access import AccessError, ClientRegistry
+    from app.core.client_configs import ClientKind, ConfigFileError, check_file
+
+    kind = ClientKind(args.kind)
+    name = (args.client or kind.display_name).strip()
+    with storage():
+        registry = ClientRegistry()
+        try:
+            if args.write:
+                check_file(kind)  # refuse a broken file before a token is made
+            token, created = _token_for(registry, name)
+            if args.write:
+                _write(kind, token, name, created, registry)
+            else:
+                _print(kind, token)
+        except (AccessError, ConfigFileError) as exc:
+            raise CommandError(str(exc)) from exc
+    if created:
+        print_error(
+            f"Created client {name!r} with the 'read' scope and policy 'ask'. To grant more, "
+            f"revoke it and run `orderdesk-mcp clients add {shlex.quote(name)} --scopes ...`, then "
+            "run this command again with that token in ORDERDESK_TRAY_TOKEN."
+        )
+    return EXIT_OK
+
+
+def _token_for(registry: ClientRegistry, name: str) -> tuple[str, bool]:
+    """Return the token to put in the entry and whether a new client was created."""
+    from app.core.client_configs import TOKEN_ENV
+
+    if registry.get(name) is None:
+        _, token = registry.add(name)
+        return token, True
+    presented = os.environ.get(TOKEN_ENV, "").strip()
+    if presented and registry.authenticate(presented).name == name:
+        return presented, False
+    raise CommandError(
+        f"A client named {name!r} exists and its token cannot be shown again. Put its token "
+        f"in {TOKEN_ENV} and run this again, pass --client NEWNAME for a new token, or "
+        f"revoke it first (`orderdesk-mcp clients revoke {shlex.quote(name)}`)."
+    )
+
+
+def _write(
+    kind: ClientKind, token: str, name: str, created: bool, registry: ClientRegistry
+) -> None:
+    from app.core.client_configs import ConfigFileError, merge_into_file
+
+    try:
+        result = merge_into_file(kind, token)
+    except (ConfigFileError, OSError) as exc:
+        if created:
+            registry.revoke(name)
+        if isinstance(exc, OSError):
+            raise CommandError(f"Could not write the config file: {exc}") from exc
+        raise
+    backup = f" (previous file saved as {result.backup_path})" if result.backup_path else ""
+    print_error(f"Wrote the 'orderdesk' server into {result.path}{backup}.")
+    if result.comments_dropped:
+        print_error("The old file's comments are not in the new file; the backup keeps them.")
+    print_error(f"Restart {kind.display_name} to load it.")
+
+
+def _print(kind: ClientKind, token: str) -> None:
+    from app.core.client_configs import (
+        ClientKind,
+        claude_code_command,
+        config_path,
+        render,
+        shell_line,
+    )
+
+    if kind is ClientKind.CLAUDE_CODE:
+        print(shell_line(claude_code_command(token)))
+        print_error("Run the command above, or use --write to merge into ~/.claude.json.")
+        return
+    print(json.dumps(render(kind, token), indent=2))
+    print_error(f"Merge this into {config_path(kind)}, or run again with --write.")
