@@ -29,8 +29,8 @@ class Served:
     events: list[Event] = field(default_factory=list)
 
 
-@pytest.fixture
-async def served() -> AsyncIterator[Served]:
+@pytest.fixture(name="served")
+async def served_fixture() -> AsyncIterator[Served]:
     """A :class:`LocalEndpoint` on a Unix socket with the fake server."""
     hub = EventHub()
     registry = SessionRegistry(hub)
