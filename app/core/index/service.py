@@ -1,0 +1,443 @@
+"""``IndexService``: the local order index as the GUI, the MCP server and the CLI use it.
+
+All methods are coroutines for the engine loop (the GUI and MCP reach them through
+``Engine.run``); disk work runs in worker threads. One sync per store runs at a time; others
+wait for it. Progress goes to the event hub as ``SYNC_PROGRESS`` events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Callable, Coroutine
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from app.core.events import ORDER_CHANGED, ORDER_DELETED, SYNC_PROGRESS, Event, EventHub
+from app.core.index.database import IndexDatabase, IndexUnavailable, delete_files, index_path
+from app.core.index.models import (
+    GroupBy,
+    IndexedStore,
+    IndexState,
+    IndexStatus,
+    SearchFilters,
+    SearchResult,
+    SortKey,
+    StatsResult,
+    SyncReport,
+)
+from app.core.index.queries import from_epoch
+from app.core.index.reconcile import Reconciler
+from app.core.index.store_index import OrderIndex
+from app.core.index.sync import OVERLAP_SECONDS, WALK_KEYS, Cursor, Walk, in_thread, now_epoch
+from app.core.index.sync import start_cursor as walk_start
+from app.core.orderdesk import OrderDeskError
+
+log = logging.getLogger(__name__)
+
+StoreRef = IndexedStore | str
+_CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def _store_id(store: StoreRef) -> str:
+    return store if isinstance(store, str) else store.id
+
+
+def _is_corrupt(error: sqlite3.DatabaseError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code in _CORRUPT_CODES or "malformed" in str(error) or "not a database" in str(error)
+
+
+class IndexService:
+    """Per-store local order indexes: sync, search, stats, status and removal.
+
+    Args:
+        hub: Where ``SYNC_PROGRESS`` events go (the engine's hub); ``None`` for none.
+        overlap_seconds: How far before the newest known change an incremental sync starts.
+        reconcile_every: Seconds between id reconciliations run by incremental syncs.
+        debounce: Seconds to gather order-change events before the sync they trigger.
+    """
+
+    def __init__(
+        self,
+        hub: EventHub | None = None,
+        *,
+        overlap_seconds: int = OVERLAP_SECONDS,
+        reconcile_every: float = 3600.0,
+        debounce: float = 0.5,
+    ) -> None:
+        self.hub = hub
+        self.overlap_seconds = overlap_seconds
+        self.reconcile_every = reconcile_every
+        self.debounce = debounce
+        self._indexes: dict[str, OrderIndex] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._running: dict[str, asyncio.Task[object]] = {}
+        self._stores: dict[str, IndexedStore] = {}
+        self._background: dict[str, asyncio.Task[None]] = {}
+        self._queued: set[str] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # Wiring ------------------------------------------------------------------------------
+
+    def attach(self, hub: EventHub, loop: asyncio.AbstractEventLoop) -> None:
+        """Publish progress on ``hub`` and sync after ``ORDER_CHANGED``/``ORDER_DELETED``.
+
+        Args:
+            hub: The engine's event hub.
+            loop: The engine loop, where triggered syncs run.
+        """
+        self.hub, self._loop = hub, loop
+        if self._unsubscribe is None:
+            self._unsubscribe = hub.subscribe(self.on_order_changed)
+
+    def register(self, store: IndexedStore) -> None:
+        """Remember a store so change events and schedules can reach its client."""
+        self._stores[store.id] = store
+
+    def on_order_changed(self, event: Event) -> None:
+        """Hub callback (any thread): run an incremental sync soon after an order write.
+
+        Changes arriving within ``debounce`` seconds share one sync; a deleted order leaves
+        the index at once.
+        """
+        if event.kind not in (ORDER_CHANGED, ORDER_DELETED) or event.store_id is None:
+            return
+        if event.store_id not in self._stores or self._loop is None or self._loop.is_closed():
+            return
+        order_id = event.data.get("order_id")
+        deleted = str(order_id) if event.kind == ORDER_DELETED and order_id else None
+        self._loop.call_soon_threadsafe(self._queue_sync, event.store_id, deleted)
+
+    def _queue_sync(self, store_id: str, deleted: str | None) -> None:
+        if deleted is not None:
+            self._spawn(f"delete:{store_id}:{deleted}", self._drop_order(store_id, deleted))
+        if store_id in self._queued:
+            return
+        self._queued.add(store_id)
+        self._spawn(f"change:{store_id}", self._sync_after_change(store_id))
+
+    async def _drop_order(self, store_id: str, order_id: str) -> None:
+        index = await self._open(store_id)
+        await in_thread(index.delete_ids, [order_id])
+
+    async def _sync_after_change(self, store_id: str) -> None:
+        await asyncio.sleep(self.debounce)
+        self._queued.discard(store_id)
+        store = self._stores.get(store_id)
+        if store is not None:
+            await self._quiet_sync(store)
+
+    def _spawn(self, name: str, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._background[name] = task
+        task.add_done_callback(lambda done: self._background.pop(name, None))
+
+    def schedule(self, store: IndexedStore, every: float = 300.0) -> None:
+        """Run an incremental sync now and then every ``every`` seconds, on the running loop.
+
+        Call it on the engine loop. Failures are logged and retried at the next turn.
+        """
+        self.register(store)
+        self.unschedule(store.id)
+        self._spawn(f"schedule:{store.id}", self._periodic(store, every))
+
+    def unschedule(self, store_id: str) -> None:
+        """Stop the periodic sync of a store, if any."""
+        task = self._background.pop(f"schedule:{store_id}", None)
+        if task is not None:
+            task.cancel()
+
+    async def _periodic(self, store: IndexedStore, every: float) -> None:
+        while True:
+            await self._quiet_sync(store)
+            await asyncio.sleep(every)
+
+    async def _quiet_sync(self, store: IndexedStore) -> None:
+        try:
+            await self.sync(store)
+        except (OrderDeskError, IndexUnavailable, OSError, sqlite3.Error) as exc:
+            log.warning("order index sync of store %s failed: %s", store.id, exc)
+
+    # Sync --------------------------------------------------------------------------------
+
+    async def sync(
+        self, store: IndexedStore, full: bool = False, *, reconcile: bool | None = None
+    ) -> SyncReport:
+        """Bring a store's index up to date.
+
+        An interrupted sync (crash, cancel, network failure) resumes from its last committed
+        page. Otherwise ``full`` (or an empty or rebuilt index) walks every order; else only
+        orders changed since the newest known change, minus the overlap. Reconciliation runs
+        after a full re-walk of a filled index and when ``reconcile_every`` has passed.
+
+        Args:
+            store: The store (our id and its client).
+            full: Walk every order even if the index is filled.
+            reconcile: Force (``True``) or skip (``False``) the id reconciliation.
+
+        Raises:
+            OrderDeskError: Order Desk could not be reached or refused; the checkpoint stays.
+            asyncio.CancelledError: Cancelled (see :meth:`cancel`); the checkpoint stays.
+        """
+        self.register(store)
+        lock = self._locks.setdefault(store.id, asyncio.Lock())
+        async with lock:
+            current = asyncio.current_task()
+            if current is not None:
+                self._running[store.id] = current
+            try:
+                return await self._sync_or_rebuild(store, full, reconcile)
+            finally:
+                self._running.pop(store.id, None)
+
+    async def cancel(self, store_id: str) -> bool:
+        """Cancel a running sync of a store; returns whether one was running."""
+        task = self._running.get(store_id)
+        if task is None or task.done():
+            return False
+        task.cancel()
+        return True
+
+    async def _sync_or_rebuild(
+        self, store: IndexedStore, full: bool, reconcile: bool | None
+    ) -> SyncReport:
+        index = await self._open(store.id)
+        try:
+            return await self._run_sync(store, index, full, reconcile)
+        except sqlite3.DatabaseError as exc:
+            if not _is_corrupt(exc):
+                raise
+            log.warning("order index of store %s is corrupt (%s); rebuilding", store.id, exc)
+            await self._discard(store.id)
+            index = await self._open(store.id)
+            return await self._run_sync(store, index, True, False)
+
+    async def _run_sync(
+        self, store: IndexedStore, index: OrderIndex, full: bool, reconcile: bool | None
+    ) -> SyncReport:
+        meta = await in_thread(index.meta)
+        count = await in_thread(index.count)
+        if "walk_mode" in meta:
+            mode, walk_mode = "resume", meta["walk_mode"]
+            cursor, done = Cursor.from_meta(meta), int(meta.get("walk_done", "0"))
+        else:
+            empty = count == 0 and "last_sync_at" not in meta
+            walk_mode = mode = "full" if full or empty or index.db.rebuilt else "incremental"
+            newest = await in_thread(index.max_updated)
+            cursor, done = walk_start(walk_mode, newest, self.overlap_seconds), 0
+        self._publish(store.id, walk_mode, done, 0, IndexState.SYNCING)
+        walk = Walk(store.client, index, walk_mode, self._progress(store.id, walk_mode))
+        try:
+            await walk.run(cursor, done)
+        except OrderDeskError as exc:
+            await in_thread(index.set_meta, {"last_error": str(exc)})
+            self._publish(store.id, walk_mode, done, 0, IndexState.FAILED)
+            raise
+        finished = now_epoch()
+        fresh_full = walk_mode == "full" and count == 0
+        finish: dict[str, str | None] = dict.fromkeys(WALK_KEYS)
+        finish.update({"last_sync_at": str(finished), "last_error": None})
+        if walk_mode == "full":
+            finish["last_full_sync_at"] = str(finished)
+        if fresh_full:
+            finish["last_reconciled_at"] = str(finished)
+        await in_thread(index.set_meta, finish)
+        report = SyncReport(
+            mode, walk.result.requests, walk.result.upserted, 0, index.db.rebuilt, False
+        )
+        if self._reconcile_due(meta, walk_mode, fresh_full, reconcile):
+            report = await self._reconcile(store, index, report)
+        index.db.rebuilt = False
+        total = await in_thread(index.count)
+        self._publish(store.id, walk_mode, total, total, IndexState.READY)
+        return report
+
+    def _reconcile_due(
+        self, meta: dict[str, str], walk_mode: str, fresh_full: bool, forced: bool | None
+    ) -> bool:
+        if forced is not None:
+            return forced
+        if fresh_full:
+            return False
+        if walk_mode == "full":
+            return True
+        last = int(meta.get("last_reconciled_at", "0"))
+        return now_epoch() - last >= self.reconcile_every
+
+    async def _reconcile(
+        self, store: IndexedStore, index: OrderIndex, report: SyncReport
+    ) -> SyncReport:
+        reconciler = Reconciler(store.client, index, self._progress(store.id, "reconcile"))
+        result = await reconciler.run()
+        await in_thread(index.set_meta, {"last_reconciled_at": str(now_epoch())})
+        return SyncReport(
+            report.mode,
+            report.requests + result.requests,
+            report.upserted + result.upserted,
+            result.deleted,
+            report.rebuilt,
+            True,
+        )
+
+    def _progress(self, store_id: str, phase: str) -> Callable[[int, int], None]:
+        def report(done: int, total: int) -> None:
+            self._publish(store_id, phase, done, total, IndexState.SYNCING)
+
+        return report
+
+    def _publish(self, store_id: str, phase: str, done: int, total: int, state: IndexState) -> None:
+        if self.hub is not None:
+            event = Event.of(
+                SYNC_PROGRESS, store_id, phase=phase, done=done, total=total, state=str(state)
+            )
+            self.hub.publish(event)
+
+    # Reads -------------------------------------------------------------------------------
+
+    async def search(
+        self,
+        store: StoreRef,
+        query: str = "",
+        filters: SearchFilters | None = None,
+        sort: SortKey = SortKey.DATE_ADDED,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        descending: bool = True,
+    ) -> SearchResult:
+        """Search a store's orders locally (no Order Desk request).
+
+        Args:
+            store: The store or our id of it.
+            query: Free text over order id, source id, names, e-mail, company, city, SKUs,
+                item names, notes and checkout data. Any characters are safe; the last word
+                matches as a prefix.
+            filters: Folder, source, date and total filters.
+            sort: Date added, date updated, total or relevance.
+            limit: Rows per page.
+            offset: Rows to skip.
+            descending: Newest, largest or most relevant first.
+        """
+        index = await self._open(_store_id(store))
+
+        def run() -> SearchResult:
+            rows, total = index.search(
+                query, filters, sort, descending=descending, limit=limit, offset=offset
+            )
+            return SearchResult(tuple(rows), total, _last_sync(index.meta()))
+
+        return await in_thread(run)
+
+    async def stats(
+        self,
+        store: StoreRef,
+        group_by: GroupBy = GroupBy.FOLDER,
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+    ) -> StatsResult:
+        """Order counts and revenue per folder, UTC day or source, for orders added in range.
+
+        Args:
+            store: The store or our id of it.
+            group_by: ``folder``, ``day`` or ``source``.
+            date_from: First ``date_added`` counted (inclusive).
+            date_to: Last ``date_added`` counted (inclusive).
+        """
+        index = await self._open(_store_id(store))
+
+        def run() -> StatsResult:
+            groups = index.stats(GroupBy(group_by), date_from, date_to)
+            return StatsResult(
+                GroupBy(group_by),
+                tuple(groups),
+                sum(group.count for group in groups),
+                sum((group.revenue for group in groups), Decimal("0.00")),
+                _last_sync(index.meta()),
+            )
+
+        return await in_thread(run)
+
+    async def status(self, store: StoreRef) -> IndexStatus:
+        """Where a store's index stands (does not create a missing index)."""
+        store_id = _store_id(store)
+        if store_id not in self._indexes and not index_path(store_id).exists():
+            return IndexStatus(store_id, IndexState.EMPTY, 0, None, None, None, 0, "")
+        index = await self._open(store_id)
+
+        def run() -> IndexStatus:
+            meta = index.meta()
+            return IndexStatus(
+                store_id=store_id,
+                state=self._state(store_id, meta),
+                count=index.count(),
+                last_synced_at=_last_sync(meta),
+                last_full_sync_at=from_epoch(_int(meta.get("last_full_sync_at"))),
+                last_reconciled_at=from_epoch(_int(meta.get("last_reconciled_at"))),
+                size_bytes=index.db.size_bytes(),
+                last_error=meta.get("last_error", ""),
+            )
+
+        return await in_thread(run)
+
+    def _state(self, store_id: str, meta: dict[str, str]) -> IndexState:
+        task = self._running.get(store_id)
+        if task is not None and not task.done():
+            return IndexState.SYNCING
+        if meta.get("last_error"):
+            return IndexState.FAILED
+        if "walk_mode" in meta:
+            return IndexState.INTERRUPTED
+        return IndexState.READY if "last_sync_at" in meta else IndexState.EMPTY
+
+    # Files -------------------------------------------------------------------------------
+
+    async def _open(self, store_id: str) -> OrderIndex:
+        index = self._indexes.get(store_id)
+        if index is None:
+            db = await in_thread(IndexDatabase.open, store_id)
+            index = self._indexes.setdefault(store_id, OrderIndex(db))
+        return index
+
+    async def _discard(self, store_id: str) -> None:
+        index = self._indexes.pop(store_id, None)
+        if index is not None:
+            index.db.close()
+        await in_thread(delete_files, index_path(store_id))
+
+    async def remove(self, store_id: str) -> None:
+        """Forget a store: stop its syncs and delete its index file (the stores service calls
+        this when a store is removed)."""
+        self.unschedule(store_id)
+        self._stores.pop(store_id, None)
+        task = self._running.get(store_id)
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        await self._discard(store_id)
+
+    async def aclose(self) -> None:
+        """Stop background syncs and close every index (an engine closer)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        tasks = list(self._background.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for index in self._indexes.values():
+            index.db.close()
+        self._indexes.clear()
+
+
+def _int(value: str | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _last_sync(meta: dict[str, str]) -> datetime | None:
+    return from_epoch(_int(meta.get("last_sync_at")))

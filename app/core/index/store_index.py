@@ -1,0 +1,179 @@
+"""``OrderIndex``: the synchronous operations on one store's index file.
+
+Methods are blocking and safe from any thread (each thread uses its own connection); the
+service runs them in worker threads so the engine loop never waits on the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from app.core.index.database import IndexDatabase
+from app.core.index.extract import OrderRecord, order_record
+from app.core.index.models import GroupBy, IndexedOrder, SearchFilters, SortKey, StatsGroup
+from app.core.index.queries import order_stats, search_orders
+from app.core.index.text import match_expression
+
+_UPSERT_ROW = (
+    "INSERT OR REPLACE INTO orders(rowid, id, source_id, source_name, date_added, date_updated, "
+    "customer_name, shipping_name, email, company, city, folder_id, total_cents, item_count, "
+    "quantity, payment_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_TEXT = "INSERT INTO orders_fts(rowid, ids, people, items, notes) VALUES (?, ?, ?, ?, ?)"
+_CHUNK = 500
+
+
+def _records(raws: Iterable[Mapping[str, Any]]) -> list[OrderRecord]:
+    records: dict[int, OrderRecord] = {}
+    for raw in raws:
+        try:
+            record = order_record(raw)
+        except ValueError:
+            continue
+        records[record.rowid] = record
+    return list(records.values())
+
+
+class OrderIndex:
+    """Reads and writes of one store's index.
+
+    Args:
+        db: The opened index file.
+    """
+
+    def __init__(self, db: IndexDatabase) -> None:
+        self.db = db
+
+    # Metadata ----------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        """All metadata (checkpoint, sync times, state)."""
+        rows = self.db.connection().execute("SELECT key, value FROM meta").fetchall()
+        return {str(key): str(value) for key, value in rows}
+
+    def set_meta(self, values: Mapping[str, str | None]) -> None:
+        """Set (or with ``None`` delete) metadata keys in one transaction."""
+        with self.db.transaction() as connection:
+            _write_meta(connection, values)
+
+    # Writes ------------------------------------------------------------------------------
+
+    def write_page(
+        self, raws: Iterable[Mapping[str, Any]], meta: Mapping[str, str | None] | None = None
+    ) -> int:
+        """Insert or replace orders and store ``meta`` (the checkpoint) in one transaction.
+
+        Args:
+            raws: Orders as Order Desk sent them.
+            meta: Metadata to write with them, so a crash never separates the two.
+
+        Returns:
+            How many orders were written.
+        """
+        records = _records(raws)
+        with self.db.transaction() as connection:
+            connection.executemany(_UPSERT_ROW, [(r.rowid, *r.values) for r in records])
+            connection.executemany(
+                "DELETE FROM orders_fts WHERE rowid = ?", [(r.rowid,) for r in records]
+            )
+            connection.executemany(_INSERT_TEXT, [(r.rowid, *r.search) for r in records])
+            if meta:
+                _write_meta(connection, meta)
+        return len(records)
+
+    def delete_ids(self, order_ids: Collection[str]) -> int:
+        """Remove orders by Order Desk id; returns how many were in the index."""
+        ids = list(order_ids)
+        removed = 0
+        with self.db.transaction() as connection:
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rowids = connection.execute(
+                    f"SELECT rowid FROM orders WHERE id IN ({marks})",  # noqa: S608
+                    chunk,
+                ).fetchall()
+                connection.executemany("DELETE FROM orders_fts WHERE rowid = ?", rowids)
+                connection.executemany("DELETE FROM orders WHERE rowid = ?", rowids)
+                removed += len(rowids)
+        return removed
+
+    # Reads -------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Orders in the index."""
+        return int(self.db.connection().execute("SELECT count(*) FROM orders").fetchone()[0])
+
+    def max_updated(self) -> int | None:
+        """Newest ``date_updated`` in the index (epoch seconds)."""
+        row = self.db.connection().execute("SELECT max(date_updated) FROM orders").fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def added_bounds(self) -> tuple[int, int] | None:
+        """Oldest and newest ``date_added`` in the index (epoch seconds), if any."""
+        row = (
+            self.db.connection()
+            .execute("SELECT min(date_added), max(date_added) FROM orders")
+            .fetchone()
+        )
+        return None if row[0] is None else (int(row[0]), int(row[1]))
+
+    def count_added(self, start: int, end: int) -> int:
+        """Orders added in ``[start, end]`` (epoch seconds, inclusive)."""
+        sql = "SELECT count(*) FROM orders WHERE date_added BETWEEN ? AND ?"
+        return int(self.db.connection().execute(sql, (start, end)).fetchone()[0])
+
+    def ids_added(self, start: int, end: int) -> set[str]:
+        """Ids of the orders added in ``[start, end]``."""
+        sql = "SELECT id FROM orders WHERE date_added BETWEEN ? AND ?"
+        return {row[0] for row in self.db.connection().execute(sql, (start, end))}
+
+    def added_at_rank(self, start: int, end: int, rank: int) -> int:
+        """The ``date_added`` of the ``rank``-th order (0-based) added in ``[start, end]``."""
+        sql = (
+            "SELECT date_added FROM orders WHERE date_added BETWEEN ? AND ? "
+            "ORDER BY date_added LIMIT 1 OFFSET ?"
+        )
+        row = self.db.connection().execute(sql, (start, end, rank)).fetchone()
+        return start if row is None else int(row[0])
+
+    def search(
+        self,
+        query: str = "",
+        filters: SearchFilters | None = None,
+        sort: SortKey = SortKey.DATE_ADDED,
+        *,
+        descending: bool = True,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[IndexedOrder], int]:
+        """Full-text search plus filters; see :meth:`IndexService.search`."""
+        return search_orders(
+            self.db.connection(),
+            match_expression(query),
+            filters or SearchFilters(),
+            sort,
+            descending,
+            max(0, limit),
+            max(0, offset),
+        )
+
+    def stats(
+        self, group_by: GroupBy, added_from: datetime | None, added_to: datetime | None
+    ) -> list[StatsGroup]:
+        """Counts and revenue per group; see :meth:`IndexService.stats`."""
+        return order_stats(self.db.connection(), group_by, added_from, added_to)
+
+
+def _write_meta(connection: Any, values: Mapping[str, str | None]) -> None:
+    for key, value in values.items():
+        if value is None:
+            connection.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            connection.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )

@@ -1,0 +1,165 @@
+"""Bring an index up to date: the keyset walk over ``date_updated`` with checkpoints.
+
+Why this walk: orders are read oldest-change first (``order_by=date_updated``, ascending) and
+each page starts where the last one ended, by date (``modified_start_date`` = the newest
+``date_updated`` seen) plus the number of orders already read within that same second
+(``offset``). Unlike a plain offset walk, an order that changes during the walk cannot shift
+the pages under us: it moves to the end and is read there, and deletions behind the cursor do
+not matter. The cursor is committed with each page, so a crash or a cancel resumes from the
+last committed page. The same walk started at "newest change we have, minus a small overlap"
+is the incremental sync: 50 changed orders fit in one page, so it costs one request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from app.core.index.store_index import OrderIndex
+from app.core.orderdesk import Order, OrderDeskClient, format_datetime, to_datetime
+from app.core.orderdesk.parsing import MAX_PAGE_SIZE
+
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+
+OVERLAP_SECONDS = 60
+WALK_KEYS = ("walk_mode", "walk_date", "walk_ties", "walk_done", "walk_total")
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking index work in a worker thread; on cancel, let it finish first.
+
+    A write transaction that already started is allowed to commit (or roll back) before the
+    cancellation propagates, so the file is never left with a half-applied page.
+    """
+    future = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        await asyncio.wait([future])
+        raise
+
+
+def now_epoch() -> int:
+    """The current UTC time in epoch seconds."""
+    return int(datetime.now(UTC).timestamp())
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a walk stands: the newest ``date_updated`` read and how many share that second.
+
+    ``date`` is ``None`` before the first page of a full walk (no date filter at all).
+    """
+
+    date: int | None
+    ties: int = 0
+
+    def advance(self, orders: Sequence[Order]) -> Cursor:
+        """The cursor after reading ``orders`` (in ascending ``date_updated`` order)."""
+        if not orders:
+            return self
+        stamps = [_updated(order) for order in orders]
+        newest = stamps[-1]
+        ties = sum(1 for stamp in stamps if stamp == newest)
+        if newest == self.date:
+            ties += self.ties
+        return Cursor(newest, ties)
+
+    def as_meta(self) -> dict[str, str | None]:
+        """The cursor as checkpoint metadata."""
+        return {
+            "walk_date": None if self.date is None else str(self.date),
+            "walk_ties": str(self.ties),
+        }
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, str]) -> Cursor:
+        """Read a checkpointed cursor back."""
+        date = meta.get("walk_date")
+        return cls(None if date is None else int(date), int(meta.get("walk_ties", "0")))
+
+
+def _updated(order: Order) -> int:
+    try:
+        moment = to_datetime(order.raw.get("date_updated"))
+    except ValueError:
+        return 0
+    return 0 if moment is None else int(moment.timestamp())
+
+
+def stamp_text(epoch: int) -> str:
+    """Epoch seconds as Order Desk's UTC ``YYYY-MM-DD HH:MM:SS``."""
+    return format_datetime(datetime.fromtimestamp(epoch, UTC))
+
+
+@dataclass
+class WalkResult:
+    """What a walk did."""
+
+    requests: int = 0
+    upserted: int = 0
+
+
+class Walk:
+    """One keyset walk over a store's orders, resumable from its checkpoint.
+
+    Args:
+        client: The store's client.
+        index: The store's index.
+        mode: ``full`` or ``incremental`` (kept in the checkpoint).
+        progress: Called with ``(done, total)`` after each committed page.
+    """
+
+    def __init__(
+        self, client: OrderDeskClient, index: OrderIndex, mode: str, progress: Progress
+    ) -> None:
+        self.client = client
+        self.index = index
+        self.mode = mode
+        self.progress = progress
+        self.result = WalkResult()
+
+    async def run(self, cursor: Cursor, done: int = 0) -> WalkResult:
+        """Walk from ``cursor`` to the newest order, committing each page with the cursor.
+
+        Args:
+            cursor: Where to start (a fresh cursor or one read from the checkpoint).
+            done: Orders already counted by an interrupted run (for progress).
+        """
+        total: int | None = None
+        while True:
+            page = await self._fetch(cursor)
+            if total is None:
+                total = done + max(0, page.total_records - cursor.ties)
+            cursor = cursor.advance(page.records)
+            done += len(page.records)
+            total = max(total, done)
+            checkpoint: dict[str, str | None] = {
+                "walk_mode": self.mode,
+                "walk_done": str(done),
+                "walk_total": str(total),
+                **cursor.as_meta(),
+            }
+            raws = [order.raw for order in page.records]
+            self.result.upserted += await in_thread(self.index.write_page, raws, checkpoint)
+            self.progress(done, total)
+            if page.is_last:
+                return self.result
+
+    async def _fetch(self, cursor: Cursor) -> Any:
+        filters: dict[str, Any] = {"order_by": "date_updated", "order": "asc"}
+        if cursor.date is not None:
+            filters["modified_start_date"] = stamp_text(cursor.date)
+        self.result.requests += 1
+        return await self.client.list_orders(limit=MAX_PAGE_SIZE, offset=cursor.ties, **filters)
+
+
+def start_cursor(mode: str, newest_update: int | None, overlap: int = OVERLAP_SECONDS) -> Cursor:
+    """Where a fresh walk begins: the start for ``full``, the newest change minus ``overlap``."""
+    if mode == "full" or newest_update is None:
+        return Cursor(None)
+    return Cursor(max(0, newest_update - overlap))
