@@ -8,9 +8,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from app.commands import CommandError
 from app.core.engine import Engine
+
+if TYPE_CHECKING:
+    from app.core.services.stores import StoreService
 
 
 @contextmanager
@@ -60,3 +64,32 @@ def running_engine() -> Iterator[Engine]:
 def print_error(message: str) -> None:
     """Write a message for the user to stderr."""
     print(message, file=sys.stderr)
+
+
+def _prompt_passphrase() -> str | None:
+    """Ask for the vault passphrase on a terminal; None when there is no terminal."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass("Vault passphrase for OrderDesk Tray: ") or None
+
+
+def build_store_service(engine: Engine) -> StoreService:
+    """Build the store service (secret store, client pool, cache, audit) for ``engine``.
+
+    The client pool is closed when the engine stops.
+    """
+    from app.core.secrets import open_secret_store
+    from app.core.services.audit import AuditLog
+    from app.core.services.cache import ReadCache
+    from app.core.services.context import ServiceContext
+    from app.core.services.guard import DuplicateGuard
+    from app.core.services.pool import ClientPool
+    from app.core.services.stores import StoreService
+
+    secrets = open_secret_store(_prompt_passphrase)
+    pool = ClientPool(secrets)
+    context = ServiceContext(pool, ReadCache(), AuditLog(), DuplicateGuard(), engine.hub)
+    engine.add_closer(pool.aclose)
+    return StoreService(context, secrets)

@@ -1,0 +1,168 @@
+"""``orderdesk-mcp stores add | list | test | remove | default``: registered Order Desk stores.
+
+The API key of ``stores add`` comes from stdin when stdin is not a terminal, else from a hidden
+prompt; never from the command line (it would land in shell history and ``ps``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from app.commands import EXIT_OK, CommandError
+from app.commands.runtime import build_store_service, print_error, running_engine, storage
+
+if TYPE_CHECKING:
+    from app.core.services.records import StoreRecord
+    from app.core.services.stores import StoreService
+
+T = TypeVar("T")
+ACTOR = "cli"
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``stores`` command and its sub-commands."""
+    parser = subparsers.add_parser(
+        "stores", help="manage Order Desk stores", description="Manage Order Desk stores."
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        help="register a store (API key from stdin or a hidden prompt)",
+        description="Register a store. The API key is read from stdin when it is not a "
+        "terminal, else from a hidden prompt; it is checked with Order Desk before it is saved.",
+    )
+    add.add_argument("name", metavar="NAME", help="your name for the store")
+    add.add_argument("--store-id", required=True, metavar="ID", help="Order Desk store id")
+    add.add_argument("--api-url", metavar="URL", help="API base URL (default: the live API)")
+    add.set_defaults(handler=add_store)
+    listing = actions.add_parser("list", help="list registered stores")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    listing.set_defaults(handler=list_stores)
+    for name, handler, text in (
+        ("test", test_store, "check that a store's saved API key works"),
+        ("remove", remove_store, "remove a store and its API key"),
+        ("default", default_store, "make a store the default"),
+    ):
+        sub = actions.add_parser(name, help=text)
+        sub.add_argument("name", metavar="NAME", help="store name (or our id)")
+        sub.set_defaults(handler=handler)
+
+
+def read_api_key(name: str) -> str:
+    """Read the API key from stdin (not a terminal) or a hidden prompt.
+
+    Raises:
+        CommandError: No key was given.
+    """
+    import getpass
+
+    if sys.stdin is None:
+        raise CommandError("No API key given: pipe it on stdin.")
+    if sys.stdin.isatty():
+        key = getpass.getpass(f"Order Desk API key for {name} (hidden): ")
+    else:
+        key = sys.stdin.readline()
+    key = key.strip()
+    if not key:
+        raise CommandError(
+            "No API key given: pipe it on stdin or type it at the prompt "
+            "(Order Desk: Store Settings > API)."
+        )
+    return key
+
+
+@contextmanager
+def _service_errors() -> Iterator[None]:
+    """Turn expected failures of the store service into :class:`CommandError`."""
+    from app.core.orderdesk import OrderDeskError
+    from app.core.secrets import SecretStoreError
+    from app.core.services.errors import ServiceError
+
+    try:
+        yield
+    except (ServiceError, OrderDeskError, SecretStoreError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _run(work: Callable[[StoreService], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work(service)`` on a fresh engine with the database open."""
+    with storage(), running_engine() as engine, _service_errors():
+        service = build_store_service(engine)
+        return engine.call(work(service))
+
+
+def add_store(args: argparse.Namespace) -> int:
+    """Check the key with Order Desk, then save the store and its key."""
+    api_key = read_api_key(args.name)
+    record = _run(
+        lambda s: s.register(args.name, args.store_id, api_key, args.api_url, actor=ACTOR)
+    )
+    default = " It is the default store." if record.is_default else ""
+    print_error(
+        f"Store {record.name!r} (Order Desk store {record.orderdesk_store_id}) registered; "
+        f"its API key is in the secret store.{default}"
+    )
+    return EXIT_OK
+
+
+def _as_json(record: StoreRecord) -> dict[str, object]:
+    return {
+        "id": record.id,
+        "name": record.name,
+        "orderdesk_store_id": record.orderdesk_store_id,
+        "api_url": record.api_url,
+        "is_default": record.is_default,
+        "index_enabled": record.index_enabled,
+        "created_at": record.created_at.isoformat(),
+    }
+
+
+def list_stores(args: argparse.Namespace) -> int:
+    """Print the registered stores as a table or as JSON."""
+
+    async def listing(service: StoreService) -> list[StoreRecord]:
+        return await service.list()
+
+    records = _run(listing)
+    if args.json:
+        print(json.dumps([_as_json(r) for r in records], indent=2))
+    elif not records:
+        print_error("No stores yet; add one with `orderdesk-mcp stores add NAME --store-id ID`.")
+    else:
+        for r in records:
+            marker = "*" if r.is_default else " "
+            url = f"  {r.api_url}" if r.api_url else ""
+            print(f"{marker} {r.name}  (Order Desk store {r.orderdesk_store_id}){url}")
+    return EXIT_OK
+
+
+def test_store(args: argparse.Namespace) -> int:
+    """Call ``GET /test`` with a store's saved key."""
+
+    async def check(service: StoreService) -> tuple[StoreRecord, str]:
+        record = await service.resolve(args.name)
+        return record, (await service.test(record)).message
+
+    record, message = _run(check)
+    detail = f" ({message})" if message else ""
+    print_error(f"Store {record.name!r}: Order Desk accepted the saved API key{detail}.")
+    return EXIT_OK
+
+
+def remove_store(args: argparse.Namespace) -> int:
+    """Remove a store and delete its key from the secret store."""
+    record = _run(lambda s: s.delete(args.name, actor=ACTOR))
+    print_error(f"Store {record.name!r} removed, and its API key deleted from the secret store.")
+    return EXIT_OK
+
+
+def default_store(args: argparse.Namespace) -> int:
+    """Make a store the default."""
+    record = _run(lambda s: s.set_default(args.name, actor=ACTOR))
+    print_error(f"Store {record.name!r} is now the default store.")
+    return EXIT_OK
