@@ -1,0 +1,177 @@
+"""``orderdesk-mcp index sync NAME [--full] | status [NAME] [--json]``: the local order index.
+
+``sync`` brings a store's index up to date and shows progress on stderr; Ctrl-C stops it and
+the next sync resumes from the last saved page. ``status`` reports each index without
+contacting Order Desk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from app.commands import EXIT_FAILURE, EXIT_OK, CommandError
+from app.commands.runtime import build_store_service, print_error, running_engine, storage
+
+if TYPE_CHECKING:
+    from app.core.engine import Engine
+    from app.core.events import Event
+    from app.core.index import IndexService, IndexStatus
+    from app.core.services.records import StoreRecord
+
+T = TypeVar("T")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``index`` command and its sub-commands."""
+    parser = subparsers.add_parser(
+        "index",
+        help="the local order index (offline search and stats)",
+        description="Keep a local copy of a store's orders for instant search and stats.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sync = actions.add_parser("sync", help="bring a store's index up to date")
+    sync.add_argument("name", metavar="NAME", help="store name (or our id)")
+    sync.add_argument("--full", action="store_true", help="read every order again")
+    sync.set_defaults(handler=sync_index)
+    status = actions.add_parser("status", help="show the index of one or all stores")
+    status.add_argument("name", metavar="NAME", nargs="?", help="store name (default: all)")
+    status.add_argument("--json", action="store_true", help="print JSON for scripts")
+    status.set_defaults(handler=index_status)
+
+
+@contextmanager
+def _expected_errors() -> Iterator[None]:
+    from app.core.index import IndexUnavailable
+    from app.core.orderdesk import OrderDeskError
+    from app.core.secrets import SecretStoreError
+    from app.core.services.errors import ServiceError
+
+    try:
+        yield
+    except (ServiceError, OrderDeskError, SecretStoreError, IndexUnavailable, OSError) as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _prompt_passphrase() -> str | None:
+    import getpass
+
+    if not sys.stdin.isatty():
+        return None
+    return getpass.getpass("Vault passphrase for OrderDesk Tray: ") or None
+
+
+def _with_index(work: Callable[[Engine, IndexService], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work`` on a fresh engine with the database open and an index service."""
+    from app.core.index import IndexService
+
+    with storage(), running_engine() as engine, _expected_errors():
+        service = IndexService(engine.hub)
+        engine.add_closer(service.aclose)
+        return _call(engine, work(engine, service))
+
+
+def _call(engine: Engine, coro: Coroutine[Any, Any, T]) -> T:
+    future = engine.submit(coro)
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        future.cancel()
+        print_error("\nStopped; the next `index sync` continues from the last saved page.")
+        raise
+
+
+class ProgressLine:
+    """Prints ``SYNC_PROGRESS`` events of one store as one updating line on stderr."""
+
+    def __init__(self, store_key: str) -> None:
+        self.store_key = store_key
+        self._last = 0.0
+
+    def __call__(self, event: Event) -> None:
+        from app.core.events import SYNC_PROGRESS
+
+        if event.kind != SYNC_PROGRESS or event.store_id != self.store_key:
+            return
+        now = time.monotonic()
+        if event.data.get("state") == "syncing" and now - self._last < 0.2:
+            return
+        self._last = now
+        done, total = event.data.get("done", 0), event.data.get("total", 0)
+        phase = event.data.get("phase", "")
+        print(f"\r{phase}: {done}/{total} orders ", end="", file=sys.stderr, flush=True)
+
+
+def sync_index(args: argparse.Namespace) -> int:
+    """Sync one store's index and print a summary on stderr."""
+    from app.core.index import StoreHandle
+
+    async def work(engine: Engine, service: IndexService) -> tuple[str, Any, float]:
+        from app.core.secrets import open_secret_store
+        from app.core.services.pool import ClientPool
+
+        record = await build_store_service(engine).resolve(args.name)
+        pool = ClientPool(open_secret_store(_prompt_passphrase))
+        engine.add_closer(pool.aclose)
+        unsubscribe = engine.hub.subscribe(ProgressLine(record.key))
+        started = time.perf_counter()
+        try:
+            store = StoreHandle(record.key, await pool.client(record))
+            report = await service.sync(store, full=args.full)
+        finally:
+            unsubscribe()
+        return record.name, report, time.perf_counter() - started
+
+    try:
+        name, report, seconds = _with_index(work)
+    except KeyboardInterrupt:
+        return EXIT_FAILURE
+    removed = f", {report.deleted} removed" if report.deleted else ""
+    rebuilt = " The index file was damaged and has been rebuilt." if report.rebuilt else ""
+    print_error(
+        f"\nIndex of {name!r} is up to date: {report.upserted} orders written{removed} "
+        f"({report.mode} sync, {report.requests} requests, {seconds:.1f} s).{rebuilt}"
+    )
+    return EXIT_OK
+
+
+def _status_json(record: StoreRecord, status: IndexStatus) -> dict[str, object]:
+    def stamp(value: Any) -> str | None:
+        return None if value is None else value.isoformat()
+
+    return {
+        "store": record.name,
+        "store_id": record.id,
+        "state": str(status.state),
+        "orders": status.count,
+        "last_synced_at": stamp(status.last_synced_at),
+        "last_full_sync_at": stamp(status.last_full_sync_at),
+        "last_reconciled_at": stamp(status.last_reconciled_at),
+        "size_bytes": status.size_bytes,
+        "last_error": status.last_error or None,
+    }
+
+
+def index_status(args: argparse.Namespace) -> int:
+    """Print the index status of one store or of every store."""
+
+    async def work(engine: Engine, service: IndexService) -> list[dict[str, object]]:
+        stores = build_store_service(engine)
+        records = [await stores.resolve(args.name)] if args.name else await stores.list()
+        return [_status_json(r, await service.status(r.key)) for r in records]
+
+    rows = _with_index(work)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print_error("No stores yet; add one with `orderdesk-mcp stores add NAME --store-id ID`.")
+    for row in [] if args.json else rows:
+        synced = row["last_synced_at"] or "never"
+        error = f"  last error: {row['last_error']}" if row["last_error"] else ""
+        print(f"{row['store']}: {row['state']}, {row['orders']} orders, synced {synced}{error}")
+    return EXIT_OK
