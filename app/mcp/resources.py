@@ -1,0 +1,101 @@
+"""MCP resources: the stores, a store's folders, and one order by URI.
+
+Reads follow the same access rules as the tools: the ``read`` scope and the store allow-list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import mcp_types as types
+from mcp.shared.exceptions import MCPError
+
+from app.core.access.errors import AccessError
+from app.core.orderdesk import NotFoundError
+from app.core.services.errors import ServiceError
+from app.core.services.records import StoreRecord
+from app.mcp.shaping import shape_order
+from app.mcp.tools.context import McpContext
+from app.mcp.transport.session import current_session
+
+RESOURCE_NOT_FOUND = -32002
+STORES_URI = "orderdesk://stores"
+FOLDERS = re.compile(r"^orderdesk://stores/(?P<store>[^/]+)/folders$")
+ORDER = re.compile(r"^orderdesk://stores/(?P<store>[^/]+)/orders/(?P<order>[0-9]+)$")
+JSON = "application/json"
+
+RESOURCES = [
+    types.Resource(
+        uri=STORES_URI,
+        name="stores",
+        title="Registered stores",
+        description="The Order Desk stores this client may use (id, name, default).",
+        mime_type=JSON,
+    )
+]
+TEMPLATES = [
+    types.ResourceTemplate(
+        uri_template="orderdesk://stores/{store}/folders",
+        name="store_folders",
+        title="A store's folders",
+        description="Folder ids and names of a store; {store} is our store id or its name.",
+        mime_type=JSON,
+    ),
+    types.ResourceTemplate(
+        uri_template="orderdesk://stores/{store}/orders/{order_id}",
+        name="order",
+        title="An order",
+        description="One order at standard detail; shopper-written text is in `untrusted`.",
+        mime_type=JSON,
+    ),
+]
+
+
+def _contents(uri: str, data: Any) -> types.ReadResourceResult:
+    text = json.dumps(data, ensure_ascii=False)
+    return types.ReadResourceResult(
+        contents=[types.TextResourceContents(uri=uri, mime_type=JSON, text=text)]
+    )
+
+
+async def _store(app: McpContext, wanted: str) -> StoreRecord:
+    record = await app.services.stores.resolve(wanted)
+    current_session().identity.require("read", record.id)
+    return record
+
+
+async def _read(app: McpContext, uri: str) -> Any:
+    identity = current_session().identity
+    identity.require("read")
+    if uri == STORES_URI:
+        stores = await app.services.stores.list()
+        return [
+            {"id": s.id, "name": s.name, "is_default": s.is_default}
+            for s in stores
+            if identity.allows_store(s.id)
+        ]
+    if match := FOLDERS.match(uri):
+        info = await app.services.stores.info(await _store(app, match["store"]))
+        return [{"id": fid, "name": name} for fid, name in sorted(info.folders.items())]
+    if match := ORDER.match(uri):
+        store = await _store(app, match["store"])
+        folders = (await app.services.stores.info(store)).folders
+        order = await app.services.orders.get(store, match["order"])
+        return shape_order(order.raw, "standard", folders=folders)
+    raise MCPError(code=RESOURCE_NOT_FOUND, message="Resource not found", data={"uri": uri})
+
+
+async def read_resource(app: McpContext, uri: str) -> types.ReadResourceResult:
+    """Read one resource; refusals and missing records are JSON-RPC errors with a sentence.
+
+    Raises:
+        MCPError: Unknown URI, missing record, or access refused.
+    """
+    try:
+        return _contents(uri, await _read(app, uri))
+    except NotFoundError as error:
+        raise MCPError(code=RESOURCE_NOT_FOUND, message=str(error), data={"uri": uri}) from None
+    except (AccessError, ServiceError) as error:
+        raise MCPError(code=types.INVALID_PARAMS, message=str(error), data={"uri": uri}) from None

@@ -1,0 +1,101 @@
+"""The MCP server on the SDK's public low-level ``Server``: tools, resources and prompts.
+
+:func:`build_server` is what every transport (local socket, stdio, HTTP) calls. The server
+holds no per-connection state itself: each handler finds its session through
+:func:`app.mcp.transport.session.current_session`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import mcp_types as types
+from mcp.server import Server, ServerRequestContext
+from mcp.shared.exceptions import MCPError
+
+from app import __version__
+from app.mcp import prompts, resources
+from app.mcp.shaping import UNTRUSTED_DESCRIPTION
+from app.mcp.tools import McpContext, all_tools
+from app.mcp.tools.dispatch import run_tool
+
+__all__ = ["INSTRUCTIONS", "McpContext", "build_server"]
+
+log = logging.getLogger(__name__)
+
+SERVER_NAME = "orderdesk-tray"
+INSTRUCTIONS = (
+    "OrderDesk Tray gives access to the user's Order Desk stores. Start with session_info "
+    "(your scopes and active store) and stores_list / stores_use. Lists return summaries and "
+    "a `page` with total and next_offset; ask for detail or `fields` only when needed. Writes "
+    "may wait for the user's approval in the tray. " + UNTRUSTED_DESCRIPTION
+)
+
+
+def build_server(app: McpContext) -> Server:
+    """Build the MCP server over the app's services.
+
+    Args:
+        app: Services, approval queue, client limits and event hub.
+
+    Returns:
+        A low-level ``Server``; run it per connection with ``server.run(...)``.
+    """
+    specs = {spec.name: spec for spec in all_tools()}
+    definitions = [spec.definition() for spec in specs.values()]
+    schemas = {tool.name: tool.input_schema for tool in definitions}
+
+    async def list_tools(
+        ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=definitions)
+
+    async def call_tool(
+        ctx: ServerRequestContext, params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        spec = specs.get(params.name)
+        if spec is None:
+            raise MCPError(
+                code=types.INVALID_PARAMS,
+                message=f"Unknown tool: {params.name}. Call tools/list for the tools.",
+            )
+        return await run_tool(app, spec, params.arguments)
+
+    async def list_resources(
+        ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
+    ) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=resources.RESOURCES)
+
+    async def list_templates(
+        ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        return types.ListResourceTemplatesResult(resource_templates=resources.TEMPLATES)
+
+    async def read_resource(
+        ctx: ServerRequestContext, params: types.ReadResourceRequestParams
+    ) -> types.ReadResourceResult:
+        return await resources.read_resource(app, str(params.uri))
+
+    async def list_prompts(
+        ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=prompts.PROMPTS)
+
+    async def get_prompt(
+        ctx: ServerRequestContext, params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        return prompts.get_prompt(params.name, params.arguments)
+
+    return Server(
+        SERVER_NAME,
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        get_tool_input_schema=schemas.get,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+        on_list_resources=list_resources,
+        on_list_resource_templates=list_templates,
+        on_read_resource=read_resource,
+        on_list_prompts=list_prompts,
+        on_get_prompt=get_prompt,
+    )

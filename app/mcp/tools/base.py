@@ -1,0 +1,130 @@
+"""What every tool is made of, and the per-call context its handler receives."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import mcp_types as types
+
+from app.mcp.tools.schema import JsonSchema, ToolInput, input_schema
+
+InputT = TypeVar("InputT", bound=ToolInput)
+
+
+class ToolError(Exception):
+    """An expected failure; its message is a sentence telling the model what to do."""
+
+
+@dataclass(frozen=True)
+class ToolOutput:
+    """A tool's answer: structured content plus a one-line summary for the text channel."""
+
+    data: dict[str, Any]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a tool needs before it runs.
+
+    Attributes:
+        scope: The token scope the tool requires.
+        write: True when the tool changes something (per-client write limit, pause, policy).
+        store: True when the tool works on one store (``store`` argument or the active store).
+    """
+
+    scope: str
+    write: bool = False
+    store: bool = True
+
+
+Handler = Callable[[Any, InputT], Awaitable[ToolOutput]]
+
+
+@dataclass(frozen=True)
+class ToolSpec(Generic[InputT]):
+    """One MCP tool: its public definition plus the handler that runs it."""
+
+    name: str
+    title: str
+    description: str
+    params: type[InputT]
+    output_schema: JsonSchema
+    access: Access
+    handler: Handler[InputT]
+    read_only: bool = False
+    destructive: bool = False
+    idempotent: bool = False
+    open_world: bool = True
+
+    def definition(self) -> types.Tool:
+        """Return the tool as ``tools/list`` shows it."""
+        return types.Tool(
+            name=self.name,
+            title=self.title,
+            description=self.description,
+            input_schema=input_schema(self.params),
+            output_schema=self.output_schema,
+            annotations=types.ToolAnnotations(
+                title=self.title,
+                read_only_hint=self.read_only,
+                destructive_hint=self.destructive,
+                idempotent_hint=self.idempotent,
+                open_world_hint=self.open_world,
+            ),
+        )
+
+
+def reader(
+    name: str,
+    title: str,
+    description: str,
+    params: type[InputT],
+    output: JsonSchema,
+    handler: Handler[InputT],
+    *,
+    store: bool = True,
+    open_world: bool = True,
+) -> ToolSpec[InputT]:
+    """Build a read-only tool (``read`` scope, idempotent, not destructive)."""
+    return ToolSpec(
+        name=name,
+        title=title,
+        description=description,
+        params=params,
+        output_schema=output,
+        access=Access("read", store=store),
+        handler=handler,
+        read_only=True,
+        idempotent=True,
+        open_world=open_world,
+    )
+
+
+def writer(
+    name: str,
+    title: str,
+    description: str,
+    params: type[InputT],
+    output: JsonSchema,
+    handler: Handler[InputT],
+    *,
+    scope: str,
+    destructive: bool,
+    idempotent: bool,
+    store: bool = True,
+) -> ToolSpec[InputT]:
+    """Build a tool that changes a store (a write scope, limits, pause and policy apply)."""
+    return ToolSpec(
+        name=name,
+        title=title,
+        description=description,
+        params=params,
+        output_schema=output,
+        access=Access(scope, write=True, store=store),
+        handler=handler,
+        destructive=destructive,
+        idempotent=idempotent,
+    )

@@ -1,0 +1,109 @@
+"""The app-wide objects tools use, and the per-call context a handler receives."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from app.core.access.approvals import ApprovalRequest, FieldChange
+from app.core.access.identity import ClientIdentity
+from app.core.access.limits import ClientLimits
+from app.core.events import EventHub
+from app.core.services.records import StoreRecord
+from app.mcp.tools.base import ToolError
+from app.mcp.transport.session import SessionState
+
+if TYPE_CHECKING:
+    from app.core.access.approvals import ApprovalQueue
+    from app.core.services import Services
+
+
+@dataclass(frozen=True)
+class McpContext:
+    """Everything the MCP server needs from the engine, built once per engine.
+
+    Attributes:
+        services: The store, order, inventory and audit services (shared with the GUI).
+        approvals: Where writes under the "ask" policy wait for the user.
+        limits: Per-client call and write limits and the "pause MCP" switch.
+        hub: The engine's event hub.
+    """
+
+    services: Services
+    approvals: ApprovalQueue
+    limits: ClientLimits
+    hub: EventHub
+
+
+@dataclass(frozen=True)
+class Call:
+    """One tool call: the app, the session that made it and the store it works on.
+
+    Attributes:
+        app: The app-wide objects.
+        session: The calling session (identity, active store).
+        tool: The tool's name.
+        store_record: The store the call works on; None for store-less tools.
+    """
+
+    app: McpContext
+    session: SessionState
+    tool: str
+    store_record: StoreRecord | None
+
+    @property
+    def identity(self) -> ClientIdentity:
+        """The authenticated client."""
+        identity: ClientIdentity = self.session.identity
+        return identity
+
+    @property
+    def actor(self) -> str:
+        """Who the audit log names for writes made by this call."""
+        return f"mcp:{self.identity.name}"
+
+    @property
+    def store(self) -> StoreRecord:
+        """The store of a store-scoped tool (always set for those)."""
+        if self.store_record is None:
+            raise RuntimeError(f"{self.tool} is not a store-scoped tool")
+        return self.store_record
+
+    @property
+    def store_id(self) -> int | None:
+        """Our id of the call's store, if it has one."""
+        return None if self.store_record is None else self.store_record.id
+
+    async def approve(
+        self,
+        target: str,
+        summary: str,
+        diff: Sequence[FieldChange] = (),
+        store_name: str | None = None,
+    ) -> None:
+        """Put this write before the client's policy (and maybe the user); raise when denied.
+
+        Args:
+            target: What the write changes, e.g. ``order 12345``.
+            summary: One sentence describing the change for the approval prompt.
+            diff: The exact field changes.
+            store_name: The store's name when the call has no store id (registering one).
+
+        Raises:
+            ToolError: The write was denied; the message says why and what to do.
+        """
+        if store_name is None:
+            store_name = self.store.name
+        request = ApprovalRequest(
+            client=self.identity,
+            store=store_name,
+            action=self.tool,
+            target=target,
+            diff=tuple(diff),
+            summary=summary,
+            store_id=self.store_id,
+        )
+        decision = await self.app.approvals.request(request)
+        if not decision.approved:
+            raise ToolError(decision.reason)

@@ -1,0 +1,108 @@
+"""Run one tool call: validate, pace, authorize, pick the store, call the handler, shape errors.
+
+Every failure a model can act on becomes an ``isError`` result with a sentence; anything
+unexpected is logged with an id and reported without internals.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import mcp_types as types
+import pydantic
+
+from app.core.access.identity import ClientIdentity
+from app.core.services.errors import StoreNotFoundError
+from app.core.services.records import StoreRecord
+from app.mcp.tools.base import ToolError, ToolOutput, ToolSpec
+from app.mcp.tools.context import Call, McpContext
+from app.mcp.tools.errors import internal_error_message, known_error_message, validation_message
+from app.mcp.transport.session import SessionState, current_session
+
+log = logging.getLogger(__name__)
+
+NO_STORE = (
+    "No store is selected for this session and there is no default store. Call stores_list "
+    "to see the stores, then stores_use to pick one (or pass the store argument)."
+)
+
+
+def error_result(message: str) -> types.CallToolResult:
+    """Build an ``isError`` tool result carrying ``message``."""
+    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+
+
+def success_result(output: ToolOutput) -> types.CallToolResult:
+    """Build a result: structured content, a one-line summary, and the JSON as text.
+
+    The JSON text block is for clients that show the model only ``content``.
+    """
+    text = json.dumps(output.data, ensure_ascii=False, separators=(",", ":"))
+    return types.CallToolResult(
+        content=[types.TextContent(text=output.summary), types.TextContent(text=text)],
+        structured_content=output.data,
+    )
+
+
+async def resolve_store(app: McpContext, session: SessionState, wanted: str | None) -> StoreRecord:
+    """Pick the store a call works on: the argument, the session's store, or the default.
+
+    Raises:
+        ToolError: No store was named, none is active and there is no default.
+        StoreNotFoundError, AmbiguousStoreError: The named store cannot be pinned down.
+    """
+    stores = app.services.stores
+    if wanted is not None:
+        return await stores.resolve(wanted)
+    if session.active_store_id is not None:
+        try:
+            return await stores.resolve(session.active_store_id)
+        except StoreNotFoundError:
+            session.active_store_id = None
+            raise ToolError(
+                "The session's active store was removed from the app. " + NO_STORE
+            ) from None
+    try:
+        return await stores.default()
+    except StoreNotFoundError as error:
+        raise ToolError(f"{NO_STORE} ({error})") from None
+
+
+async def _run(
+    app: McpContext, spec: ToolSpec[Any], session: SessionState, arguments: dict[str, Any]
+) -> ToolOutput:
+    identity: ClientIdentity = session.identity
+    try:
+        params = spec.params.model_validate(arguments)
+    except pydantic.ValidationError as error:
+        raise ToolError(
+            validation_message(spec.name, error, list(spec.params.model_fields))
+        ) from None
+    app.limits.check(identity, write=spec.access.write)
+    identity.require(spec.access.scope)
+    store = None
+    if spec.access.store:
+        store = await resolve_store(app, session, getattr(params, "store", None))
+        identity.require(spec.access.scope, store.id)
+    call = Call(app=app, session=session, tool=spec.name, store_record=store)
+    return await spec.handler(call, params)
+
+
+async def run_tool(
+    app: McpContext, spec: ToolSpec[Any], arguments: dict[str, Any] | None
+) -> types.CallToolResult:
+    """Run ``spec`` for the current session and return the tool result (never raises)."""
+    try:
+        session = current_session()
+        return success_result(await _run(app, spec, session, dict(arguments or {})))
+    except ToolError as error:
+        return error_result(str(error))
+    except Exception as error:
+        message = known_error_message(error)
+        if message is None:
+            message = internal_error_message(spec.name, error)
+        else:
+            log.info("tool %s refused: %s", spec.name, message)
+        return error_result(message)

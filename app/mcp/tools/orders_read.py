@@ -1,0 +1,186 @@
+"""Order reading tools: ``orders_list`` (search with paging) and ``orders_get``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from app.core.services.filters import OrderFilters
+from app.mcp.shaping import ORDER_FIELDS, UNTRUSTED_DESCRIPTION, page_info, shape_order
+from app.mcp.tools.base import ToolOutput, ToolSpec, reader
+from app.mcp.tools.context import Call
+from app.mcp.tools.params import (
+    DateArg,
+    Detail,
+    Limit,
+    Offset,
+    OrderId,
+    StoreArg,
+    wire_date,
+)
+from app.mcp.tools.schema import PAGE, RECORD, ToolInput, list_of, obj
+
+
+def _known_field(name: str) -> str:
+    if name not in ORDER_FIELDS:
+        raise ValueError(f"unknown order field {name!r}; choose from {', '.join(ORDER_FIELDS)}")
+    return name
+
+
+OrderField = Annotated[
+    str, AfterValidator(_known_field), Field(json_schema_extra={"enum": list(ORDER_FIELDS)})
+]
+Fields = Annotated[
+    list[OrderField] | None,
+    Field(
+        default=None,
+        min_length=1,
+        max_length=len(ORDER_FIELDS),
+        description="Return exactly these top-level fields (id always comes along) instead of a "
+        "detail level. Shopper-written fields still arrive inside `untrusted`.",
+    ),
+]
+Text = Annotated[str | None, Field(default=None, min_length=1, max_length=200)]
+
+
+class OrdersListInput(ToolInput):
+    """Search orders."""
+
+    store: StoreArg = None
+    folder_id: Annotated[
+        list[Annotated[int, Field(ge=0)]] | None,
+        Field(min_length=1, max_length=50, description="Folder id(s) (see store_info)."),
+    ] = None
+    folder_name: Text = Field(default=None, description="Exact folder name instead of an id.")
+    source_id: Text = Field(default=None, description="The cart's own order number.")
+    source_name: Text = Field(default=None, description="Order source, e.g. Shopify.")
+    email: Text = Field(default=None, description="Customer e-mail (exact).")
+    customer_id: Text = None
+    shipping_first_name: Text = None
+    shipping_last_name: Text = None
+    customer_first_name: Text = None
+    customer_last_name: Text = None
+    added_from: DateArg | None = Field(default=None, description="Added at or after (UTC).")
+    added_to: DateArg | None = Field(default=None, description="Added at or before (UTC).")
+    modified_from: DateArg | None = Field(default=None, description="Changed at/after (UTC).")
+    modified_to: DateArg | None = Field(default=None, description="Changed at/before (UTC).")
+    dates_in_store_time: bool = Field(
+        default=False, description="Read added_from/added_to in the store's time zone."
+    )
+    order_by: Literal["date_added", "date_updated", "order_total", "source_id", "id"] = "date_added"
+    order: Literal["asc", "desc"] = "desc"
+    include_history: bool = Field(
+        default=False, description="Include each order's history (slow; use a small limit)."
+    )
+    limit: Limit = 25
+    offset: Offset = 0
+    detail: Detail = "summary"
+    fields: Fields = None
+
+    @model_validator(mode="after")
+    def _one_folder_filter(self) -> OrdersListInput:
+        if self.folder_id is not None and self.folder_name is not None:
+            raise ValueError("give folder_id or folder_name, not both")
+        return self
+
+
+_PASSED = (
+    "added_from",
+    "added_to",
+    "modified_from",
+    "modified_to",
+    "email",
+    "source_id",
+    "source_name",
+    "customer_id",
+    "shipping_first_name",
+    "shipping_last_name",
+    "customer_first_name",
+    "customer_last_name",
+    "order_by",
+    "order",
+    "include_history",
+)
+
+
+def list_filters(params: OrdersListInput) -> OrderFilters:
+    """Translate tool arguments into the order service's search filters."""
+    folders: list[int | str] | None = None
+    if params.folder_id is not None:
+        folders = list(params.folder_id)
+    elif params.folder_name is not None:
+        folders = [params.folder_name]
+    values: dict[str, Any] = {key: getattr(params, key) for key in _PASSED}
+    for key in ("added_from", "added_to", "modified_from", "modified_to"):
+        if values[key] is not None:
+            values[key] = wire_date(values[key])
+    return OrderFilters(folders=folders, dates_local=params.dates_in_store_time, **values)
+
+
+async def orders_list(call: Call, params: OrdersListInput) -> ToolOutput:
+    """Search orders and return one page, shaped."""
+    services = call.app.services
+    folders = (await services.stores.info(call.store)).folders
+    page = await services.orders.list(
+        call.store, list_filters(params), limit=params.limit, offset=params.offset
+    )
+    orders = [
+        shape_order(order.raw, params.detail, params.fields, folders) for order in page.orders
+    ]
+    paging = page_info(
+        total=page.total, offset=page.offset, returned=len(orders), tool="orders_list"
+    )
+    return ToolOutput(
+        {"orders": orders, "page": paging}, f"{len(orders)} order(s). {paging['hint']}"
+    )
+
+
+class OrdersGetInput(ToolInput):
+    """Read one order."""
+
+    store: StoreArg = None
+    order_id: OrderId
+    detail: Detail = "standard"
+    fields: Fields = None
+
+
+async def orders_get(call: Call, params: OrdersGetInput) -> ToolOutput:
+    """Read one order fresh from Order Desk."""
+    services = call.app.services
+    folders = (await services.stores.info(call.store)).folders
+    order = await services.orders.get(call.store, params.order_id, fresh=True)
+    shaped = shape_order(order.raw, params.detail, params.fields, folders)
+    version = str(order.raw.get("date_updated") or "")
+    data = {"order": shaped, "date_updated": version}
+    return ToolOutput(data, f"Order {order.id} (source {order.source_id}), updated {version}.")
+
+
+ORDER_DESCRIPTION_TAIL = " Money is exact decimal text. " + UNTRUSTED_DESCRIPTION
+
+TOOLS: list[ToolSpec[Any]] = [
+    reader(
+        "orders_list",
+        "Search orders",
+        "Search the store's orders with Order Desk's filters: folder (id or name), source, "
+        "e-mail, names, customer id, added/modified date ranges (UTC unless "
+        "dates_in_store_time), sorting, and paging with limit/offset. Returns summaries by "
+        "default (detail=standard|full or `fields` for more) and `page` with total, returned, "
+        "next_offset and a hint for the next page. Always bound searches by date when you "
+        "can." + ORDER_DESCRIPTION_TAIL,
+        OrdersListInput,
+        obj({"orders": list_of(RECORD), "page": PAGE}, ("orders", "page")),
+        orders_list,
+    ),
+    reader(
+        "orders_get",
+        "Get an order",
+        "Read one order fresh from Order Desk by its internal id, at detail standard (default) "
+        "or full, or just the named `fields`. Keep the returned date_updated and pass it as "
+        "expected_date_updated to orders_update, so a change made meanwhile is detected."
+        + ORDER_DESCRIPTION_TAIL,
+        OrdersGetInput,
+        obj({"order": RECORD, "date_updated": {"type": "string"}}, ("order", "date_updated")),
+        orders_get,
+    ),
+]

@@ -1,0 +1,275 @@
+"""Order writing tools: create, update (change set), delete, move."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from app.mcp.shaping import shape_order
+from app.mcp.tools import approvals
+from app.mcp.tools.base import ToolOutput, ToolSpec, writer
+from app.mcp.tools.context import Call
+from app.mcp.tools.inputs import Address, ChangeSet, NewItem
+from app.mcp.tools.params import DateArg, IdempotencyNote, Money, OrderId, StoreArg
+from app.mcp.tools.schema import RECORD, STRING, ToolInput, list_of, obj
+
+_ORDER_OUT = obj({"order": RECORD, "date_updated": STRING}, ("order",))
+
+
+class OrdersCreateInput(ToolInput):
+    """A new order."""
+
+    store: StoreArg = None
+    order_items: list[NewItem] = Field(min_length=1, max_length=200)
+    shipping: Address = Field(description="Shipping address; needs a name or company.")
+    customer: Address | None = Field(default=None, description="Billing; copied when omitted.")
+    email: Annotated[str, Field(max_length=200)] | None = None
+    source_id: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="Your own order number (used to find it again)."
+    )
+    source_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    shipping_method: Annotated[str, Field(max_length=200)] | None = None
+    shipping_total: Money | None = None
+    handling_total: Money | None = None
+    tax_total: Money | None = None
+    discount_total: Money | None = None
+    payment_status: (
+        Literal[
+            "Approved",
+            "Authorized",
+            "Captured",
+            "Fully Refunded",
+            "Partially Refunded",
+            "Pending",
+            "Rejected",
+            "Voided",
+        ]
+        | None
+    ) = None
+    folder_id: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Folder to create it in; the store's first folder if omitted."
+    )
+    checkout_data: dict[str, Annotated[str, Field(max_length=500)]] | None = Field(
+        default=None, max_length=30, description='Visible extra details, e.g. {"Gift": "..."}.'
+    )
+
+
+async def orders_create(call: Call, params: OrdersCreateInput) -> ToolOutput:
+    """Create an order after approval."""
+    body = params.model_dump(exclude_none=True, exclude={"store"})
+    label = params.source_id or "(no source id)"
+    await call.approve(
+        f"new order {label}",
+        f"Create an order with {len(params.order_items)} line(s), source id {label}.",
+        approvals.additions(body),
+    )
+    order = await call.app.services.orders.create(call.store, body, actor=call.actor)
+    version = str(order.raw.get("date_updated") or "")
+    data = {"order": shape_order(order.raw, "standard"), "date_updated": version}
+    return ToolOutput(data, f"Created order {order.id} (source id {order.source_id}).")
+
+
+class OrdersUpdateInput(ToolInput):
+    """A partial change to one order."""
+
+    store: StoreArg = None
+    order_id: OrderId
+    changes: ChangeSet = Field(
+        description=(
+            'Only the fields to change. Objects merge (e.g. {"shipping": {"city": '
+            '"Austin"}} keeps the rest of the address); null clears a field; order_notes '
+            "entries are appended; discount_list replaces the list. Not allowed: id, dates, "
+            "folder_id (use orders_move), order_items (use order_items_*), order_shipments "
+            "(use shipments_*)."
+        )
+    )
+    expected_date_updated: DateArg | None = Field(
+        default=None,
+        description=(
+            "The date_updated of the version you read (orders_get). If the order changed "
+            "since, nothing is written and you are told to re-read. Strongly recommended."
+        ),
+    )
+
+
+async def orders_update(call: Call, params: OrdersUpdateInput) -> ToolOutput:
+    """Preview the merged change, get approval, then write it with the version check."""
+    orders = call.app.services.orders
+    preview = await orders.preview_update(
+        call.store,
+        params.order_id,
+        params.changes,
+        expected_date_updated=params.expected_date_updated,
+    )
+    if not preview:
+        return ToolOutput(
+            {"order_id": params.order_id, "changed_fields": [], "written": False},
+            f"Order {params.order_id} already has those values; nothing was written.",
+        )
+    # The version the user approves: a change made while approval is pending is a conflict.
+    seen = await orders.get(call.store, params.order_id)
+    diff = approvals.from_service(preview)
+    await call.approve(
+        f"order {params.order_id}",
+        f"Change {len(diff)} field(s) of order {params.order_id}.",
+        diff,
+    )
+    outcome = await orders.update(
+        call.store,
+        params.order_id,
+        params.changes,
+        expected_date_updated=str(seen.raw.get("date_updated") or "") or None,
+        actor=call.actor,
+    )
+    changed = [change.name for change in outcome.changes]
+    version = str(outcome.order.raw.get("date_updated") or "")
+    data = {
+        "order_id": params.order_id,
+        "changed_fields": changed,
+        "written": outcome.written,
+        "date_updated": version,
+    }
+    return ToolOutput(
+        data, f"Updated order {params.order_id}: {', '.join(changed) or 'no change'}."
+    )
+
+
+class OrdersDeleteInput(ToolInput):
+    """Delete one order."""
+
+    store: StoreArg = None
+    order_id: OrderId
+
+
+async def orders_delete(call: Call, params: OrdersDeleteInput) -> ToolOutput:
+    """Delete an order permanently after approval."""
+    order = await call.app.services.orders.get(call.store, params.order_id)
+    facts = {k: order.raw.get(k) for k in ("source_id", "order_total", "folder_id")}
+    await call.approve(
+        f"order {order.id}",
+        f"Delete order {order.id} (source id {order.source_id}) permanently.",
+        approvals.removal(f"order {order.id}", facts),
+    )
+    await call.app.services.orders.delete(call.store, params.order_id, actor=call.actor)
+    return ToolOutput({"deleted_order_id": order.id}, f"Deleted order {order.id}.")
+
+
+class OrdersMoveInput(ToolInput):
+    """Move orders to a folder."""
+
+    store: StoreArg = None
+    order_ids: list[OrderId] = Field(min_length=1, max_length=100)
+    folder_id: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="Destination folder id (store_info lists folders)."
+    )
+    folder_name: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
+        default=None, description="Destination folder name, instead of the id."
+    )
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> OrdersMoveInput:
+        if (self.folder_id is None) == (self.folder_name is None):
+            raise ValueError("give exactly one of folder_id and folder_name")
+        return self
+
+
+async def orders_move(call: Call, params: OrdersMoveInput) -> ToolOutput:
+    """Move orders to a folder after approval; the folder's rules run in Order Desk."""
+    destination = str(params.folder_name if params.folder_id is None else params.folder_id)
+    diff = [
+        approvals.FieldChange(f"order {order_id}.folder", None, destination)
+        for order_id in params.order_ids
+    ]
+    await call.approve(
+        f"{len(params.order_ids)} order(s)",
+        f"Move {len(params.order_ids)} order(s) to folder {destination}; its rules will run.",
+        diff,
+    )
+    folder: int | str = params.folder_id if params.folder_id is not None else destination
+    result = await call.app.services.orders.move(
+        call.store, params.order_ids, folder, actor=call.actor
+    )
+    moved = [
+        {
+            "order_id": m.order_id,
+            "previous_folder_id": m.previous_folder_id,
+            "folder_id": m.folder_id,
+        }
+        for m in result.moved
+    ]
+    data = {"moved": moved, "message": result.message}
+    return ToolOutput(data, f"Moved {len(params.order_ids)} order(s) to folder {destination}.")
+
+
+_WRITE_TAIL = " Needs the user's approval when the client's policy is 'ask'."
+TOOLS: list[ToolSpec[Any]] = [
+    writer(
+        "orders_create",
+        "Create an order",
+        "Create an order in the store (write-orders scope). Needs at least one line and a "
+        "name or company in the shipping address. Give source_id so the order can be found "
+        "again; a repeat with the same source_id is refused. " + IdempotencyNote + _WRITE_TAIL,
+        OrdersCreateInput,
+        _ORDER_OUT,
+        orders_create,
+        scope="write-orders",
+        destructive=False,
+        idempotent=False,
+    ),
+    writer(
+        "orders_update",
+        "Update an order",
+        "Change some fields of an order (write-orders scope). Give only what changes; the "
+        "rest of the order is kept (the app reads the latest version and merges). Pass the "
+        "date_updated you read as expected_date_updated: if the order changed since, nothing "
+        "is written and the result tells you to re-read with orders_get." + _WRITE_TAIL,
+        OrdersUpdateInput,
+        obj(
+            {
+                "order_id": STRING,
+                "changed_fields": list_of(STRING),
+                "written": {"type": "boolean"},
+                "date_updated": STRING,
+            },
+            ("order_id", "changed_fields", "written"),
+        ),
+        orders_update,
+        scope="write-orders",
+        destructive=False,
+        idempotent=True,
+    ),
+    writer(
+        "orders_delete",
+        "Delete an order",
+        "Delete an order permanently from Order Desk (delete scope). There is no undo in Order "
+        "Desk; prefer moving it to a Canceled folder with orders_move." + _WRITE_TAIL,
+        OrdersDeleteInput,
+        obj({"deleted_order_id": STRING}, ("deleted_order_id",)),
+        orders_delete,
+        scope="delete",
+        destructive=True,
+        idempotent=True,
+    ),
+    writer(
+        "orders_move",
+        "Move orders to a folder",
+        "Move up to 100 orders to a folder, by folder id or name (move scope). WARNING: the "
+        "destination folder's rules run in Order Desk and may e-mail customers, send orders "
+        "to fulfilment or charge cards; check the folder with the user first." + _WRITE_TAIL,
+        OrdersMoveInput,
+        obj(
+            {
+                "moved": list_of(
+                    obj({"order_id": STRING, "folder_id": {"type": ["integer", "null"]}})
+                ),
+                "message": STRING,
+            },
+            ("moved",),
+        ),
+        orders_move,
+        scope="move",
+        destructive=False,
+        idempotent=True,
+    ),
+]

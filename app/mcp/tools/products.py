@@ -1,0 +1,334 @@
+"""Inventory ("products") tools: search, read, create, update, delete, batch update."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
+
+from app.mcp.shaping import PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION, page_info, shape_product
+from app.mcp.tools import approvals
+from app.mcp.tools.base import ToolOutput, ToolSpec, reader, writer
+from app.mcp.tools.context import Call
+from app.mcp.tools.params import DateArg, Detail, Limit, Money, Offset, RecordId, StoreArg
+from app.mcp.tools.schema import INTEGER, PAGE, RECORD, STRING, ToolInput, list_of, obj
+
+ProductId = Annotated[RecordId, Field(description="The inventory item's id (products_list).")]
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+_APPROVAL = " Needs the user's approval when the client's policy is 'ask'."
+
+
+def _known(name: str) -> str:
+    if name not in PRODUCT_FIELDS:
+        raise ValueError(f"unknown field {name!r}; choose from {', '.join(PRODUCT_FIELDS)}")
+    return name
+
+
+Fields = Annotated[
+    list[
+        Annotated[
+            str, AfterValidator(_known), Field(json_schema_extra={"enum": list(PRODUCT_FIELDS)})
+        ]
+    ]
+    | None,
+    Field(default=None, min_length=1, max_length=len(PRODUCT_FIELDS)),
+]
+
+
+def matches_locally(raw: Mapping[str, Any], category: str | None, description: str | None) -> bool:
+    """True when an item's category and description contain the wanted text (no case)."""
+    for key, wanted in (("category", category), ("description", description)):
+        if wanted and wanted.casefold() not in str(raw.get(key) or "").casefold():
+            return False
+    return True
+
+
+class ProductsListInput(ToolInput):
+    """Search inventory."""
+
+    store: StoreArg = None
+    search: Short | None = Field(
+        default=None, description="Free text over name, SKU and more (server side)."
+    )
+    code: Short | None = Field(default=None, description="Exact SKU (server side).")
+    category: Short | None = Field(
+        default=None, description="Text in the category (filtered locally, within the page)."
+    )
+    description: Short | None = Field(
+        default=None, description="Text in the description (filtered locally, within the page)."
+    )
+    limit: Limit = 50
+    offset: Offset = 0
+    detail: Detail = "summary"
+    fields: Fields = None
+
+
+async def products_list(call: Call, params: ProductsListInput) -> ToolOutput:
+    """Search inventory items; category/description narrow each page locally."""
+    page = await call.app.services.inventory.list(
+        call.store,
+        search=params.search,
+        code=params.code,
+        limit=params.limit,
+        offset=params.offset,
+    )
+    kept = [
+        shape_product(item.raw, params.detail, params.fields)
+        for item in page.items
+        if matches_locally(item.raw, params.category, params.description)
+    ]
+    paging = page_info(
+        total=page.total, offset=page.offset, returned=len(page.items), tool="products_list"
+    )
+    local = params.category is not None or params.description is not None
+    data = {"products": kept, "page": paging, "locally_filtered_out": len(page.items) - len(kept)}
+    note = " (category/description filtered locally)" if local else ""
+    return ToolOutput(data, f"{len(kept)} product(s){note}. {paging['hint']}")
+
+
+class ProductsGetInput(ToolInput):
+    """Read one item."""
+
+    store: StoreArg = None
+    product_id: ProductId
+    detail: Detail = "full"
+    fields: Fields = None
+
+
+async def products_get(call: Call, params: ProductsGetInput) -> ToolOutput:
+    """Read one inventory item."""
+    item = await call.app.services.inventory.get(call.store, params.product_id)
+    data = {
+        "product": shape_product(item.raw, params.detail, params.fields),
+        "date_updated": str(item.raw.get("date_updated") or ""),
+    }
+    return ToolOutput(data, f"Product {item.id} ({item.code}), stock {item.stock}.")
+
+
+class NewProduct(ToolInput):
+    """An inventory item's fields."""
+
+    name: Short
+    code: Annotated[str, Field(min_length=1, max_length=100, description="SKU; unique.")]
+    price: Money
+    cost: Money | None = None
+    weight: Money | None = None
+    stock: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    location: Short | None = None
+    manufacturer_sku: Short | None = None
+    variation_list: dict[str, Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None, max_length=20
+    )
+
+
+class ProductsCreateInput(NewProduct):
+    """A new inventory item."""
+
+    store: StoreArg = None
+
+
+async def products_create(call: Call, params: ProductsCreateInput) -> ToolOutput:
+    """Create an inventory item after approval."""
+    body = params.model_dump(exclude_none=True, exclude={"store"})
+    await call.approve(
+        f"new product {params.code}",
+        f"Create product {params.code}.",
+        approvals.additions(body),
+    )
+    item = await call.app.services.inventory.create(call.store, body, actor=call.actor)
+    data = {"product": shape_product(item.raw, "full")}
+    return ToolOutput(data, f"Created product {item.id} ({item.code}).")
+
+
+class ProductsUpdateInput(ToolInput):
+    """A change to one inventory item."""
+
+    store: StoreArg = None
+    product_id: ProductId
+    changes: Annotated[dict[str, object], Field(min_length=1, max_length=30)] = Field(
+        description='Only the fields to change, e.g. {"stock": 12, "price": "9.50"}; '
+        "variation_list and metadata merge key by key (null removes a key)."
+    )
+    expected_date_updated: DateArg | None = Field(
+        default=None, description="date_updated you read; a newer version stops the update."
+    )
+
+
+async def products_update(call: Call, params: ProductsUpdateInput) -> ToolOutput:
+    """Preview, approve and write a change to an inventory item."""
+    inventory = call.app.services.inventory
+    preview = await inventory.preview_update(
+        call.store,
+        params.product_id,
+        params.changes,
+        expected_date_updated=params.expected_date_updated,
+    )
+    if not preview.changes:
+        return ToolOutput(
+            {"product_id": params.product_id, "changed_fields": [], "written": False},
+            "The product already has those values; nothing was written.",
+        )
+    await call.approve(
+        f"product {params.product_id}",
+        f"Change product {params.product_id}.",
+        approvals.from_service(preview.changes),
+    )
+    outcome = await inventory.update(
+        call.store,
+        params.product_id,
+        params.changes,
+        expected_date_updated=preview.version,
+        actor=call.actor,
+    )
+    changed = [change.name for change in outcome.changes]
+    data = {"product_id": params.product_id, "changed_fields": changed, "written": outcome.written}
+    return ToolOutput(data, f"Updated product {params.product_id}: {', '.join(changed)}.")
+
+
+class ProductsDeleteInput(ToolInput):
+    """Delete one inventory item."""
+
+    store: StoreArg = None
+    product_id: ProductId
+
+
+async def products_delete(call: Call, params: ProductsDeleteInput) -> ToolOutput:
+    """Delete an inventory item after approval."""
+    call.identity.require("inventory-write", call.store_id)
+    inventory = call.app.services.inventory
+    item = await inventory.get(call.store, params.product_id)
+    facts = {k: item.raw.get(k) for k in ("code", "stock", "price")}
+    await call.approve(
+        f"product {item.id}",
+        f"Delete product {item.id} ({item.code}).",
+        approvals.removal(f"product {item.id}", facts),
+    )
+    await inventory.delete(call.store, params.product_id, actor=call.actor)
+    return ToolOutput({"deleted_product_id": item.id}, f"Deleted product {item.id}.")
+
+
+class BatchEntry(ToolInput):
+    """One item of a batch update: its id and the fields to set."""
+
+    id: RecordId
+    price: Money | None = None
+    cost: Money | None = None
+    stock: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    location: Short | None = None
+    name: Short | None = None
+
+
+class ProductsBatchInput(ToolInput):
+    """Several inventory changes at once."""
+
+    store: StoreArg = None
+    items: list[BatchEntry] = Field(min_length=1, max_length=100)
+
+
+async def products_batch_update(call: Call, params: ProductsBatchInput) -> ToolOutput:
+    """Update up to 100 inventory items in one request, after one approval."""
+    entries = [item.model_dump(exclude_none=True) for item in params.items]
+    diff = [
+        approvals.FieldChange(f"product {e['id']}.{key}", None, value)
+        for e in entries
+        for key, value in approvals.plain(e).items()
+        if key != "id"
+    ]
+    await call.approve(
+        f"{len(entries)} product(s)", f"Update {len(entries)} product(s) in one batch.", diff
+    )
+    result = await call.app.services.inventory.batch_update(call.store, entries, actor=call.actor)
+    results = [{"ok": r.ok, "id": r.id, "message": r.message} for r in result.results]
+    failed = sum(1 for r in results if not r["ok"])
+    return ToolOutput(
+        {"results": results, "failed": failed},
+        f"Batch update of {len(entries)} product(s): {failed} failed.",
+    )
+
+
+_PRODUCT_OUT = obj({"product": RECORD}, ("product",))
+_TAIL = " Money is exact decimal text. " + UNTRUSTED_DESCRIPTION
+TOOLS: list[ToolSpec[Any]] = [
+    reader(
+        "products_list",
+        "Search products",
+        "Search the store's inventory items. Server-side filters: `search` (free text over "
+        "name, SKU and other fields) and `code` (exact SKU). Local filters: `category` and "
+        "`description` narrow each fetched page, so a page can hold fewer than `limit`; page "
+        "through with next_offset. Summaries by default." + _TAIL,
+        ProductsListInput,
+        obj(
+            {"products": list_of(RECORD), "page": PAGE, "locally_filtered_out": INTEGER},
+            ("products", "page"),
+        ),
+        products_list,
+    ),
+    reader(
+        "products_get",
+        "Get a product",
+        "Read one inventory item by id (full detail by default)." + _TAIL,
+        ProductsGetInput,
+        obj({"product": RECORD, "date_updated": STRING}, ("product",)),
+        products_get,
+    ),
+    writer(
+        "products_create",
+        "Create a product",
+        "Create an inventory item (inventory-write scope). The code (SKU) must be unique and "
+        "match order lines' codes to link stock." + _APPROVAL,
+        ProductsCreateInput,
+        _PRODUCT_OUT,
+        products_create,
+        scope="inventory-write",
+        destructive=False,
+        idempotent=False,
+    ),
+    writer(
+        "products_update",
+        "Update a product",
+        "Change some fields of an inventory item, e.g. stock or price (inventory-write scope); "
+        "the rest is kept. Pass the date_updated you read as expected_date_updated to detect "
+        "a change made meanwhile." + _APPROVAL,
+        ProductsUpdateInput,
+        obj(
+            {
+                "product_id": STRING,
+                "changed_fields": list_of(STRING),
+                "written": {"type": "boolean"},
+            },
+            ("product_id", "changed_fields", "written"),
+        ),
+        products_update,
+        scope="inventory-write",
+        destructive=False,
+        idempotent=True,
+    ),
+    writer(
+        "products_delete",
+        "Delete a product",
+        "Delete an inventory item permanently (needs both the delete and inventory-write "
+        "scopes)." + _APPROVAL,
+        ProductsDeleteInput,
+        obj({"deleted_product_id": STRING}, ("deleted_product_id",)),
+        products_delete,
+        scope="delete",
+        destructive=True,
+        idempotent=True,
+    ),
+    writer(
+        "products_batch_update",
+        "Update many products",
+        "Set price, cost, stock, location or name on up to 100 inventory items in one request "
+        "(inventory-write scope). Each entry succeeds or fails on its own." + _APPROVAL,
+        ProductsBatchInput,
+        obj(
+            {"results": list_of(obj({"ok": {"type": "boolean"}, "id": STRING})), "failed": INTEGER},
+            ("results", "failed"),
+        ),
+        products_batch_update,
+        scope="inventory-write",
+        destructive=False,
+        idempotent=True,
+    ),
+]

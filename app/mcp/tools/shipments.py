@@ -1,0 +1,242 @@
+"""Shipment tools: list, add, update, delete one, and add many across orders."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from app.mcp.shaping import plain
+from app.mcp.shaping.values import LINE_MONEY, with_money
+from app.mcp.tools import approvals
+from app.mcp.tools.base import ToolOutput, ToolSpec, reader, writer
+from app.mcp.tools.context import Call
+from app.mcp.tools.inputs import BatchShipment, ShipmentChanges, ShipmentFields
+from app.mcp.tools.order_lines import find_line
+from app.mcp.tools.params import IdempotencyNote, OrderId, RecordId, StoreArg, wire_date
+from app.mcp.tools.schema import BOOLEAN, INTEGER, RECORD, STRING, ToolInput, list_of, obj
+
+ShipmentId = Annotated[RecordId, Field(description="The shipment's id (shipments_list).")]
+_APPROVAL = " Needs the user's approval when the client's policy is 'ask'."
+
+
+def shipment_json(raw: dict[str, Any]) -> dict[str, Any]:
+    """A shipment as tools return it (money and weights as decimal text)."""
+    return with_money(raw, LINE_MONEY)
+
+
+def shipment_body(fields: ShipmentFields | ShipmentChanges) -> dict[str, Any]:
+    """The fields a tool call gave, ready for Order Desk (dates in its format)."""
+    body = fields.model_dump(exclude_none=True)
+    if "date_shipped" in body:
+        body["date_shipped"] = wire_date(body["date_shipped"])[:10]
+    return body
+
+
+class ShipmentsListInput(ToolInput):
+    """An order's shipments."""
+
+    store: StoreArg = None
+    order_id: OrderId
+
+
+async def shipments_list(call: Call, params: ShipmentsListInput) -> ToolOutput:
+    """List an order's shipments."""
+    shipments = await call.app.services.orders.list_shipments(call.store, params.order_id)
+    data = {
+        "order_id": params.order_id,
+        "shipments": [shipment_json(s.raw) for s in shipments],
+        "count": len(shipments),
+    }
+    return ToolOutput(data, f"Order {params.order_id} has {len(shipments)} shipment(s).")
+
+
+class ShipmentsAddInput(ShipmentFields):
+    """A parcel to record on one order."""
+
+    store: StoreArg = None
+    order_id: OrderId
+
+
+async def shipments_add(call: Call, params: ShipmentsAddInput) -> ToolOutput:
+    """Record a shipment (tracking number) on an order after approval."""
+    body = shipment_body(ShipmentFields(**params.model_dump(exclude={"store", "order_id"})))
+    await call.approve(
+        f"order {params.order_id}",
+        f"Add shipment {params.tracking_number} to order {params.order_id}.",
+        approvals.additions(body, "shipments.new."),
+    )
+    shipment = await call.app.services.orders.add_shipment(
+        call.store, params.order_id, body, actor=call.actor
+    )
+    data = {"order_id": params.order_id, "shipment": shipment_json(shipment.raw)}
+    return ToolOutput(data, f"Added shipment {shipment.id} to order {params.order_id}.")
+
+
+class ShipmentsUpdateInput(ToolInput):
+    """A change to one shipment."""
+
+    store: StoreArg = None
+    order_id: OrderId
+    shipment_id: ShipmentId
+    changes: ShipmentChanges = Field(description="Only the fields to change; the rest stay.")
+
+
+async def shipments_update(call: Call, params: ShipmentsUpdateInput) -> ToolOutput:
+    """Change fields of a shipment after approval."""
+    changes = shipment_body(params.changes)
+    if not changes:
+        return ToolOutput(
+            {"order_id": params.order_id, "shipment": {"id": params.shipment_id}},
+            "No fields to change were given; nothing was written.",
+        )
+    orders = call.app.services.orders
+    current = find_line(
+        await orders.list_shipments(call.store, params.order_id),
+        params.shipment_id,
+        params.order_id,
+    )
+    await call.approve(
+        f"order {params.order_id} shipment {params.shipment_id}",
+        f"Change shipment {params.shipment_id} of order {params.order_id}.",
+        approvals.changes_to(current.raw, changes, "shipment."),
+    )
+    shipment = await orders.update_shipment(
+        call.store, params.order_id, params.shipment_id, changes, actor=call.actor
+    )
+    data = {"order_id": params.order_id, "shipment": shipment_json(shipment.raw)}
+    return ToolOutput(data, f"Updated shipment {shipment.id} of order {params.order_id}.")
+
+
+class ShipmentsDeleteInput(ToolInput):
+    """Delete one shipment."""
+
+    store: StoreArg = None
+    order_id: OrderId
+    shipment_id: ShipmentId
+
+
+async def shipments_delete(call: Call, params: ShipmentsDeleteInput) -> ToolOutput:
+    """Delete a shipment after approval."""
+    orders = call.app.services.orders
+    current = find_line(
+        await orders.list_shipments(call.store, params.order_id),
+        params.shipment_id,
+        params.order_id,
+    )
+    facts = {k: current.raw.get(k) for k in ("tracking_number", "carrier_code")}
+    await call.approve(
+        f"order {params.order_id} shipment {params.shipment_id}",
+        f"Delete shipment {params.shipment_id} ({current.tracking_number}).",
+        approvals.removal(f"shipment {params.shipment_id}", facts),
+    )
+    await orders.delete_shipment(call.store, params.order_id, params.shipment_id, actor=call.actor)
+    data = {"order_id": params.order_id, "deleted_shipment_id": params.shipment_id}
+    return ToolOutput(data, f"Deleted shipment {params.shipment_id}.")
+
+
+class ShipmentsBatchInput(ToolInput):
+    """Parcels for several orders at once."""
+
+    store: StoreArg = None
+    shipments: list[BatchShipment] = Field(min_length=1, max_length=100)
+
+
+async def shipments_batch(call: Call, params: ShipmentsBatchInput) -> ToolOutput:
+    """Add up to 100 shipments across orders in one request, after one approval."""
+    bodies = [{"order_id": entry.order_id, **shipment_body(entry)} for entry in params.shipments]
+    diff = [
+        approvals.FieldChange(f"order {b['order_id']}.shipments.new", None, b["tracking_number"])
+        for b in bodies
+    ]
+    await call.approve(
+        f"{len(bodies)} order(s)", f"Add {len(bodies)} shipment(s) in one batch.", diff
+    )
+    result = await call.app.services.orders.add_shipments_batch(
+        call.store, bodies, actor=call.actor
+    )
+    results = [
+        {"ok": item.ok, "id": item.id, "message": item.message, "order_id": body["order_id"]}
+        for item, body in zip(result.results, bodies, strict=False)
+    ]
+    failed = sum(1 for item in results if not item["ok"])
+    data = {"results": plain(results), "failed": failed}
+    return ToolOutput(data, f"Batch of {len(bodies)} shipment(s): {failed} failed.")
+
+
+_ONE_OUT = obj({"order_id": STRING, "shipment": RECORD}, ("order_id", "shipment"))
+TOOLS: list[ToolSpec[Any]] = [
+    reader(
+        "shipments_list",
+        "List an order's shipments",
+        "List the shipments (parcels with tracking numbers) recorded on one order.",
+        ShipmentsListInput,
+        obj(
+            {"order_id": STRING, "shipments": list_of(RECORD), "count": INTEGER},
+            ("order_id", "shipments", "count"),
+        ),
+        shipments_list,
+    ),
+    writer(
+        "shipments_add",
+        "Add a shipment",
+        "Record a parcel on an order with its tracking number (write-shipments scope). The "
+        "carrier and tracking URL are detected when omitted; list order_items for a partial "
+        "shipment. Order Desk may notify the customer. " + IdempotencyNote + _APPROVAL,
+        ShipmentsAddInput,
+        _ONE_OUT,
+        shipments_add,
+        scope="write-shipments",
+        destructive=False,
+        idempotent=False,
+    ),
+    writer(
+        "shipments_update",
+        "Update a shipment",
+        "Change fields of a recorded shipment, e.g. a mistyped tracking number "
+        "(write-shipments scope); fields not given stay." + _APPROVAL,
+        ShipmentsUpdateInput,
+        _ONE_OUT,
+        shipments_update,
+        scope="write-shipments",
+        destructive=False,
+        idempotent=True,
+    ),
+    writer(
+        "shipments_delete",
+        "Delete a shipment",
+        "Delete a shipment from an order (delete scope). Cannot be undone in Order Desk."
+        + _APPROVAL,
+        ShipmentsDeleteInput,
+        obj(
+            {"order_id": STRING, "deleted_shipment_id": STRING},
+            ("order_id", "deleted_shipment_id"),
+        ),
+        shipments_delete,
+        scope="delete",
+        destructive=True,
+        idempotent=True,
+    ),
+    writer(
+        "shipments_batch",
+        "Add shipments to many orders",
+        "Add up to 100 shipments across orders in one request (write-shipments scope). Each "
+        "entry succeeds or fails on its own; the result lists each one, in input order. "
+        + IdempotencyNote
+        + _APPROVAL,
+        ShipmentsBatchInput,
+        obj(
+            {
+                "results": list_of(
+                    obj({"ok": BOOLEAN, "id": STRING, "message": STRING, "order_id": STRING})
+                ),
+                "failed": INTEGER,
+            },
+            ("results", "failed"),
+        ),
+        shipments_batch,
+        scope="write-shipments",
+        destructive=False,
+        idempotent=False,
+    ),
+]
