@@ -22,8 +22,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_shim(launch="--no-launch" not in args)
     from app.commands import run_command
+    from app.commands.selftest import as_command
 
-    return run_command(args)
+    return run_command(as_command(args))
 
 
 if __name__ == "__main__":
