@@ -1,0 +1,86 @@
+"""``Services``: the app's one set of services, built on the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.db.models import database
+from app.core.engine import Engine
+from app.core.orderdesk import RetryPolicy
+from app.core.secrets import SecretStore, open_secret_store
+from app.core.services.audit import AuditLog
+from app.core.services.cache import CacheTtls, ReadCache
+from app.core.services.context import ServiceContext
+from app.core.services.guard import DEFAULT_WINDOW, DuplicateGuard
+from app.core.services.inventory import InventoryService
+from app.core.services.orders import OrderService
+from app.core.services.pool import ClientPool
+from app.core.services.stores import StoreService
+
+
+@dataclass(frozen=True)
+class Services:
+    """Pool, cache, stores, orders, inventory and audit for the app.
+
+    Every async method of every service must run on the engine loop; from another thread or
+    loop use ``await engine.run(services.orders.list(...))`` or ``engine.call(...)``.
+    """
+
+    engine: Engine
+    pool: ClientPool
+    cache: ReadCache
+    audit: AuditLog
+    guard: DuplicateGuard
+    stores: StoreService
+    orders: OrderService
+    inventory: InventoryService
+
+    @classmethod
+    def create(
+        cls,
+        engine: Engine,
+        *,
+        secrets: SecretStore | None = None,
+        ttls: CacheTtls | None = None,
+        retry: RetryPolicy | None = None,
+        duplicate_window: float = DEFAULT_WINDOW,
+        timeout: float = 30.0,
+    ) -> Services:
+        """Build the services and register their clean-up with ``engine``.
+
+        Args:
+            engine: The engine whose loop runs the services (started or not yet).
+            secrets: Where API keys live (default: :func:`open_secret_store`).
+            ttls: Cache TTLs (default: from the settings table, which must be bound).
+            retry: Retry policy of Order Desk requests and of the update loop.
+            duplicate_window: Seconds during which an identical write is refused.
+            timeout: Seconds for each Order Desk connect, read and write.
+        """
+        secrets = secrets if secrets is not None else open_secret_store()
+        pool = ClientPool(secrets, retry=retry, timeout=timeout)
+        ctx = ServiceContext(
+            pool=pool,
+            cache=ReadCache(ttls if ttls is not None else CacheTtls.from_settings()),
+            audit=AuditLog(),
+            guard=DuplicateGuard(duplicate_window),
+            hub=engine.hub,
+        )
+        engine.add_closer(_close_thread_db)
+        engine.add_closer(pool.aclose)
+        return cls(
+            engine=engine,
+            pool=pool,
+            cache=ctx.cache,
+            audit=ctx.audit,
+            guard=ctx.guard,
+            stores=StoreService(ctx, secrets),
+            orders=OrderService(ctx),
+            inventory=InventoryService(ctx),
+        )
+
+
+async def _close_thread_db() -> None:
+    """Close the engine thread's own database connection at stop."""
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()

@@ -1,0 +1,92 @@
+"""Errors the services raise for expected situations; ``str(error)`` is a sentence to act on.
+
+Order Desk failures keep their own :class:`~app.core.orderdesk.OrderDeskError` classes (their
+messages never contain the API key). The errors here describe what the services themselves
+refuse: unknown or ambiguous stores, conflicts, duplicate writes, impossible change sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ServiceError(Exception):
+    """Base of every service error; the message is meant for a user or a model."""
+
+
+class StoreNotFoundError(ServiceError):
+    """No registered store matches the given name or id.
+
+    Attributes:
+        suggestions: Names of stores that look similar (may be empty).
+    """
+
+    def __init__(self, message: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.suggestions = tuple(suggestions)
+
+
+class AmbiguousStoreError(ServiceError):
+    """Several registered stores match the given name.
+
+    Attributes:
+        candidates: The names that matched.
+    """
+
+    def __init__(self, candidates: Sequence[str]) -> None:
+        self.candidates = tuple(candidates)
+        super().__init__(f"ambiguous: did you mean {', '.join(self.candidates)}?")
+
+
+class StoreExistsError(ServiceError):
+    """A store with that name is already registered."""
+
+
+class MissingCredentialsError(ServiceError):
+    """The store's API key is not in the secret store (removed, or another keychain)."""
+
+
+class FolderNotFoundError(ServiceError):
+    """A folder name or id does not exist in the store."""
+
+
+class InvalidChangeError(ServiceError, ValueError):
+    """A change set asks for something an update cannot do (e.g. edit a read-only field)."""
+
+
+class OrderConflict(ServiceError):
+    """The record changed since the caller read it; nothing was written.
+
+    Attributes:
+        record_id: The order (or inventory item) id.
+        expected: The ``date_updated`` the caller based its change on.
+        current: The ``date_updated`` found now.
+        changed_fields: Field paths that changed since (empty when unknown).
+    """
+
+    def __init__(
+        self,
+        record_id: str,
+        expected: str,
+        current: str,
+        changed_fields: Sequence[str] = (),
+        kind: str = "order",
+    ) -> None:
+        self.record_id = record_id
+        self.expected = expected
+        self.current = current
+        self.changed_fields = tuple(changed_fields)
+        what = f"; changed since: {', '.join(self.changed_fields)}" if self.changed_fields else ""
+        super().__init__(
+            f"{kind.capitalize()} {record_id} changed since it was read (read version"
+            f" {expected}, now {current}{what}). Nothing was written; read it again and"
+            " re-apply the change."
+        )
+
+
+class DuplicateWriteError(ServiceError):
+    """An identical write was made moments ago; it was not repeated."""
+
+
+class RevertError(ServiceError):
+    """An audit event cannot be reverted (wrong kind, unknown id, nothing to undo)."""

@@ -1,0 +1,257 @@
+"""Order items and shipments: list, add, change (merge like orders), remove, batch shipments.
+
+Item and shipment changes use the same change-set rules as orders (:mod:`merge`): the item or
+shipment is read fresh, the change applied, and the full object PUT back (two requests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Final
+
+from app.core.orderdesk import BatchResult, OrderItem, Shipment, to_id
+from app.core.services import cache as kinds
+from app.core.services.errors import InvalidChangeError
+from app.core.services.merge import MergeRules
+from app.core.services.order_base import OrderBase
+from app.core.services.records import StoreRecord
+from app.core.services.update import UpdatePlan, read_modify_write
+
+_RO = "it is read-only"
+ITEM_RULES: Final = MergeRules(
+    fields=frozenset(
+        {
+            "id",
+            "name",
+            "price",
+            "quantity",
+            "weight",
+            "code",
+            "delivery_type",
+            "category_code",
+            "variation_list",
+            "metadata",
+        }
+    ),
+    refused={"id": _RO},
+    free_maps=frozenset({"variation_list", "metadata"}),
+)
+SHIPMENT_RULES: Final = MergeRules(
+    fields=frozenset(
+        {
+            "id",
+            "order_id",
+            "store_id",
+            "tracking_number",
+            "carrier_code",
+            "shipment_method",
+            "weight",
+            "cost",
+            "status",
+            "tracking_url",
+            "label_format",
+            "label_image",
+            "order_items",
+            "print_status",
+            "cart_shipment_id",
+            "date_shipped",
+            "date_added",
+        }
+    ),
+    refused={"id": _RO, "order_id": _RO, "store_id": _RO, "date_added": _RO},
+)
+UNTRACKED = frozenset({"", "n/a", "na", "none"})
+
+
+def shipment_key(store: StoreRecord, order_id: str, shipment: Mapping[str, Any]) -> Hashable:
+    """The duplicate-guard key of a shipment, or None when it has no real tracking number."""
+    tracking = str(shipment.get("tracking_number") or "").strip().casefold()
+    return None if tracking in UNTRACKED else ("shipment", store.key, order_id, tracking)
+
+
+class OrderLines(OrderBase):
+    """Item and shipment operations of :class:`~app.core.services.orders.OrderService`."""
+
+    # Items --------------------------------------------------------------------------------
+
+    async def list_items(self, store: StoreRecord, order_id: str | int) -> list[OrderItem]:
+        """An order's items (cached for the orders TTL)."""
+        order_id = to_id(order_id)
+
+        async def fetch() -> list[OrderItem]:
+            return await (await self._client(store)).list_order_items(order_id)
+
+        params = {"order_id": order_id}
+        return list(await self._ctx.cache.get(store.key, kinds.ORDER_ITEMS, params, fetch))
+
+    async def add_item(
+        self, store: StoreRecord, order_id: str | int, item: Mapping[str, Any], *, actor: str
+    ) -> OrderItem:
+        """Add an item; Order Desk recalculates the order totals."""
+        order_id, body = to_id(order_id), dict(item)
+        client = await self._client(store)
+        added, entry = await self._ctx.audited(
+            actor=actor, store=store, action="order.item.add", target=f"order:{order_id}",
+            before=None, attempt=body,
+            write=lambda: client.add_order_item(order_id, body), after=lambda made: made.raw,
+        )  # fmt: skip
+        self._changed(store, [order_id], "item_added", entry)
+        return added
+
+    async def update_item(
+        self,
+        store: StoreRecord,
+        order_id: str | int,
+        item_id: str | int,
+        changes: Mapping[str, Any],
+        *,
+        actor: str,
+    ) -> OrderItem:
+        """Change fields of one item (fresh GET of the item, merge, PUT: two requests)."""
+        order_id, item_id = to_id(order_id), to_id(item_id)
+        client, once = await self._client(store), await self._ctx.pool.single_shot(store)
+
+        async def read() -> dict[str, Any]:
+            return (await client.get_order_item(order_id, item_id)).raw
+
+        async def write(body: dict[str, Any]) -> dict[str, Any]:
+            return (await once.update_order_item(order_id, item_id, body)).raw
+
+        plan = _plan(item_id, changes, ITEM_RULES, "order item")
+        outcome, entry = await self._ctx.audited(
+            actor=actor, store=store, action="order.item.update",
+            target=f"order:{order_id}/item:{item_id}", before=None, attempt=plan.changes,
+            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry),
+            after=lambda done: done.stored,
+        )  # fmt: skip
+        self._ctx.audit.set_before(entry.id, outcome.before)
+        self._changed(store, [order_id], "item_updated", entry)
+        return OrderItem(outcome.stored)
+
+    async def remove_item(
+        self, store: StoreRecord, order_id: str | int, item_id: str | int, *, actor: str
+    ) -> None:
+        """Remove one item (one GET for the audit snapshot, then DELETE)."""
+        order_id, item_id = to_id(order_id), to_id(item_id)
+        client = await self._client(store)
+        before = await client.get_order_item(order_id, item_id)
+        _, entry = await self._ctx.audited(
+            actor=actor, store=store, action="order.item.remove",
+            target=f"order:{order_id}/item:{item_id}", before=before.raw, attempt=None,
+            write=lambda: client.delete_order_item(order_id, item_id), after=lambda _: None,
+        )  # fmt: skip
+        self._changed(store, [order_id], "item_removed", entry)
+
+    # Shipments ----------------------------------------------------------------------------
+
+    async def list_shipments(self, store: StoreRecord, order_id: str | int) -> list[Shipment]:
+        """An order's shipments (cached for the orders TTL)."""
+        order_id = to_id(order_id)
+
+        async def fetch() -> list[Shipment]:
+            return await (await self._client(store)).list_shipments(order_id)
+
+        params = {"order_id": order_id}
+        return list(await self._ctx.cache.get(store.key, kinds.SHIPMENTS, params, fetch))
+
+    async def add_shipment(
+        self, store: StoreRecord, order_id: str | int, shipment: Mapping[str, Any], *, actor: str
+    ) -> Shipment:
+        """Add a shipment (``tracking_number`` required; ``"n/a"`` when there is none).
+
+        Raises:
+            DuplicateWriteError: The same tracking number was added to this order moments ago.
+        """
+        order_id, body = to_id(order_id), dict(shipment)
+        if not str(body.get("tracking_number") or "").strip():
+            raise InvalidChangeError('A shipment needs a tracking_number (use "n/a" if none).')
+        key = shipment_key(store, order_id, body)
+        client = await self._client(store)
+        added, entry = await self._ctx.audited(
+            actor=actor, store=store, action="shipment.add", target=f"order:{order_id}",
+            before=None, attempt=body,
+            write=lambda: client.add_shipment(order_id, body), after=lambda made: made.raw,
+            guard_keys=[key] if key is not None else [],
+            guard_what=f"shipment {body['tracking_number']} on order {order_id}",
+        )  # fmt: skip
+        self._changed(store, [order_id], "shipment_added", entry)
+        return added
+
+    async def update_shipment(
+        self,
+        store: StoreRecord,
+        order_id: str | int,
+        shipment_id: str | int,
+        changes: Mapping[str, Any],
+        *,
+        actor: str,
+    ) -> Shipment:
+        """Change fields of one shipment (fresh GET, merge, PUT: two requests)."""
+        order_id, shipment_id = to_id(order_id), to_id(shipment_id)
+        client, once = await self._client(store), await self._ctx.pool.single_shot(store)
+
+        async def read() -> dict[str, Any]:
+            return (await client.get_shipment(order_id, shipment_id)).raw
+
+        async def write(body: dict[str, Any]) -> dict[str, Any]:
+            return (await once.update_shipment(order_id, shipment_id, body)).raw
+
+        plan = _plan(shipment_id, changes, SHIPMENT_RULES, "shipment")
+        outcome, entry = await self._ctx.audited(
+            actor=actor, store=store, action="shipment.update",
+            target=f"order:{order_id}/shipment:{shipment_id}", before=None,
+            attempt=plan.changes,
+            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry),
+            after=lambda done: done.stored,
+        )  # fmt: skip
+        self._ctx.audit.set_before(entry.id, outcome.before)
+        self._changed(store, [order_id], "shipment_updated", entry)
+        return Shipment(outcome.stored)
+
+    async def delete_shipment(
+        self, store: StoreRecord, order_id: str | int, shipment_id: str | int, *, actor: str
+    ) -> None:
+        """Delete one shipment (one GET for the audit snapshot, then DELETE)."""
+        order_id, shipment_id = to_id(order_id), to_id(shipment_id)
+        client = await self._client(store)
+        before = await client.get_shipment(order_id, shipment_id)
+        _, entry = await self._ctx.audited(
+            actor=actor, store=store, action="shipment.delete",
+            target=f"order:{order_id}/shipment:{shipment_id}", before=before.raw,
+            attempt=None, write=lambda: client.delete_shipment(order_id, shipment_id),
+            after=lambda _: None,
+        )  # fmt: skip
+        self._changed(store, [order_id], "shipment_deleted", entry)
+
+    async def add_shipments_batch(
+        self, store: StoreRecord, shipments: Sequence[Mapping[str, Any]], *, actor: str
+    ) -> BatchResult:
+        """Add shipments to many orders in one request; per-entry failures are in the result.
+
+        Each entry needs its ``order_id`` and ``tracking_number``. The batch is refused as a
+        whole when any entry repeats a shipment added moments ago (or another entry).
+        """
+        bodies = [dict(s) for s in shipments]
+        if not bodies:
+            raise InvalidChangeError("The batch is empty.")
+        order_ids = [to_id(body.get("order_id")) for body in bodies]
+        if not all(order_ids):
+            raise InvalidChangeError("Every shipment in a batch needs its order_id.")
+        keys = [shipment_key(store, oid, body) for oid, body in zip(order_ids, bodies, strict=True)]
+        client = await self._client(store)
+        result, entry = await self._ctx.audited(
+            actor=actor, store=store, action="shipment.batch",
+            target="orders:" + ",".join(dict.fromkeys(order_ids)), before=None, attempt=bodies,
+            write=lambda: client.add_shipments_batch(bodies),
+            after=lambda done: {"shipments": bodies, "results": [r.raw for r in done.results]},
+            guard_keys=[key for key in keys if key is not None],
+            guard_what="a shipment of this batch",
+        )  # fmt: skip
+        self._changed(store, list(dict.fromkeys(order_ids)), "shipments_added", entry)
+        return result
+
+
+def _plan(record_id: str, changes: Mapping[str, Any], rules: MergeRules, kind: str) -> UpdatePlan:
+    if not changes:
+        raise InvalidChangeError("The change set is empty; name at least one field.")
+    return UpdatePlan(record_id, dict(changes), rules, kind=kind)

@@ -1,0 +1,86 @@
+"""Plain frozen results the services hand to the GUI and the MCP tools."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.core.orderdesk import InventoryItem, Order
+
+
+@dataclass(frozen=True)
+class StoreRecord:
+    """A registered store, without its API key.
+
+    Attributes:
+        id: Our id of the store (also the name of its secret).
+        name: The user's name for the store (unique, case-insensitive).
+        orderdesk_store_id: Order Desk's numeric store id.
+        api_url: A per-store API base URL, or None for ``ORDERDESK_API_URL`` / the live API.
+        is_default: The store used when a caller names none.
+        index_enabled: Whether a local order index is kept.
+        created_at: When it was registered (UTC).
+        updated_at: When it last changed (UTC).
+    """
+
+    id: int
+    name: str
+    orderdesk_store_id: str
+    api_url: str | None
+    is_default: bool
+    index_enabled: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def key(self) -> str:
+        """Our id as text: the secret's name and the ``store_id`` of events."""
+        return str(self.id)
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """Store settings from Order Desk (cached for an hour).
+
+    Attributes:
+        name: Store name in Order Desk.
+        timezone: IANA time zone of the store.
+        folders: Folder id to folder name.
+        raw: The settings object as Order Desk sent it.
+    """
+
+    name: str
+    timezone: str
+    folders: dict[int, str]
+    raw: dict[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class OrderList:
+    """One page of an order search.
+
+    Attributes:
+        orders: The orders of this page, in server order.
+        total: Matches of the whole search.
+        offset: Offset of this page.
+        limit: Page size asked for.
+        next_offset: Offset of the next page, or None when this is the last.
+    """
+
+    orders: tuple[Order, ...]
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None
+
+
+@dataclass(frozen=True)
+class InventoryList:
+    """One page of inventory items (same paging fields as :class:`OrderList`)."""
+
+    items: tuple[InventoryItem, ...]
+    total: int
+    offset: int
+    limit: int
+    next_offset: int | None

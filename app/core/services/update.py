@@ -1,0 +1,146 @@
+"""The read-modify-write loop behind every full-record update (DESIGN §6).
+
+1. The merge base is always a fresh GET, so every edit made before the update started survives:
+   only the fields the change set names may change.
+2. A caller that based its change on something it read passes that record's ``date_updated``;
+   if the fresh GET shows another one the update stops with :class:`OrderConflict`.
+3. Order Desk has no conditional PUT, so the window between our GET and our PUT cannot be
+   closed. It is kept short: nothing is awaited between them except the PUT itself (which waits
+   for a token of the store's bucket first). An edit made by someone else inside that window is
+   overwritten by our PUT; an edit made after our PUT survives.
+
+An uncontested update costs exactly two requests. A PUT that fails transiently (429, 5xx,
+timeout, dropped connection) is not repeated blindly: after a bounded, jittered backoff the
+record is read again and the change set re-applied to that fresh copy before the next PUT.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.orderdesk import OrderDeskError, RetryPolicy, to_datetime
+from app.core.orderdesk.retry import retry_delay
+from app.core.services.errors import OrderConflict
+from app.core.services.merge import FieldChange, MergeRules, apply_changes, diff
+
+log = logging.getLogger(__name__)
+
+Record = dict[str, Any]
+VERSION_FIELD = "date_updated"
+
+
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What an update should do.
+
+    Attributes:
+        record_id: Id of the record (for messages).
+        changes: The change set.
+        rules: Merge rules of the record kind.
+        expected: ``date_updated`` the caller based the change on, or None (merge on latest).
+        based_on: The record the caller read, if it has it (names the fields in a conflict).
+        kind: ``order`` or ``inventory item`` (for messages).
+    """
+
+    record_id: str
+    changes: Mapping[str, Any]
+    rules: MergeRules
+    expected: str | None = None
+    based_on: Mapping[str, Any] | None = None
+    kind: str = "order"
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    """What an update did.
+
+    Attributes:
+        before: The merge base (the last fresh read).
+        stored: The record as Order Desk stored it (``before`` when nothing changed).
+        changes: Fields the change set changed (empty: no PUT was sent).
+        attempts: GET+PUT rounds it took.
+    """
+
+    before: Record
+    stored: Record
+    changes: tuple[FieldChange, ...]
+    attempts: int
+
+    @property
+    def written(self) -> bool:
+        """True when a PUT was sent."""
+        return bool(self.changes)
+
+
+def same_version(a: object, b: object) -> bool:
+    """Compare two ``date_updated`` values as instants (text forms may differ)."""
+    try:
+        first, second = to_datetime(a), to_datetime(b)
+    except ValueError:
+        return str(a).strip() == str(b).strip()
+    if first is None or second is None:
+        return str(a or "").strip() == str(b or "").strip()
+    return first == second
+
+
+def check_version(plan: UpdatePlan, current: Mapping[str, Any]) -> None:
+    """Raise :class:`OrderConflict` when ``current`` is not the version the caller read."""
+    if plan.expected is None or same_version(plan.expected, current.get(VERSION_FIELD)):
+        return
+    changed: list[str] = []
+    if plan.based_on is not None and same_version(plan.expected, plan.based_on.get(VERSION_FIELD)):
+        changed = [c.name for c in diff(plan.based_on, current, ignore=(VERSION_FIELD,))]
+    raise OrderConflict(
+        plan.record_id,
+        str(plan.expected),
+        str(current.get(VERSION_FIELD) or "unknown"),
+        changed,
+        kind=plan.kind,
+    )
+
+
+async def read_modify_write(
+    plan: UpdatePlan,
+    read: Callable[[], Awaitable[Record]],
+    write: Callable[[Record], Awaitable[Record]],
+    policy: RetryPolicy,
+) -> UpdateOutcome:
+    """Run the update loop (see the module docstring).
+
+    Args:
+        plan: The change and its conflict basis.
+        read: A fresh GET of the full record (may retry by itself).
+        write: One PUT attempt of the full record (must not retry by itself).
+        policy: Bounds and backoff of the GET+PUT rounds.
+
+    Raises:
+        OrderConflict: The first fresh read is not the version the caller read.
+        InvalidChangeError: The change set cannot be applied.
+        OrderDeskError: A read failed, or the PUT failed for good.
+    """
+    attempt = 0
+    while True:
+        attempt += 1
+        base = await read()
+        if attempt == 1:
+            check_version(plan, base)
+        body = apply_changes(base, plan.changes, plan.rules)
+        changes = tuple(diff(base, body))
+        if not changes:
+            return UpdateOutcome(base, base, (), attempt)
+        try:
+            stored = await write(body)  # the only await between the GET and the PUT
+        except OrderDeskError as error:
+            delay = retry_delay(policy, "PUT", error, attempt)
+            if delay is None:
+                raise
+            log.info(
+                "PUT of %s %s failed (%s); reading it again in %.2f s before retrying",
+                plan.kind, plan.record_id, type(error).__name__, delay,
+            )  # fmt: skip
+            await policy.sleep(delay)
+            continue
+        return UpdateOutcome(base, stored, changes, attempt)
