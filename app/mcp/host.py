@@ -24,12 +24,14 @@ from mcp.server import Server
 from app.core.access import CLIENT_REVOKED, ApprovalQueue, ClientLimits, ClientRegistry
 from app.core.engine import Engine
 from app.core.events import Event
+from app.core.services import Services
 from app.core.settings import SettingValue
 from app.mcp.transport.endpoint_file import EndpointInfo
 from app.mcp.transport.http import HttpEndpoint
 from app.mcp.transport.local import LocalEndpoint
 from app.mcp.transport.registry import LiveSession, SessionRegistry
 from app.mcp.transport.session import SessionState
+from app.mcp.transport.stdio import serve_stdio
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ class McpHost:
     def __init__(
         self,
         engine: Engine,
-        services: Any,
+        services: Services | None,
         registry: ClientRegistry,
         settings: SettingReader,
         *,
@@ -76,10 +78,22 @@ class McpHost:
         self._unsubscribe: Callable[[], None] | None = None
         self._watch: asyncio.Task[None] | None = None
 
+    async def serve_stdio(self, identity: Any, client_name: str = "stdio") -> None:
+        """Serve one session for ``identity`` on stdin/stdout (``serve --stdio``)."""
+        state = SessionState(identity=identity, client_name=client_name)
+        self._unsubscribe = self.engine.hub.subscribe(self._on_event)
+        try:
+            await serve_stdio(self.build_server(), state, self.sessions)
+        finally:
+            self._unsubscribe()
+            self._unsubscribe = None
+
     def _build_server(self) -> Server:
         from app.mcp.server import build_server
         from app.mcp.tools.context import McpContext
 
+        if self.services is None:
+            raise RuntimeError("McpHost needs the app's services to build the MCP server")
         context = McpContext(self.services, self.approvals, self.limits, self.engine.hub)
         return build_server(context)
 

@@ -1,0 +1,220 @@
+"""``orderdesk-mcp serve (--stdio | --listen | --http PORT) [--demo]``: the headless MCP server.
+
+The same engine as the tray, without Qt: database, settings, a log file (never stdout, which is
+the protocol in ``--stdio`` mode), the engine thread and its services. ``--listen`` serves the
+local endpoint like the tray does and ``--http`` Streamable HTTP on 127.0.0.1, both until
+SIGINT/SIGTERM; ``--stdio`` serves one session for ``$ORDERDESK_TRAY_TOKEN`` (read-only without).
+
+``--demo`` starts the sandbox Order Desk on loopback and registers it as "Demo Store". Its API
+key is a public constant (:data:`app.core.sandbox.DEMO_API_KEY`), so :class:`DemoKeySecrets`
+answers it without touching the keychain or the vault: the demo works headless in CI, where no
+keychain exists and no vault passphrase is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from app.commands import EXIT_OK, CommandError
+
+if TYPE_CHECKING:
+    from app.core.engine import Engine
+    from app.core.secrets import SecretStore
+    from app.core.services import Services
+    from app.mcp.host import McpHost
+
+log = logging.getLogger(__name__)
+
+DEMO_STORE_NAME = "Demo Store"
+TOKEN_ENV = "ORDERDESK_TRAY_TOKEN"  # noqa: S105 - the variable's name
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``serve`` command."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the MCP server without the tray",
+        description="Run the MCP server headless: on stdio for one client, on the local "
+        "endpoint (like the tray) or on Streamable HTTP at 127.0.0.1.",
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--stdio", action="store_true", help="serve one client on stdin/stdout")
+    mode.add_argument("--listen", action="store_true", help="serve the local endpoint")
+    mode.add_argument("--http", type=_port, metavar="PORT", help="serve HTTP on 127.0.0.1:PORT")
+    parser.add_argument("--demo", action="store_true", help="add the sandbox Demo Store")
+    parser.set_defaults(handler=serve)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return int(text)
+
+
+class DemoKeySecrets:
+    """A secret store that knows the demo store's public key and defers the rest.
+
+    The demo key is no secret (it is in the source), so it is never written to the keychain or
+    the vault; every other key goes to ``inner`` untouched.
+    """
+
+    def __init__(self, inner: SecretStore) -> None:
+        self.inner = inner
+        self.demo_ids: set[str] = set()
+
+    @property
+    def backend_name(self) -> str:
+        """The wrapped backend's name."""
+        return self.inner.backend_name
+
+    @property
+    def is_system(self) -> bool:
+        """Whether the wrapped backend is the OS keychain."""
+        return self.inner.is_system
+
+    def is_unlocked(self) -> bool:
+        """Whether the wrapped backend can be read now."""
+        return self.inner.is_unlocked()
+
+    def describe(self) -> str:
+        """The wrapped backend's description."""
+        return self.inner.describe()
+
+    def get(self, store_id: str) -> str | None:
+        """The demo key for a demo store, else the wrapped backend's answer."""
+        from app.core.sandbox import DEMO_API_KEY
+
+        return DEMO_API_KEY if store_id in self.demo_ids else self.inner.get(store_id)
+
+    def set(self, store_id: str, secret: str) -> None:
+        """Remember a demo store (no write), else store the key in the wrapped backend."""
+        from app.core.sandbox import DEMO_API_KEY
+
+        if secret == DEMO_API_KEY:
+            self.demo_ids.add(store_id)
+        else:
+            self.inner.set(store_id, secret)
+
+    def delete(self, store_id: str) -> None:
+        """Forget a demo store, else delete from the wrapped backend."""
+        if store_id in self.demo_ids:
+            self.demo_ids.discard(store_id)
+        else:
+            self.inner.delete(store_id)
+
+
+async def add_demo_store(services: Services, secrets: DemoKeySecrets, api_url: str) -> int:
+    """Register the sandbox as "Demo Store" (or point an earlier one at it); return its id."""
+    from app.core.db.models import Store
+    from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID
+
+    row = Store.get_or_none(Store.name == DEMO_STORE_NAME)
+    if row is None:
+        record = await services.stores.register(
+            DEMO_STORE_NAME, DEMO_STORE_ID, DEMO_API_KEY, api_url, actor="demo"
+        )
+        return record.id
+    if row.orderdesk_store_id != DEMO_STORE_ID:
+        raise CommandError(
+            f"A store called {DEMO_STORE_NAME!r} exists and is not the demo; rename it "
+            "or use another ORDERDESK_TRAY_HOME for the demo."
+        )
+    Store.update(api_url=api_url).where(Store.id == row.id).execute()
+    secrets.demo_ids.add(str(row.id))
+    return int(row.id)
+
+
+@contextmanager
+def demo_sandbox(enabled: bool) -> Iterator[str | None]:
+    """Run the sandbox Order Desk on loopback when ``enabled``; yields its API URL."""
+    if not enabled:
+        yield None
+        return
+    from app.core.sandbox import SandboxServer
+
+    with SandboxServer() as sandbox:
+        yield sandbox.base_url
+
+
+def build_host(engine: Engine, demo_url: str | None) -> McpHost:
+    """Services, client registry and the MCP host for ``engine`` (plus the demo store)."""
+    from app.commands.runtime import _prompt_passphrase
+    from app.core import settings
+    from app.core.access import ClientRegistry
+    from app.core.secrets import open_secret_store
+    from app.core.services import Services
+    from app.mcp.host import McpHost
+
+    secrets = DemoKeySecrets(open_secret_store(_prompt_passphrase))
+    services = Services.create(engine, secrets=secrets)
+    if demo_url is not None:
+        store_id = engine.call(add_demo_store(services, secrets, demo_url))
+        log.info("demo store ready (id %s) at %s", store_id, demo_url)
+    return McpHost(engine, services, ClientRegistry(engine.hub), settings.get)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the chosen transport until the client leaves (stdio) or a signal arrives."""
+    from app.commands.runtime import running_engine, storage
+
+    with storage(), demo_sandbox(args.demo) as demo_url, running_engine() as engine:
+        host = build_host(engine, demo_url)
+        if args.stdio:
+            return _serve_stdio(host, engine)
+        return _serve_until_signal(host, listen=bool(args.listen), http_port=args.http)
+
+
+def _serve_stdio(host: McpHost, engine: Engine) -> int:
+    from app.core.access import AuthenticationError
+
+    try:
+        identity = host.authenticate(os.environ.get(TOKEN_ENV) or None)
+    except AuthenticationError as exc:
+        raise CommandError(str(exc)) from None
+    engine.call(host.serve_stdio(identity))
+    return EXIT_OK
+
+
+def _serve_until_signal(host: McpHost, *, listen: bool, http_port: int | None) -> int:
+    from app.mcp.transport.endpoint_file import EndpointBusy
+
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _signals()}
+    try:
+        try:
+            host.start(local=listen, http_port=http_port)
+        except EndpointBusy as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"Could not open the MCP endpoint: {exc.strerror or exc}") from None
+        _announce(host)
+        stop.wait()
+        host.stop()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return EXIT_OK
+
+
+def _signals() -> list[signal.Signals]:
+    return [signal.SIGINT, signal.SIGTERM] + (
+        [signal.SIGBREAK] if hasattr(signal, "SIGBREAK") else []
+    )
+
+
+def _announce(host: McpHost) -> None:
+    import sys
+
+    if host.endpoint is not None:
+        where = host.endpoint.path or f"{host.endpoint.host}:{host.endpoint.port}"
+        print(f"orderdesk-mcp: serving the local endpoint at {where}", file=sys.stderr)
+    if host.http_url is not None:
+        print(f"orderdesk-mcp: serving MCP over HTTP at {host.http_url}", file=sys.stderr)
+    sys.stderr.flush()
