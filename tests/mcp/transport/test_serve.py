@@ -1,0 +1,108 @@
+"""``orderdesk-mcp serve``: --listen (with the demo store), --stdio, the lock, clean exits."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mcp import Client, StdioServerParameters
+
+from app.core.db import close_db, init_db
+from app.core.db.tokens import create_token
+from app.mcp.transport.local_client import local_client_transport
+from tests.mcp.transport.serve_helpers import CLI, serving
+
+pytestmark = [
+    pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),
+    pytest.mark.slow,
+]
+
+
+def _token(home: Path, name: str, scopes: tuple[str, ...] = ("read",)) -> str:
+    init_db(home / "orderdesk-tray.db")
+    try:
+        return create_token(name, scopes)[1]
+    finally:
+        close_db()
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_listen_demo_serves_the_real_tools(data_home: Path, mode: str) -> None:
+    with serving(data_home, "--demo") as (proc, info):
+        async with Client(local_client_transport(info, None, "test"), mode=mode, cache=None) as c:  # type: ignore[arg-type]
+            names = {tool.name for tool in (await c.list_tools()).tools}
+            assert {"session_info", "stores_list", "orders_list"} <= names
+            stores = await c.call_tool("stores_list", {})
+            assert "Demo Store" in json.dumps(stores.structured_content)
+            who = await c.call_tool("session_info", {})
+            assert "anonymous" in json.dumps(who.structured_content)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0
+    assert not (data_home / "endpoint.json").exists()
+
+
+def test_sigterm_exits_cleanly_and_removes_the_endpoint(data_home: Path) -> None:
+    with serving(data_home) as (proc, info):
+        assert info.path is not None and Path(info.path).exists()
+        proc.terminate()
+        assert proc.wait(30) == 0
+        assert not Path(info.path).exists()
+    assert not (data_home / "endpoint.json").exists()
+
+
+def test_second_listener_does_not_steal_a_live_endpoint(data_home: Path) -> None:
+    with serving(data_home) as (_, info):
+        env = dict(os.environ, ORDERDESK_TRAY_HOME=str(data_home))
+        second = subprocess.run(
+            [*CLI, "serve", "--listen"], env=env, capture_output=True, timeout=60
+        )
+        assert second.returncode == 1
+        assert b"already serves AI clients" in second.stderr
+        assert json.loads((data_home / "endpoint.json").read_text())["pid"] == info.pid
+
+
+def test_stale_endpoint_of_a_dead_process_is_taken_over(data_home: Path) -> None:
+    with serving(data_home) as (proc, _):
+        proc.kill()  # no clean-up: the endpoint file and socket stay behind
+        proc.wait(30)
+    assert (data_home / "endpoint.json").exists()
+    with serving(data_home) as (proc, info):
+        assert info.pid == proc.pid
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"])
+async def test_stdio_serves_one_session_for_the_token(data_home: Path, mode: str) -> None:
+    token = _token(data_home, "stdio-client", ("read", "write-notes"))
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "app.cli", "serve", "--stdio"],
+        env={**os.environ, "ORDERDESK_TRAY_TOKEN": token, "ORDERDESK_TRAY_HOME": str(data_home)},
+    )
+    async with Client(params, mode=mode, cache=None) as c:  # type: ignore[arg-type]
+        who = await c.call_tool("session_info", {})
+    text = json.dumps(who.structured_content)
+    assert "stdio-client" in text and "write-notes" in text
+
+
+def test_stdio_with_a_bad_token_fails_with_a_message(data_home: Path) -> None:
+    env = dict(os.environ, ORDERDESK_TRAY_TOKEN="odt_bogus", ORDERDESK_TRAY_HOME=str(data_home))
+    done = subprocess.run(
+        [*CLI, "serve", "--stdio"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1
+    assert b"not recognised or has been revoked" in done.stderr
+    assert done.stdout == b""
+
+
+def test_serve_needs_a_mode() -> None:
+    done = subprocess.run([*CLI, "serve"], capture_output=True, timeout=60)
+    assert done.returncode == 2
