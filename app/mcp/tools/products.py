@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
+from app.core.services import InventoryFilters, OrderConflict, apply_changes, diff
+from app.core.services.merge import INVENTORY_RULES
+from app.core.services.update import same_version
 from app.mcp.shaping import PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION, page_info, shape_product
 from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolOutput, ToolSpec, reader, writer
@@ -36,14 +38,6 @@ Fields = Annotated[
 ]
 
 
-def matches_locally(raw: Mapping[str, Any], category: str | None, description: str | None) -> bool:
-    """True when an item's category and description contain the wanted text (no case)."""
-    for key, wanted in (("category", category), ("description", description)):
-        if wanted and wanted.casefold() not in str(raw.get(key) or "").casefold():
-            return False
-    return True
-
-
 class ProductsListInput(ToolInput):
     """Search inventory."""
 
@@ -52,11 +46,12 @@ class ProductsListInput(ToolInput):
         default=None, description="Free text over name, SKU and more (server side)."
     )
     code: Short | None = Field(default=None, description="Exact SKU (server side).")
+    name: Short | None = Field(default=None, description="Text in the name (local filter).")
     category: Short | None = Field(
-        default=None, description="Text in the category (filtered locally, within the page)."
+        default=None, description="Exact category, any case (local filter)."
     )
     description: Short | None = Field(
-        default=None, description="Text in the description (filtered locally, within the page)."
+        default=None, description="Text in the description (local filter)."
     )
     limit: Limit = 50
     offset: Offset = 0
@@ -65,26 +60,24 @@ class ProductsListInput(ToolInput):
 
 
 async def products_list(call: Call, params: ProductsListInput) -> ToolOutput:
-    """Search inventory items; category/description narrow each page locally."""
-    page = await call.app.services.inventory.list(
-        call.store,
-        search=params.search,
+    """Search inventory items (server filters sent to Order Desk, the rest applied here)."""
+    filters = InventoryFilters(
         code=params.code,
-        limit=params.limit,
-        offset=params.offset,
+        search=params.search,
+        name=params.name,
+        description=params.description,
+        category=params.category,
     )
-    kept = [
-        shape_product(item.raw, params.detail, params.fields)
-        for item in page.items
-        if matches_locally(item.raw, params.category, params.description)
-    ]
+    page = await call.app.services.inventory.list(
+        call.store, filters, limit=params.limit, offset=params.offset
+    )
+    products = [shape_product(item.raw, params.detail, params.fields) for item in page.items]
     paging = page_info(
-        total=page.total, offset=page.offset, returned=len(page.items), tool="products_list"
+        total=page.total, offset=page.offset, returned=len(products), tool="products_list"
     )
-    local = params.category is not None or params.description is not None
-    data = {"products": kept, "page": paging, "locally_filtered_out": len(page.items) - len(kept)}
-    note = " (category/description filtered locally)" if local else ""
-    return ToolOutput(data, f"{len(kept)} product(s){note}. {paging['hint']}")
+    return ToolOutput(
+        {"products": products, "page": paging}, f"{len(products)} product(s). {paging['hint']}"
+    )
 
 
 class ProductsGetInput(ToolInput):
@@ -156,15 +149,18 @@ class ProductsUpdateInput(ToolInput):
 
 
 async def products_update(call: Call, params: ProductsUpdateInput) -> ToolOutput:
-    """Preview, approve and write a change to an inventory item."""
+    """Preview the merged change, get approval, then write it with the version check."""
     inventory = call.app.services.inventory
-    preview = await inventory.preview_update(
-        call.store,
-        params.product_id,
-        params.changes,
-        expected_date_updated=params.expected_date_updated,
-    )
-    if not preview.changes:
+    current = await inventory.get(call.store, params.product_id)
+    version = str(current.raw.get("date_updated") or "")
+    if params.expected_date_updated is not None and not same_version(
+        params.expected_date_updated, version
+    ):
+        raise OrderConflict(
+            current.id, params.expected_date_updated, version, kind="inventory item"
+        )
+    preview = diff(current.raw, apply_changes(current.raw, params.changes, INVENTORY_RULES))
+    if not preview:
         return ToolOutput(
             {"product_id": params.product_id, "changed_fields": [], "written": False},
             "The product already has those values; nothing was written.",
@@ -172,18 +168,23 @@ async def products_update(call: Call, params: ProductsUpdateInput) -> ToolOutput
     await call.approve(
         f"product {params.product_id}",
         f"Change product {params.product_id}.",
-        approvals.from_service(preview.changes),
+        approvals.from_service(preview),
     )
-    outcome = await inventory.update(
+    item = await inventory.update(
         call.store,
         params.product_id,
         params.changes,
-        expected_date_updated=preview.version,
+        expected_date_updated=version or None,
         actor=call.actor,
     )
-    changed = [change.name for change in outcome.changes]
-    data = {"product_id": params.product_id, "changed_fields": changed, "written": outcome.written}
-    return ToolOutput(data, f"Updated product {params.product_id}: {', '.join(changed)}.")
+    changed = [change.name for change in preview]
+    data = {
+        "product_id": item.id,
+        "changed_fields": changed,
+        "written": True,
+        "date_updated": str(item.raw.get("date_updated") or ""),
+    }
+    return ToolOutput(data, f"Updated product {item.id}: {', '.join(changed)}.")
 
 
 class ProductsDeleteInput(ToolInput):
@@ -238,7 +239,7 @@ async def products_batch_update(call: Call, params: ProductsBatchInput) -> ToolO
     await call.approve(
         f"{len(entries)} product(s)", f"Update {len(entries)} product(s) in one batch.", diff
     )
-    result = await call.app.services.inventory.batch_update(call.store, entries, actor=call.actor)
+    result = await call.app.services.inventory.update_batch(call.store, entries, actor=call.actor)
     results = [{"ok": r.ok, "id": r.id, "message": r.message} for r in result.results]
     failed = sum(1 for r in results if not r["ok"])
     return ToolOutput(
@@ -253,10 +254,10 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "products_list",
         "Search products",
-        "Search the store's inventory items. Server-side filters: `search` (free text over "
-        "name, SKU and other fields) and `code` (exact SKU). Local filters: `category` and "
-        "`description` narrow each fetched page, so a page can hold fewer than `limit`; page "
-        "through with next_offset. Summaries by default." + _TAIL,
+        "Search the store's inventory items. Server-side filters (fast): `search` (free text; "
+        "Order Desk decides which fields it covers) and `code` (exact SKU). Local filters "
+        "(the app walks the inventory, slower on big stores): `name`, `description`, "
+        "`category`. Paging metadata counts the filtered result. Summaries by default." + _TAIL,
         ProductsListInput,
         obj(
             {"products": list_of(RECORD), "page": PAGE, "locally_filtered_out": INTEGER},
