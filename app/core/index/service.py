@@ -239,7 +239,7 @@ class IndexService:
             self._publish(store.id, walk_mode, done, 0, IndexState.FAILED)
             raise
         finished = now_epoch()
-        fresh_full = walk_mode == "full" and count == 0
+        fresh_full = walk_mode == "full" and "last_sync_at" not in meta
         finish: dict[str, str | None] = dict.fromkeys(WALK_KEYS)
         finish.update({"last_sync_at": str(finished), "last_error": None})
         if walk_mode == "full":
@@ -247,6 +247,8 @@ class IndexService:
         if fresh_full:
             finish["last_reconciled_at"] = str(finished)
         await in_thread(index.set_meta, finish)
+        if walk_mode == "full":
+            await in_thread(index.compact_wal)
         report = SyncReport(
             mode, walk.result.requests, walk.result.upserted, 0, index.db.rebuilt, False
         )

@@ -100,6 +100,10 @@ class OrderIndex:
                 removed += len(rowids)
         return removed
 
+    def compact_wal(self) -> None:
+        """Fold the write-ahead log into the file and truncate it (after a big write)."""
+        self.db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # Reads -------------------------------------------------------------------------------
 
     def count(self) -> int:
