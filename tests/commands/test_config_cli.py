@@ -1,0 +1,139 @@
+"""``orderdesk-mcp config``: print or merge an AI client's entry; never an API key."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.core.client_configs import TOKEN_ENV, ClientKind, config_path, mcp_executable
+from app.core.db.tokens import TOKEN_PREFIX
+from app.core.sandbox import SandboxServer
+from tests.commands.conftest import KNOWN_KEY, STORE_ID, run_subprocess
+
+Cli = Any
+FILE_KINDS = ["claude", "claude-code", "cursor", "vscode", "windsurf"]
+
+
+def client_names(cli: Cli) -> list[str]:
+    return [c["name"] for c in json.loads(cli("clients", "list", "--json").out)]
+
+
+@pytest.mark.parametrize("kind", ["claude", "cursor", "vscode", "windsurf"])
+def test_print_creates_a_client_and_prints_its_entry(cli: Cli, kind: str) -> None:
+    printed = cli("config", kind)
+    assert printed.code == 0, printed.err
+    data = json.loads(printed.out)
+    key = "servers" if kind == "vscode" else "mcpServers"
+    entry = data[key]["orderdesk"]
+    assert entry["command"] == str(mcp_executable())
+    assert entry["args"] == []
+    assert entry["env"][TOKEN_ENV].startswith(TOKEN_PREFIX)
+    assert client_names(cli) == [ClientKind(kind).display_name]
+    assert "'read' scope" in printed.err
+    assert not config_path(ClientKind(kind)).exists()
+
+
+def test_claude_code_prints_the_claude_mcp_add_command(cli: Cli) -> None:
+    printed = cli("config", "claude-code", "--client", "My Claude")
+    assert printed.code == 0
+    argv = shlex.split(printed.out)
+    assert argv[:3] == ["claude", "mcp", "add"]
+    assert any(arg.startswith(f"{TOKEN_ENV}={TOKEN_PREFIX}") for arg in argv)
+    assert client_names(cli) == ["My Claude"]
+
+
+@pytest.mark.parametrize("kind", FILE_KINDS)
+def test_write_merges_into_the_clients_file(cli: Cli, kind: str, user_home: Path) -> None:
+    target = config_path(ClientKind(kind))
+    assert target.is_relative_to(user_home)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    key = "servers" if kind == "vscode" else "mcpServers"
+    target.write_text(json.dumps({key: {"other": {"command": "x"}}, "keep": True}))
+    written = cli("config", kind, "--write")
+    assert written.code == 0, written.err
+    assert str(target) in written.err and "previous file saved as" in written.err
+    data = json.loads(target.read_text())
+    assert data["keep"] is True and data[key]["other"] == {"command": "x"}
+    token = data[key]["orderdesk"]["env"][TOKEN_ENV]
+    assert written.out == ""
+    assert len(list(target.parent.glob(target.name + ".*.bak"))) == 1
+    identity_check = cli("clients", "list", "--json")
+    assert token not in identity_check.out
+
+
+def test_write_refuses_bad_json_and_creates_no_client(cli: Cli) -> None:
+    target = config_path(ClientKind.CURSOR)
+    target.parent.mkdir(parents=True)
+    target.write_text("{not json")
+    refused = cli("config", "cursor", "--write")
+    assert refused.code == 1
+    assert "not valid JSON" in refused.err and "untouched" in refused.err
+    assert target.read_text() == "{not json"
+    assert client_names(cli) == []
+
+
+def test_existing_client_needs_its_token(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = cli("clients", "add", "Cursor", "--scopes", "all").out.strip()
+    refused = cli("config", "cursor")
+    assert refused.code == 1 and "cannot be shown again" in refused.err
+    monkeypatch.setenv(TOKEN_ENV, token)
+    printed = cli("config", "cursor", "--write")
+    assert printed.code == 0, printed.err
+    data = json.loads(config_path(ClientKind.CURSOR).read_text())
+    assert data["mcpServers"]["orderdesk"]["env"][TOKEN_ENV] == token
+    other = cli("clients", "add", "Other").out.strip()
+    monkeypatch.setenv(TOKEN_ENV, other)
+    assert cli("config", "cursor").code == 1  # another client's token does not fit
+
+
+def test_usage_errors_exit_2(cli: Cli) -> None:
+    assert cli("config").code == 2
+    assert cli("config", "notepad").code == 2
+    assert cli("config", "cursor", "--client").code == 2
+
+
+def test_config_in_a_subprocess(subprocess_env: dict[str, str], user_home: Path) -> None:
+    written = run_subprocess(subprocess_env, "config", "windsurf", "--write")
+    assert written.code == 0, written.err
+    target = config_path(ClientKind.WINDSURF, subprocess_env)
+    assert target.is_relative_to(user_home)
+    assert "orderdesk" in json.loads(target.read_text())["mcpServers"]
+    printed = run_subprocess(subprocess_env, "config", "cursor", "--client", "C2")
+    assert printed.code == 0
+    assert json.loads(printed.out)["mcpServers"]["orderdesk"]["env"][TOKEN_ENV]
+    usage = run_subprocess(subprocess_env, "config", "emacs")
+    assert usage.code == 2 and "invalid choice" in usage.err
+
+
+def test_a_known_api_key_never_reaches_a_config_log_or_db(
+    cli: Cli,
+    sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    user_home: Path,
+    data_home: Path,
+) -> None:
+    monkeypatch.setenv("ORDERDESK_API_URL", sandbox.base_url)
+    outputs = [cli("stores", "add", "Main", "--store-id", STORE_ID, stdin=KNOWN_KEY + "\n")]
+    assert outputs[0].code == 0, outputs[0].err
+    outputs.append(cli("clients", "add", "Everything", "--scopes", "all", "--stores", "Main"))
+    for kind in FILE_KINDS:
+        outputs.append(cli("config", kind, "--write"))  # creates, then...
+        outputs.append(cli("config", kind, "--write", "--client", f"{kind}-2"))  # merges again
+        outputs.append(cli("config", kind, "--client", f"{kind}-3"))
+    outputs.append(cli("stores", "test", "Main"))
+    outputs.append(cli("stores", "list", "--json"))
+    outputs.append(cli("clients", "list", "--json"))
+    assert all(result.code == 0 for result in outputs), [r.err for r in outputs]
+    for result in outputs:
+        assert KNOWN_KEY not in result.out + result.err
+    written = [p for p in user_home.rglob("*") if p.is_file()]
+    assert len(written) == 2 * len(FILE_KINDS)  # each config file and one backup
+    for path in written + [p for p in data_home.rglob("*") if p.is_file()]:
+        assert KNOWN_KEY.encode() not in path.read_bytes(), path
+    assert any(p.suffix == ".log" for p in data_home.rglob("*"))
+    assert os.environ.get(TOKEN_ENV) is None
