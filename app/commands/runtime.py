@@ -76,20 +76,12 @@ def _prompt_passphrase() -> str | None:
 
 
 def build_store_service(engine: Engine) -> StoreService:
-    """Build the store service (secret store, client pool, cache, audit) for ``engine``.
+    """Build the app's services on ``engine`` and return the store service.
 
-    The client pool is closed when the engine stops.
+    The vault passphrase (when no keychain exists) comes from ``ORDERDESK_TRAY_VAULT_PASSPHRASE``
+    or a hidden prompt on a terminal.
     """
     from app.core.secrets import open_secret_store
-    from app.core.services.audit import AuditLog
-    from app.core.services.cache import ReadCache
-    from app.core.services.context import ServiceContext
-    from app.core.services.guard import DuplicateGuard
-    from app.core.services.pool import ClientPool
-    from app.core.services.stores import StoreService
+    from app.core.services import Services
 
-    secrets = open_secret_store(_prompt_passphrase)
-    pool = ClientPool(secrets)
-    context = ServiceContext(pool, ReadCache(), AuditLog(), DuplicateGuard(), engine.hub)
-    engine.add_closer(pool.aclose)
-    return StoreService(context, secrets)
+    return Services.create(engine, secrets=open_secret_store(_prompt_passphrase)).stores

@@ -11,6 +11,7 @@ from app.core.access.approvals import (
     ApprovalRequest,
     DecidedBy,
     Decision,
+    DiffItem,
     FieldChange,
     PendingApproval,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ClientRegistry",
     "DecidedBy",
     "Decision",
+    "DiffItem",
     "FieldChange",
     "LimitConfig",
     "PendingApproval",

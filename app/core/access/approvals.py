@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any, Protocol
 
 from app.core.access.identity import ClientIdentity, Policy
 from app.core.events import APPROVAL_REQUESTED, Event, EventHub
@@ -29,6 +30,14 @@ APPROVAL_DECIDED = "approval.decided"
 DEFAULT_TIMEOUT = 60.0
 
 
+class DiffItem(Protocol):
+    """One field change of a diff; :class:`app.core.services.FieldChange` also fits."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return ``{"field": ..., "before": ..., "after": ...}``."""
+        ...
+
+
 @dataclass(frozen=True)
 class FieldChange:
     """One field a write would change, as shown in the approval prompt."""
@@ -36,6 +45,10 @@ class FieldChange:
     field: str
     before: object
     after: object
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return ``{"field": ..., "before": ..., "after": ...}``."""
+        return {"field": self.field, "before": self.before, "after": self.after}
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ class ApprovalRequest:
         store: Name of the store it concerns.
         action: What kind of write, e.g. ``"orders_move"``.
         target: What it changes, e.g. ``"order 12345"``.
-        diff: The exact field changes.
+        diff: The exact field changes (:class:`FieldChange` or the services' diff items).
         summary: One sentence for the prompt.
         store_id: Our id of the store, if known.
         request_id: A unique id; :meth:`ApprovalQueue.decide` takes it.
@@ -57,7 +70,7 @@ class ApprovalRequest:
     store: str
     action: str
     target: str
-    diff: Sequence[FieldChange]
+    diff: Sequence[DiffItem]
     summary: str
     store_id: int | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -71,9 +84,7 @@ class ApprovalRequest:
             "action": self.action,
             "target": self.target,
             "summary": self.summary,
-            "diff": tuple(
-                {"field": c.field, "before": c.before, "after": c.after} for c in self.diff
-            ),
+            "diff": tuple(change.as_dict() for change in self.diff),
         }
 
 

@@ -152,3 +152,33 @@ async def test_a_cancelled_request_leaves_nothing_pending() -> None:
     assert queue.pending() == []
     decided = await next_event(events, APPROVAL_DECIDED)
     assert decided.data["by"] == "cancelled"
+
+
+async def test_the_services_diff_items_fit() -> None:
+    from app.core.services import ABSENT
+    from app.core.services import FieldChange as ServiceChange
+
+    hub = EventHub()
+    events = hub.queue()
+    queue = ApprovalQueue(hub)
+    queue.attach_approver()
+    base = make_request(Policy.ASK)
+    request = ApprovalRequest(
+        client=base.client,
+        store=base.store,
+        action="orders_update",
+        target="order 1001",
+        diff=[
+            ServiceChange(("shipping", "city"), "Austin", "Dallas"),
+            ServiceChange(("x",), ABSENT, 1),
+        ],
+        summary="Change the shipping city",
+    )
+    task = asyncio.create_task(queue.request(request))
+    asked = await next_event(events, APPROVAL_REQUESTED)
+    assert asked.data["diff"] == (
+        {"field": "shipping.city", "before": "Austin", "after": "Dallas"},
+        {"field": "x", "before": None, "after": 1},
+    )
+    queue.decide(request.request_id, True)
+    assert (await task).approved
