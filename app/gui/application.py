@@ -1,0 +1,212 @@
+"""The Qt side of start-up: QApplication, the qasync loop, the tray, and the windows it opens.
+
+:mod:`app.__main__` calls, in order, :func:`create_qt_app`, :func:`install_loop`, then builds a
+:class:`TrayApplication` and runs :func:`run_until_quit`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+from app import APP_ID, APP_NAME, __version__
+from app.gui.bridge import HubBridge
+from app.gui.context import GuiContext
+from app.gui.core_calls import read_setting, write_setting
+from app.gui.icons import app_icon
+from app.gui.tasks import TaskGroup
+from app.gui.tray import Tray, TrayActions
+
+log = logging.getLogger(__name__)
+
+
+def create_qt_app(argv: Sequence[str] | None = None) -> QApplication:
+    """Create (or reuse) the QApplication with the app's name and icon."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(list(argv or [APP_ID]))
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+    return app
+
+
+def install_loop(app: QApplication) -> qasync.QEventLoop:
+    """Make a qasync loop on ``app`` the current asyncio loop of the GUI thread."""
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    return loop
+
+
+def run_until_quit(loop: qasync.QEventLoop) -> int:
+    """Run Qt and asyncio together until the app quits; close the loop; return the exit code."""
+    try:
+        code = loop.run_forever()
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    return int(code or 0)
+
+
+class TrayApplication(QObject):
+    """The running GUI: tray icon (or main window without a tray) and lazily built windows.
+
+    Args:
+        ctx: Engine and services.
+        tray_available: Override the system-tray check (tests); None asks Qt.
+    """
+
+    quitting = Signal()
+
+    def __init__(self, ctx: GuiContext, tray_available: bool | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.tasks = TaskGroup()
+        self.bridge = HubBridge(ctx.engine.hub, self)
+        if tray_available is None:
+            tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray: Tray | None = None
+        if tray_available:
+            self.tray = Tray(self.bridge, self._tray_actions(), self)
+        self._windows: dict[str, QWidget] = {}
+        self._approvals: Any = None
+
+    def _tray_actions(self) -> TrayActions:
+        return TrayActions(
+            orders=self.show_orders,
+            stores=self.show_stores,
+            activity=self.show_activity,
+            connect_client=self.show_connect_client,
+            settings=self.show_settings,
+            set_paused=self.set_paused,
+            quit=self.quit,
+        )
+
+    def start(self) -> None:
+        """Show the tray icon, or the order browser when there is no tray; then check first run."""
+        if self.tray is not None:
+            self.tray.show()
+        else:
+            log.info("no system tray available: opening the order browser")
+            self.show_orders()
+        self._attach_approvals()
+        self.tasks.start(self._load_state())
+
+    async def _load_state(self) -> None:
+        paused = await self.ctx.engine.run(read_setting("mcp.paused"))
+        if self.tray is not None:
+            self.tray.set_paused(bool(paused))
+        stores = await self.ctx.engine.run(self.ctx.services.stores.list())
+        if not stores:
+            self.show_stores(first_run=True)
+
+    def _attach_approvals(self) -> None:
+        if self.ctx.approvals is None:
+            return
+        from app.gui.approvals import ApprovalPrompter
+
+        self._approvals = ApprovalPrompter(self.ctx, self.bridge, self)
+
+    # -- windows ---------------------------------------------------------------------------
+
+    def _window(self, key: str, build: Callable[[], QWidget]) -> QWidget:
+        window = self._windows.get(key)
+        if window is None:
+            window = build()
+            self._windows[key] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def show_orders(self) -> QWidget:
+        """Open (or raise) the order browser."""
+        from app.gui.orders.window import OrdersWindow
+
+        def build() -> QWidget:
+            window = OrdersWindow(self.ctx, self.bridge, quit_on_close=self.tray is None)
+            window.closed_for_good.connect(self.quit)
+            window.manage_stores.connect(self.show_stores)
+            return window
+
+        return self._window("orders", build)
+
+    def show_stores(self, first_run: bool = False) -> QWidget:
+        """Open (or raise) the store manager."""
+        from app.gui.stores.dialog import StoreManagerDialog
+
+        dialog = self._window("stores", lambda: StoreManagerDialog(self.ctx, self.bridge))
+        if first_run:
+            dialog.show_first_run()  # type: ignore[attr-defined]
+        return dialog
+
+    def show_activity(self) -> QWidget:
+        """Open (or raise) the activity window."""
+        from app.gui.activity import ActivityWindow
+
+        return self._window("activity", lambda: ActivityWindow(self.ctx, self.bridge))
+
+    def show_connect_client(self) -> QWidget:
+        """Open (or raise) the "Connect an AI client" dialog."""
+        from app.gui.clients import ConnectClientDialog
+
+        return self._window("clients", lambda: ConnectClientDialog(self.ctx))
+
+    def show_settings(self) -> QWidget:
+        """Open (or raise) the settings dialog."""
+        from app.gui.settings_dialog import SettingsDialog
+
+        return self._window("settings", lambda: SettingsDialog(self.ctx))
+
+    def window(self, key: str) -> QWidget | None:
+        """Return an already built window by key (``orders``, ``stores``...)."""
+        return self._windows.get(key)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause or resume AI writes (setting ``mcp.paused``)."""
+        self.tasks.start(self._store_paused(paused))
+
+    async def _store_paused(self, paused: bool) -> None:
+        await self.ctx.engine.run(write_setting("mcp.paused", paused))
+        if self.tray is not None:
+            self.tray.set_paused(paused)
+        log.info("MCP writes %s by the user", "paused" if paused else "resumed")
+
+    def show_error(self, text: str) -> None:
+        """Tell the user about an expected problem."""
+        QMessageBox.warning(None, APP_NAME, text)
+
+    def quit(self) -> None:
+        """Close every window and leave the Qt loop; :mod:`app.__main__` stops the rest."""
+        self.quitting.emit()
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def close(self) -> None:
+        """Cancel work, close windows, hide the tray and stop listening to the hub."""
+        self.tasks.cancel_all()
+        for window in self._windows.values():
+            closer = getattr(window, "shutdown", None)
+            if callable(closer):
+                closer()
+            window.close()
+            window.deleteLater()
+        self._windows.clear()
+        if self._approvals is not None:
+            self._approvals.close()
+            self._approvals = None
+        if self.tray is not None:
+            self.tray.hide()
+        self.bridge.close()

@@ -1,0 +1,1 @@
+"""The order browser: table model with incremental fetch, filters, detail pane, actions."""

@@ -1,0 +1,287 @@
+"""What the order browser does to orders: move, ship, note, edit address, delete, export, and
+sync the local index. Every write goes through the orders service (audited, evented)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+
+from app.core.events import Event
+from app.core.index import StoreHandle
+from app.gui.errors import is_expected, user_message
+from app.gui.orders.detail_text import address_changes
+from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
+from app.gui.orders.export import write_csv
+from app.gui.orders.rows import OrderRow
+from app.gui.tasks import TaskGroup
+
+if TYPE_CHECKING:
+    from app.gui.orders.window import OrdersWindow
+
+ACTOR = "gui"
+EXPORT_PAGE = 500
+
+
+async def sync_store_index(services: Any, index: Any, store: Any, full: bool = False) -> Any:
+    """Sync a store's local index (runs on the engine loop: it needs the store's client)."""
+    handle = StoreHandle(store.key, await services.pool.client(store))
+    index.register(handle)
+    return await index.sync(handle, full=full)
+
+
+class OrderActions(QObject):
+    """The browser's order actions; dialogs are kept in :attr:`dialog` while open."""
+
+    def __init__(self, window: OrdersWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = window.ctx
+        self.tasks = TaskGroup()
+        self.dialog: QDialog | None = None
+        self.syncing = False
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _target(self) -> tuple[Any, Any] | None:
+        store, order = self.window.current_store(), self.window.detail.order
+        if store is None or order is None:
+            self.window.show_error("Select an order first.")
+            return None
+        return store, order
+
+    def _write(self, busy: str, work: Callable[[], Awaitable[str]]) -> None:
+        self.window.show_error(busy)
+
+        async def run() -> None:
+            try:
+                done = await work()
+            except Exception as error:
+                if not is_expected(error):
+                    raise
+                self.window.show_error(user_message(error))
+                return
+            self.window.show_error(done)
+
+        self.tasks.start(run())
+
+    def _open(self, dialog: QDialog, on_ok: Callable[[], None]) -> QDialog:
+        self.dialog = dialog
+        dialog.accepted.connect(on_ok)
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.open()
+        return dialog
+
+    # -- writes -----------------------------------------------------------------------------
+
+    def move_order(self) -> None:
+        """Ask for a folder and move the selected order there."""
+        target = self._target()
+        if target is None:
+            return
+        store, order = target
+        dialog = MoveDialog(self.window.folders, order.folder_id, self.window)
+
+        def moved() -> None:
+            folder_id = dialog.values()
+            name = self.window.folders.get(folder_id, str(folder_id))
+            orders = self.ctx.services.orders
+
+            async def work() -> str:
+                await self.ctx.engine.run(orders.move(store, [order.id], folder_id, actor=ACTOR))
+                return f"Moved order {order.source_id or order.id} to {name}."
+
+            self._write(f"Moving to {name}…", work)
+
+        self._open(dialog, moved)
+
+    def add_shipment(self) -> None:
+        """Ask for tracking details and add a shipment."""
+        target = self._target()
+        if target is None:
+            return
+        store, order = target
+        dialog = ShipmentDialog(self.window)
+
+        def ship() -> None:
+            body = dialog.values()
+            orders = self.ctx.services.orders
+
+            async def work() -> str:
+                await self.ctx.engine.run(orders.add_shipment(store, order.id, body, actor=ACTOR))
+                return f"Added shipment {body['tracking_number']}."
+
+            self._write("Adding the shipment…", work)
+
+        self._open(dialog, ship)
+
+    def add_note(self) -> None:
+        """Ask for a note and append it to the order's history."""
+        target = self._target()
+        if target is None:
+            return
+        store, order = target
+        dialog = NoteDialog(self.window)
+
+        def note() -> None:
+            text = dialog.values()
+            orders = self.ctx.services.orders
+
+            async def work() -> str:
+                await self.ctx.engine.run(orders.add_note(store, order.id, text, actor=ACTOR))
+                return "Note added."
+
+            self._write("Adding the note…", work)
+
+        self._open(dialog, note)
+
+    def edit_address(self) -> None:
+        """Edit the shipping address; only changed fields are sent, based on the shown copy."""
+        target = self._target()
+        if target is None:
+            return
+        store, order = target
+        dialog = AddressDialog(order.shipping, self.window)
+
+        def save() -> None:
+            changes = address_changes(order.shipping, dialog.values())
+            if not changes:
+                self.window.show_error("Nothing changed in the address.")
+                return
+            orders = self.ctx.services.orders
+
+            async def work() -> str:
+                await self.ctx.engine.run(
+                    orders.update(
+                        store, order.id, {"shipping": changes}, actor=ACTOR, based_on=order.raw
+                    )
+                )
+                return "Shipping address saved."
+
+            self._write("Saving the address…", work)
+
+        self._open(dialog, save)
+
+    def delete_order(self) -> None:
+        """Delete the selected order after a confirmation."""
+        target = self._target()
+        if target is None:
+            return
+        store, order = target
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Delete order",
+            f"Delete order {order.source_id or order.id} from Order Desk for good? "
+            "This cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        orders = self.ctx.services.orders
+
+        def delete() -> None:
+            async def work() -> str:
+                await self.ctx.engine.run(orders.delete(store, order.id, actor=ACTOR))
+                return f"Deleted order {order.source_id or order.id}."
+
+            self._write("Deleting…", work)
+
+        box.accepted.connect(delete)
+        self.dialog = box
+        box.finished.connect(lambda _: setattr(self, "dialog", None))
+        box.open()
+
+    # -- export -----------------------------------------------------------------------------
+
+    def export_csv(self, path: Path | None = None) -> None:
+        """Write every order of the current view (all pages) to a CSV file."""
+        if self.window.store_key is None:
+            return
+        if path is None:
+            folder = QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation
+            )
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.window, "Export orders", str(Path(folder) / "orders.csv"), "CSV (*.csv)"
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        self.tasks.start(self._export(path))
+
+    async def _export(self, path: Path) -> None:
+        query, source = self.window.model.query, self.window.source
+        progress = QProgressDialog("Collecting orders…", "Cancel", 0, 0, self.window)
+        progress.setWindowTitle("Export CSV")
+        progress.setMinimumDuration(300)
+        rows: list[OrderRow] = []
+        total: int | None = None
+        try:
+            while total is None or len(rows) < total:
+                if progress.wasCanceled():
+                    self.window.show_error("Export cancelled; nothing was written.")
+                    return
+                page = await source.page(query, len(rows), EXPORT_PAGE)
+                total = page.total
+                rows.extend(page.rows)
+                progress.setMaximum(total)
+                progress.setValue(len(rows))
+                if not page.rows:
+                    break
+            count = write_csv(path, rows, self.window.folders)
+        except Exception as error:
+            if not is_expected(error):
+                raise
+            self.window.show_error(user_message(error))
+            return
+        finally:
+            progress.close()
+        self.window.show_error(f"Exported {count:,} orders to {path}.")
+
+    # -- local index ------------------------------------------------------------------------
+
+    def sync_index(self) -> None:
+        """Sync the current store's local index; progress shows in the status bar."""
+        store = self.window.current_store()
+        if store is None or self.ctx.index is None or self.syncing:
+            return
+        self.syncing = True
+        self.window.progress.setRange(0, 0)
+        self.window._show_progress(True)
+        self.window.show_error(f"Syncing the search index of {store.name}…")
+
+        async def run() -> None:
+            try:
+                report = await self.ctx.engine.run(
+                    sync_store_index(self.ctx.services, self.ctx.index, store)
+                )
+            except Exception as error:
+                self._sync_finished()
+                if not is_expected(error):
+                    raise
+                self.window.show_error(f"Index sync stopped: {user_message(error)}")
+                return
+            self._sync_finished()
+            self.window.show_error(f"Search index ready ({report.upserted:,} orders written).")
+            await self.window.source.index_ready(store.key, refresh=True)
+            self.window.model.refresh()
+            self.window.refresh_counts()
+
+        self.tasks.start(run())
+
+    def _sync_finished(self) -> None:
+        self.syncing = False
+        self.window._show_progress(self.window.model.is_loading)
+
+    def sync_progress(self, event: Event) -> None:
+        """Reflect a SYNC_PROGRESS event of the current store."""
+        if event.store_id != self.window.store_key or not self.syncing:
+            return
+        done, total = int(event.data.get("done", 0)), int(event.data.get("total", 0))
+        if total > 0:
+            self.window.progress.setRange(0, total)
+            self.window.progress.setValue(min(done, total))
+            self.window.show_error(f"Syncing the search index: {done:,} of {total:,} orders…")

@@ -1,0 +1,187 @@
+"""The detail pane of one order: customer, addresses, items, totals, shipments, notes.
+
+Shopper text is shown only through plain-text widgets (``Qt.PlainText`` labels,
+``QPlainTextEdit``, table items), never as rich text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.orderdesk import Order
+from app.gui.orders.detail_text import address_text, checkout_text, notes_text, totals_text
+from app.gui.orders.rows import format_money, format_when
+
+
+def _plain_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _plain_box(lines: int) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setReadOnly(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return table
+
+
+def _group(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(widget)
+    return box
+
+
+class OrderDetail(QScrollArea):
+    """Shows one order; its buttons ask the window to act on it."""
+
+    move_requested = Signal()
+    shipment_requested = Signal()
+    note_requested = Signal()
+    address_requested = Signal()
+    delete_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.order: Order | None = None
+        self.setWidgetResizable(True)
+        body = QWidget()
+        self.layout_ = QVBoxLayout(body)
+        self.header = _plain_label()
+        self.header.setStyleSheet("font-weight: bold; font-size: 14px;")
+        self.meta = _plain_label()
+        self.layout_.addWidget(self.header)
+        self.layout_.addWidget(self.meta)
+        self.layout_.addLayout(self._buttons())
+        self.customer = _plain_box(6)
+        self.shipping = _plain_box(6)
+        people = QHBoxLayout()
+        people.addWidget(_group("Customer", self.customer))
+        people.addWidget(_group("Ship to", self.shipping))
+        self.layout_.addLayout(people)
+        self.items = _table(["SKU", "Item", "Qty", "Price"])
+        self.layout_.addWidget(_group("Items", self.items))
+        self.totals = _plain_label()
+        self.layout_.addWidget(_group("Totals", self.totals))
+        self.shipments = _table(["Carrier", "Method", "Tracking number", "Shipped"])
+        self.layout_.addWidget(_group("Shipments", self.shipments))
+        self.notes = _plain_box(6)
+        self.layout_.addWidget(_group("Notes and history", self.notes))
+        self.checkout = _plain_box(3)
+        self.checkout_group = _group("Checkout data (from the shopper)", self.checkout)
+        self.layout_.addWidget(self.checkout_group)
+        self.layout_.addStretch()
+        self.setWidget(body)
+        self.show_order(None)
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.move_button = QPushButton("&Move to…")
+        self.shipment_button = QPushButton("Add &shipment…")
+        self.note_button = QPushButton("Add &note…")
+        self.address_button = QPushButton("Edit &address…")
+        self.delete_button = QPushButton("Delete…")
+        for button, signal in (
+            (self.move_button, self.move_requested),
+            (self.shipment_button, self.shipment_requested),
+            (self.note_button, self.note_requested),
+            (self.address_button, self.address_requested),
+            (self.delete_button, self.delete_requested),
+        ):
+            button.clicked.connect(signal.emit)
+            row.addWidget(button)
+        row.addStretch()
+        return row
+
+    def show_message(self, text: str) -> None:
+        """Show a message instead of an order (loading, not found...)."""
+        self.show_order(None, text)
+
+    def show_order(self, order: Order | None, placeholder: str = "Select an order.") -> None:
+        """Fill every section from ``order`` (None clears the pane)."""
+        self.order = order
+        for button in (
+            self.move_button,
+            self.shipment_button,
+            self.note_button,
+            self.address_button,
+            self.delete_button,
+        ):
+            button.setEnabled(order is not None)
+        if order is None:
+            self.header.setText(placeholder)
+            for widget in (self.meta, self.totals):
+                widget.clear()
+            for box in (self.customer, self.shipping, self.notes, self.checkout):
+                box.clear()
+            self.items.setRowCount(0)
+            self.shipments.setRowCount(0)
+            return
+        self._fill(order)
+
+    def _fill(self, order: Order) -> None:
+        source = f" · {order.source_name}" if order.source_name else ""
+        self.header.setText(f"Order {order.source_id or order.id}{source}")
+        self.meta.setText(
+            f"Order Desk id {order.id} · added {format_when(order.date_added)} · "
+            f"updated {format_when(order.date_updated)}\n"
+            f"{order.email} · payment {order.payment_status or 'unknown'} · "
+            f"{order.shipping_method or 'no shipping method'}"
+        )
+        self.customer.setPlainText(address_text(order.customer))
+        self.shipping.setPlainText(address_text(order.shipping))
+        self._fill_table(
+            self.items,
+            [[i.code, i.name, str(i.quantity), format_money(i.price)] for i in order.items],
+        )
+        self.totals.setText(totals_text(order))
+        self._fill_table(
+            self.shipments,
+            [
+                [s.carrier_code, s.shipment_method, s.tracking_number, format_when(s.date_shipped)]
+                for s in order.shipments
+            ],
+        )
+        self.notes.setPlainText(notes_text(order) or "No notes yet.")
+        checkout = checkout_text(order)
+        self.checkout.setPlainText(checkout)
+        self.checkout_group.setVisible(bool(checkout))
+
+    @staticmethod
+    def _fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+        table.setRowCount(len(rows))
+        for number, values in enumerate(rows):
+            for column, text in enumerate(values):
+                table.setItem(number, column, QTableWidgetItem(text))
+        height = table.horizontalHeader().height() + 4
+        height += sum(table.rowHeight(r) for r in range(min(len(rows), 8))) or 24
+        table.setFixedHeight(height)

@@ -1,0 +1,458 @@
+"""The order browser window: stores, folders with counts, search and filters, the order table,
+the detail pane, and a status bar with progress and cancel."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.core.events import ORDER_DELETED, Event
+from app.gui.bridge import HubBridge
+from app.gui.context import GuiContext
+from app.gui.errors import is_expected, user_message
+from app.gui.orders.actions import OrderActions
+from app.gui.orders.detail import OrderDetail
+from app.gui.orders.filter_bar import FilterBar
+from app.gui.orders.query import OrderQuery
+from app.gui.orders.rows import row_from_order
+from app.gui.orders.source import OrderSource
+from app.gui.orders.table_model import OrdersTableModel
+from app.gui.tasks import TaskGroup
+
+log = logging.getLogger(__name__)
+COUNTS_DELAY_MS = 400
+
+
+class OrdersWindow(QMainWindow):
+    """Browse and work on orders.
+
+    Args:
+        ctx: Engine and services.
+        bridge: Hub events as Qt signals.
+        quit_on_close: Closing the window quits the app (no tray to come back from).
+    """
+
+    closed_for_good = Signal()
+    manage_stores = Signal()
+
+    def __init__(self, ctx: GuiContext, bridge: HubBridge, quit_on_close: bool = False) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.bridge = bridge
+        self.quit_on_close = quit_on_close
+        self.tasks = TaskGroup()
+        self.source = OrderSource(ctx)
+        self.folders: dict[int, str] = {}
+        self.setWindowTitle(f"Orders — {APP_NAME}")
+        self.resize(1280, 780)
+        self.model = OrdersTableModel(self.source.page, parent=self)
+        self._build()
+        self.actions_ = OrderActions(self)
+        self._shortcuts()
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_DELAY_MS)
+        self._counts_timer.timeout.connect(self.refresh_counts)
+        bridge.order_changed.connect(self._on_order_changed)
+        bridge.store_changed.connect(self._on_store_changed)
+        bridge.sync_progress.connect(self._on_sync_progress)
+        self.tasks.start(self.load_stores())
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.store_box = QComboBox()
+        self.store_box.setMinimumWidth(180)
+        self.store_box.currentIndexChanged.connect(self._store_chosen)
+        self.filter_bar = FilterBar()
+        self.filter_bar.changed.connect(self.apply_filters)
+        self.folder_list = QListWidget()
+        self.folder_list.setMaximumWidth(220)
+        self.folder_list.currentItemChanged.connect(self._folder_chosen)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.detail = OrderDetail()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.filter_bar)
+        centre_layout.addWidget(self.table)
+        splitter = QSplitter()
+        splitter.addWidget(self.folder_list)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setSizes([180, 640, 460])
+        self.setCentralWidget(splitter)
+        self._toolbar()
+        self._status_bar()
+        self.model.loading_changed.connect(self._loading_changed)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(self.show_error)
+        self.setTabOrder(self.store_box, self.filter_bar.search)
+        self.setTabOrder(self.filter_bar.search, self.filter_bar.email)
+        self.setTabOrder(self.filter_bar.email, self.filter_bar.source)
+        self.setTabOrder(self.filter_bar.source, self.filter_bar.added_from)
+        self.setTabOrder(self.filter_bar.added_from, self.filter_bar.added_to)
+        self.setTabOrder(self.filter_bar.added_to, self.folder_list)
+        self.setTabOrder(self.folder_list, self.table)
+        self.setTabOrder(self.table, self.detail.move_button)
+
+    def _toolbar(self) -> None:
+        bar = QToolBar("Orders")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" Store: "))
+        bar.addWidget(self.store_box)
+        self.refresh_action = bar.addAction("Refresh", self.refresh)
+        self.refresh_action.setToolTip("Reload the list (F5)")
+        self.sync_action = bar.addAction("Sync search index", self.sync_index)
+        self.sync_action.setToolTip("Copy the store's orders into the local index for search")
+        self.export_action = bar.addAction("Export CSV…", lambda: self.actions_.export_csv())
+        bar.addSeparator()
+        bar.addAction("Stores…", self.manage_stores.emit)
+        self.addToolBar(bar)
+
+    def _status_bar(self) -> None:
+        self.count_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_load)
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.addWidget(self.count_label)
+        row.addWidget(self.message, 1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        self.statusBar().addWidget(holder, 1)
+
+    def _shortcuts(self) -> None:
+        def add(keys: QKeySequence | str, slot: Any, text: str) -> QAction:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            return action
+
+        add(QKeySequence.StandardKey.Find, self.focus_search, "Search")
+        add(QKeySequence.StandardKey.Refresh, self.refresh, "Refresh")
+        add("F5", self.refresh, "Refresh")
+        self.delete_action = add("Del", self.actions_.delete_order, "Delete order")
+        add("Ctrl+M", self.actions_.move_order, "Move order")
+        add("Ctrl+Shift+N", self.actions_.add_note, "Add note")
+        add("Ctrl+Shift+S", self.actions_.add_shipment, "Add shipment")
+        add("Ctrl+E", self.actions_.export_csv, "Export CSV")
+        add("Esc", self.cancel_load, "Cancel")
+
+    # -- stores and folders -----------------------------------------------------------------
+
+    @property
+    def store_key(self) -> str | None:
+        """Our id of the store shown."""
+        return self.model.query.store
+
+    def current_store(self) -> Any:
+        """The StoreRecord shown (None before stores load)."""
+        key = self.store_key
+        return self.source.stores.get(key) if key else None
+
+    async def load_stores(self) -> None:
+        """Fill the store box; pick the default store."""
+        try:
+            stores = await self.source.load_stores()
+        except Exception as error:
+            self._expected_or_raise(error)
+            return
+        previous = self.store_key
+        self.store_box.blockSignals(True)
+        self.store_box.clear()
+        for store in stores:
+            self.store_box.addItem(store.name, store.key)
+        chosen = next((s.key for s in stores if s.key == previous), None)
+        chosen = chosen or next((s.key for s in stores if s.is_default), None)
+        chosen = chosen or (stores[0].key if stores else None)
+        self.store_box.setCurrentIndex(max(0, self.store_box.findData(chosen)))
+        self.store_box.blockSignals(False)
+        if not stores:
+            self.message.setText("No store yet: add one under Stores… (or try the demo store).")
+            self.model.reset(OrderQuery())
+            return
+        if chosen != previous:
+            self.tasks.start(self.open_store(chosen))
+
+    def _store_chosen(self, _: int) -> None:
+        key = self.store_box.currentData()
+        if key and key != self.store_key:
+            self.tasks.start(self.open_store(key))
+
+    async def open_store(self, key: str | None) -> None:
+        """Show a store: its folders, counts and first page."""
+        if key is None:
+            return
+        self.detail.show_order(None)
+        try:
+            await self.source.index_ready(key, refresh=True)
+            self.folders = await self.source.folders(key)
+        except Exception as error:
+            self._expected_or_raise(error)
+            self.folders = {}
+        self.model.set_folders(self.folders)
+        self._fill_folders({})
+        self.model.reset(self.filter_bar.apply_to(OrderQuery(store=key)))
+        self.refresh_counts()
+        store = self.source.stores.get(key)
+        if store is not None and store.index_enabled and not self.source.uses_index(key):
+            self.sync_index()
+
+    def _fill_folders(self, counts: dict[int | None, int]) -> None:
+        wanted = self.model.query.folder_id
+        self.folder_list.blockSignals(True)
+        self.folder_list.clear()
+        entries: list[tuple[int | None, str]] = [(None, "All orders")]
+        entries += sorted(self.folders.items())
+        for folder_id, name in entries:
+            count = counts.get(folder_id)
+            text = f"{name} ({count:,})" if count is not None else name
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, folder_id)
+            self.folder_list.addItem(item)
+            if folder_id == wanted:
+                self.folder_list.setCurrentItem(item)
+        self.folder_list.blockSignals(False)
+
+    def refresh_counts(self) -> None:
+        """Recount orders per folder."""
+        key = self.store_key
+        if key is None:
+            return
+
+        async def count() -> None:
+            try:
+                counts = await self.source.folder_counts(key, self.folders)
+            except Exception as error:
+                self._expected_or_raise(error)
+                return
+            if key == self.store_key:
+                self._fill_folders(counts)
+
+        self.tasks.start(count())
+
+    def folder_counts(self) -> dict[int | None, str]:
+        """Folder id -> the text shown in the folder list (tests, screenshots)."""
+        return {
+            self.folder_list.item(i).data(Qt.ItemDataRole.UserRole): self.folder_list.item(i).text()
+            for i in range(self.folder_list.count())
+        }
+
+    def _folder_chosen(self, item: QListWidgetItem | None, _: QListWidgetItem | None) -> None:
+        if item is None or self.store_key is None:
+            return
+        folder_id = item.data(Qt.ItemDataRole.UserRole)
+        self.model.reset(self.model.query.with_folder(folder_id))
+
+    def select_folder(self, folder_id: int | None) -> None:
+        """Show one folder (None: all orders)."""
+        for i in range(self.folder_list.count()):
+            if self.folder_list.item(i).data(Qt.ItemDataRole.UserRole) == folder_id:
+                self.folder_list.setCurrentRow(i)
+                return
+        self.model.reset(self.model.query.with_folder(folder_id))
+
+    # -- query ------------------------------------------------------------------------------
+
+    def apply_filters(self) -> None:
+        """Re-run the search with the filter bar's values."""
+        if self.store_key is None:
+            return
+        query = self.filter_bar.apply_to(self.model.query)
+        if query.text and not self.source.uses_index(self.store_key):
+            self.message.setText(
+                "Without the local index, search matches an exact e-mail or order number. "
+                "Click “Sync search index” for full-text search."
+            )
+        if query != self.model.query:
+            self.model.reset(query)
+
+    def refresh(self) -> None:
+        """Reload the list, the counts and the selected order."""
+        if self.store_key is None:
+            self.tasks.start(self.load_stores())
+            return
+        self.model.refresh()
+        self.refresh_counts()
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box."""
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    def cancel_load(self) -> None:
+        """Stop the page load or index sync in progress."""
+        self.model.cancel()
+        key = self.store_key
+        if key is not None and self.ctx.index is not None and self.actions_.syncing:
+            self.tasks.start(self.ctx.engine.run(self.ctx.index.cancel(key)))
+
+    def _loading_changed(self, loading: bool) -> None:
+        self._show_progress(loading or self.actions_.syncing)
+        if loading:
+            self.progress.setRange(0, 0)
+
+    def _show_progress(self, visible: bool) -> None:
+        self.progress.setVisible(visible)
+        self.cancel_button.setVisible(visible)
+
+    def _loaded(self, shown: int, total: int) -> None:
+        origin = "local index" if self.source.uses_index(self.store_key or "") else "Order Desk"
+        self.count_label.setText(f"{shown:,} of {total:,} orders · {origin}")
+        described = self.model.query.describe()
+        self.message.setText(f"Filtered: {described}" if described else "")
+
+    def show_error(self, text: str) -> None:
+        """Show an expected problem in the status bar."""
+        self.message.setText(text)
+
+    def _expected_or_raise(self, error: Exception) -> None:
+        if not is_expected(error):
+            raise error
+        self.show_error(user_message(error))
+
+    # -- selection and detail ---------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        """The id of the selected order."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row = self.model.row_at(rows[0].row())
+        return row.id if row else None
+
+    def _selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
+        order_id = self.selected_id()
+        if order_id is None:
+            self.detail.show_order(None)
+            return
+        self.tasks.start(self.show_detail(order_id))
+
+    async def show_detail(self, order_id: str, fresh: bool = False) -> None:
+        """Load and show one order in the detail pane."""
+        key = self.store_key
+        if key is None:
+            return
+        if self.detail.order is None or self.detail.order.id != order_id:
+            self.detail.show_message(f"Loading order {order_id}…")
+        try:
+            order = await self.source.order(key, order_id, fresh=fresh)
+        except Exception as error:
+            self._expected_or_raise(error)
+            self.detail.show_message(user_message(error))
+            return
+        if self.selected_id() == order_id:
+            self.detail.show_order(order)
+        self.model.update_row(row_from_order(order))
+
+    def select_row(self, row: int) -> None:
+        """Select a table row (keyboard users, tests)."""
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+
+    # -- live updates -----------------------------------------------------------------------
+
+    def _on_order_changed(self, event: Event) -> None:
+        if event.store_id != self.store_key:
+            return
+        order_id = str(event.data.get("order_id") or "")
+        self._counts_timer.start()
+        if event.kind == ORDER_DELETED:
+            self.model.remove_order(order_id)
+            if self.detail.order is not None and self.detail.order.id == order_id:
+                self.detail.show_order(None, f"Order {order_id} was deleted.")
+            return
+        if order_id:
+            self.tasks.start(self._reload_changed(order_id, event.data.get("folder_id")))
+
+    async def _reload_changed(self, order_id: str, folder_id: object) -> None:
+        query = self.model.query
+        loaded = self.model.find(order_id) is not None
+        arrives = query.folder_id is not None and folder_id == query.folder_id
+        if not loaded and arrives and not query.text:
+            self.model.refresh()  # it moved into the folder shown: show it in order
+            return
+        if not loaded:
+            return
+        try:
+            order = await self.source.order(str(query.store), order_id, fresh=True)
+        except Exception as error:
+            self._expected_or_raise(error)
+            return
+        self.model.update_row(row_from_order(order))
+        if self.selected_id() == order_id:
+            self.detail.show_order(order)
+
+    def _on_store_changed(self, _: Event) -> None:
+        self.tasks.start(self.load_stores())
+
+    def _on_sync_progress(self, event: Event) -> None:
+        self.actions_.sync_progress(event)
+
+    def sync_index(self) -> None:
+        """Bring the store's local index up to date (progress in the status bar)."""
+        self.actions_.sync_index()
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Cancel all work and stop listening (the app is quitting)."""
+        self.tasks.cancel_all()
+        self.actions_.tasks.cancel_all()
+        self.model.shutdown()
+        for signal, slot in (
+            (self.bridge.order_changed, self._on_order_changed),
+            (self.bridge.store_changed, self._on_store_changed),
+            (self.bridge.sync_progress, self._on_sync_progress),
+        ):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Hide to the tray, or quit when there is no tray."""
+        super().closeEvent(event)
+        if self.quit_on_close:
+            self.closed_for_good.emit()

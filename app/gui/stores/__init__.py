@@ -1,0 +1,1 @@
+"""The store manager: add, edit, remove stores and choose the default."""
