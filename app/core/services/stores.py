@@ -164,12 +164,23 @@ class StoreService:
     async def update_credentials(
         self, name: str | int, api_key: str, api_url: str | None = None, *, actor: str = "gui"
     ) -> StoreRecord:
-        """Replace a store's key (and URL) after checking them; the clients are recreated."""
+        """Replace a store's key (and URL) after checking them; the clients are recreated.
+
+        Args:
+            name: The store (anything :meth:`resolve` accepts).
+            api_key: The new API key.
+            api_url: A new API URL; None keeps the current one, ``""`` clears it.
+            actor: Who changes it.
+
+        Raises:
+            AuthError: Order Desk rejected the new key; nothing is changed.
+        """
         record = await self.resolve(name)
+        url = record.api_url if api_url is None else (api_url.strip() or None)
         logs.register_secret(api_key)
-        await self.check_credentials(record.orderdesk_store_id, api_key, api_url)
+        await self.check_credentials(record.orderdesk_store_id, api_key, url)
         self._secrets.set(record.key, api_key)
-        Store.update(api_url=api_url or None, updated_at=datetime.now(UTC)).where(
+        Store.update(api_url=url, updated_at=datetime.now(UTC)).where(
             Store.id == record.id
         ).execute()
         await self._ctx.pool.discard(record.id)
