@@ -59,9 +59,9 @@ def query_phrases(query: str) -> list[str]:
         Phrases, each a space-joined list of tokens; empty when nothing searchable is left.
     """
     phrases: list[str] = []
-    for word in index_text(query).split():
-        tokens = [part.replace("_", " ").strip() for part in _WORD_PART.findall(word)]
-        tokens = [token for token in tokens if token]
+    for word in query.split():
+        parts = _WORD_PART.findall(index_text(word))
+        tokens = [token for part in parts for token in part.replace("_", " ").split()]
         if tokens:
             phrases.append(" ".join(tokens))
     return phrases
