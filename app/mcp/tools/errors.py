@@ -95,8 +95,7 @@ def _service_message(error: ServiceError) -> str:
             "exact name or the numeric id (stores_list shows both)."
         )
     if isinstance(error, StoreNotFoundError):
-        hint = f" Did you mean {', '.join(error.suggestions)}?" if error.suggestions else ""
-        return f"{error}{hint} Call stores_list to see the registered stores."
+        return f"{error} Call stores_list to see the registered stores."
     if isinstance(error, OrderConflict):
         return (
             f"{error} Call orders_get for the current version, check the change still makes "
