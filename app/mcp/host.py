@@ -82,11 +82,11 @@ class McpHost:
         """Serve one session for ``identity`` on stdin/stdout (``serve --stdio``)."""
         state = SessionState(identity=identity, client_name=client_name)
         self._unsubscribe = self.engine.hub.subscribe(self._on_event)
+        self._watch = asyncio.get_running_loop().create_task(self._watch_liveness())
         try:
             await serve_stdio(self.build_server(), state, self.sessions)
         finally:
-            self._unsubscribe()
-            self._unsubscribe = None
+            await self.astop()
 
     def _build_server(self) -> Server:
         from app.mcp.server import build_server

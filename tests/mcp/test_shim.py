@@ -151,6 +151,17 @@ def test_launched_tray_that_never_listens_times_out(
     assert launched == ["/opt/orderdesk-tray"]
 
 
+def test_endpoint_path_matches_the_app(
+    monkeypatch: pytest.MonkeyPatch, data_home: Path, tmp_path: Path
+) -> None:
+    from app.core import paths
+
+    assert shim.endpoint_path() == paths.endpoint_file()
+    monkeypatch.delenv("ORDERDESK_TRAY_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert shim.endpoint_path() == paths.endpoint_file()
+
+
 def test_shim_imports_nothing_heavy() -> None:
     code = (
         "import sys, app.cli, app.mcp.shim;"
