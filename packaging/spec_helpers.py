@@ -1,0 +1,106 @@
+"""Helpers for ``orderdesk-tray.spec``: keep the bundle lean, stamp the Windows version."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatch
+from pathlib import PurePosixPath
+
+# Qt pieces the app never loads (it is a widgets app: no QML, PDF, 3D, multimedia, SQL).
+UNUSED_QT = (
+    "PySide6/Qt/translations/*",
+    "PySide6/Qt/plugins/egldeviceintegrations/*",
+    "PySide6/Qt/plugins/generic/*",
+    "PySide6/Qt/plugins/networkinformation/*",
+    "PySide6/Qt/plugins/tls/*",
+    "PySide6/Qt/plugins/sqldrivers/*",
+    "PySide6/Qt/plugins/printsupport/*",
+    "PySide6/Qt/plugins/qmltooling/*",
+    "PySide6/Qt/plugins/platformthemes/*gtk3*",  # drags in all of GTK 3; the portal theme stays
+    "PySide6/Qt/plugins/platforms/*qvnc*",
+    "PySide6/Qt/plugins/platforms/*qlinuxfb*",
+    "PySide6/Qt/plugins/platforms/*qeglfs*",
+    "PySide6/Qt/plugins/platforms/*qminimalegl*",
+    "PySide6/Qt/plugins/platforms/*qvkkhrdisplay*",
+    "PySide6/Qt/plugins/imageformats/*qtga*",
+    "PySide6/Qt/plugins/imageformats/*qtiff*",
+    "PySide6/Qt/plugins/imageformats/*qwbmp*",
+    "PySide6/Qt/plugins/imageformats/*qwebp*",
+    "PySide6/Qt/plugins/imageformats/*qpdf*",
+    "PySide6/Qt/lib/libQt6EglFS*",
+    "PySide6/Qt/lib/libQt6EglFs*",
+    "PySide6/Qt/lib/libQt6Quick*",
+    "PySide6/Qt/lib/libQt6Qml*",
+    "PySide6/Qt/lib/libQt6Pdf*",
+    "PySide6/Qt/lib/libQt6VirtualKeyboard*",
+    "PySide6/Qt6Quick*.dll",
+    "PySide6/Qt6Qml*.dll",
+    "PySide6/Qt6Pdf*.dll",
+    "PySide6/Qt6VirtualKeyboard*.dll",
+    "PySide6/opengl32sw.dll",
+)
+
+
+def is_unused(dest: str) -> bool:
+    """True when a bundle entry (its destination path) is a Qt piece the app never loads."""
+    path = PurePosixPath(dest.replace("\\", "/")).as_posix()
+    return any(fnmatch(path, pattern) for pattern in UNUSED_QT)
+
+
+def lean_toc(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Drop unused Qt entries and duplicates (the two executables share one ``_internal``)."""
+    seen: set[str] = set()
+    kept = []
+    for entry in toc:
+        dest = entry[0]
+        if is_unused(dest) or dest in seen:
+            continue
+        seen.add(dest)
+        kept.append(entry)
+    return kept
+
+
+def drop_orphan_system_libs(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Linux: drop top-level system libraries that nothing kept in the bundle still links.
+
+    Binary analysis runs before :func:`lean_toc` removes plugins, so e.g. the GTK 3 theme's
+    whole GTK stack would stay behind. ``ldd`` lists every kept binary's full closure.
+    """
+    from PyInstaller.depend.bindepend import get_imports
+
+    def top_level_lib(dest: str) -> bool:
+        return "/" not in dest and dest.startswith("lib") and not dest.startswith("libpython")
+
+    needed: set[str] = set()
+    for dest, source, kind in toc:
+        if kind == "BINARY" and not top_level_lib(dest):
+            needed.update(PurePosixPath(name).name for name, _path in get_imports(source))
+    return [entry for entry in toc if not top_level_lib(entry[0]) or entry[0] in needed]
+
+
+def version_tuple(version: str) -> tuple[int, int, int, int]:
+    """``"1.2.3"`` -> ``(1, 2, 3, 0)`` for the Windows version resource."""
+    numbers = [int(part) for part in version.split(".")[:4] if part.isdigit()]
+    return tuple((numbers + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
+
+
+def windows_version_info(version: str, exe_name: str, description: str) -> object:
+    """The VERSIONINFO resource of one executable (only built on Windows)."""
+    from PyInstaller.utils.win32 import versioninfo as vi
+
+    numbers = version_tuple(version)
+    strings = [
+        vi.StringStruct("CompanyName", "OrderDesk Tray"),
+        vi.StringStruct("FileDescription", description),
+        vi.StringStruct("FileVersion", version),
+        vi.StringStruct("InternalName", exe_name),
+        vi.StringStruct("OriginalFilename", f"{exe_name}.exe"),
+        vi.StringStruct("ProductName", "OrderDesk Tray"),
+        vi.StringStruct("ProductVersion", version),
+    ]
+    return vi.VSVersionInfo(
+        ffi=vi.FixedFileInfo(filevers=numbers, prodvers=numbers),
+        kids=[
+            vi.StringFileInfo([vi.StringTable("040904B0", strings)]),
+            vi.VarFileInfo([vi.VarStruct("Translation", [1033, 1200])]),
+        ],
+    )
