@@ -30,10 +30,9 @@ from app.core.index.models import (
     SyncReport,
 )
 from app.core.index.queries import from_epoch
-from app.core.index.reconcile import Reconciler
+from app.core.index.runner import SyncRun
 from app.core.index.store_index import OrderIndex
-from app.core.index.sync import OVERLAP_SECONDS, WALK_KEYS, Cursor, Walk, in_thread, now_epoch
-from app.core.index.sync import start_cursor as walk_start
+from app.core.index.sync import OVERLAP_SECONDS, in_thread
 from app.core.orderdesk import OrderDeskError
 
 log = logging.getLogger(__name__)
@@ -208,89 +207,27 @@ class IndexService:
     ) -> SyncReport:
         index = await self._open(store.id)
         try:
-            return await self._run_sync(store, index, full, reconcile)
+            return await self._runner(store, index).run(full, reconcile)
         except sqlite3.DatabaseError as exc:
             if not _is_corrupt(exc):
                 raise
             log.warning("order index of store %s is corrupt (%s); rebuilding", store.id, exc)
             await self._discard(store.id)
             index = await self._open(store.id)
-            return await self._run_sync(store, index, True, False)
+            index.db.rebuilt = True
+            return await self._runner(store, index).run(True, False)
 
-    async def _run_sync(
-        self, store: IndexedStore, index: OrderIndex, full: bool, reconcile: bool | None
-    ) -> SyncReport:
-        meta = await in_thread(index.meta)
-        count = await in_thread(index.count)
-        if "walk_mode" in meta:
-            mode, walk_mode = "resume", meta["walk_mode"]
-            cursor, done = Cursor.from_meta(meta), int(meta.get("walk_done", "0"))
-        else:
-            empty = count == 0 and "last_sync_at" not in meta
-            walk_mode = mode = "full" if full or empty or index.db.rebuilt else "incremental"
-            newest = await in_thread(index.max_updated)
-            cursor, done = walk_start(walk_mode, newest, self.overlap_seconds), 0
-        self._publish(store.id, walk_mode, done, 0, IndexState.SYNCING)
-        walk = Walk(store.client, index, walk_mode, self._progress(store.id, walk_mode))
-        try:
-            await walk.run(cursor, done)
-        except OrderDeskError as exc:
-            await in_thread(index.set_meta, {"last_error": str(exc)})
-            self._publish(store.id, walk_mode, done, 0, IndexState.FAILED)
-            raise
-        finished = now_epoch()
-        fresh_full = walk_mode == "full" and "last_sync_at" not in meta
-        finish: dict[str, str | None] = dict.fromkeys(WALK_KEYS)
-        finish.update({"last_sync_at": str(finished), "last_error": None})
-        if walk_mode == "full":
-            finish["last_full_sync_at"] = str(finished)
-        if fresh_full:
-            finish["last_reconciled_at"] = str(finished)
-        await in_thread(index.set_meta, finish)
-        if walk_mode == "full":
-            await in_thread(index.compact_wal)
-        report = SyncReport(
-            mode, walk.result.requests, walk.result.upserted, 0, index.db.rebuilt, False
+    def _runner(self, store: IndexedStore, index: OrderIndex) -> SyncRun:
+        def publish(phase: str, done: int, total: int, state: IndexState) -> None:
+            self._publish(store.id, phase, done, total, state)
+
+        return SyncRun(
+            store,
+            index,
+            publish,
+            overlap_seconds=self.overlap_seconds,
+            reconcile_every=self.reconcile_every,
         )
-        if self._reconcile_due(meta, walk_mode, fresh_full, reconcile):
-            report = await self._reconcile(store, index, report)
-        index.db.rebuilt = False
-        total = await in_thread(index.count)
-        self._publish(store.id, walk_mode, total, total, IndexState.READY)
-        return report
-
-    def _reconcile_due(
-        self, meta: dict[str, str], walk_mode: str, fresh_full: bool, forced: bool | None
-    ) -> bool:
-        if forced is not None:
-            return forced
-        if fresh_full:
-            return False
-        if walk_mode == "full":
-            return True
-        last = int(meta.get("last_reconciled_at", "0"))
-        return now_epoch() - last >= self.reconcile_every
-
-    async def _reconcile(
-        self, store: IndexedStore, index: OrderIndex, report: SyncReport
-    ) -> SyncReport:
-        reconciler = Reconciler(store.client, index, self._progress(store.id, "reconcile"))
-        result = await reconciler.run()
-        await in_thread(index.set_meta, {"last_reconciled_at": str(now_epoch())})
-        return SyncReport(
-            report.mode,
-            report.requests + result.requests,
-            report.upserted + result.upserted,
-            result.deleted,
-            report.rebuilt,
-            True,
-        )
-
-    def _progress(self, store_id: str, phase: str) -> Callable[[int, int], None]:
-        def report(done: int, total: int) -> None:
-            self._publish(store_id, phase, done, total, IndexState.SYNCING)
-
-        return report
 
     def _publish(self, store_id: str, phase: str, done: int, total: int, state: IndexState) -> None:
         if self.hub is not None:
