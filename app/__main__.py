@@ -206,7 +206,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_gui(runtime: Runtime, crash: CrashHandler, started: float) -> int:
     """QApplication, qasync loop, tray; runs until Quit and returns the exit code."""
-    from app.gui.application import TrayApplication, create_qt_app, install_loop, run_until_quit
+    from app.gui.application import (
+        TrayApplication,
+        create_qt_app,
+        install_loop,
+        quit_on_signals,
+        run_until_quit,
+    )
     from app.gui.instance import InstanceServer
     from app.gui.passphrase import PassphrasePrompt
 
@@ -219,6 +225,7 @@ def run_gui(runtime: Runtime, crash: CrashHandler, started: float) -> int:
     instance = InstanceServer(parent=tray)
     instance.show_requested.connect(tray.show_orders)
     instance.listen()
+    quit_on_signals(app, tray.quit)
     tray.start()
     log.info("tray up %.0f ms after start", (time.perf_counter() - started) * 1000)
     try:

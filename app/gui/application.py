@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from app import APP_ID, APP_NAME, __version__
@@ -24,6 +25,7 @@ from app.gui.tasks import TaskGroup
 from app.gui.tray import Tray, TrayActions
 
 log = logging.getLogger(__name__)
+SIGNAL_WAKE_MS = 250
 
 
 def create_qt_app(argv: Sequence[str] | None = None) -> QApplication:
@@ -44,6 +46,19 @@ def install_loop(app: QApplication) -> qasync.QEventLoop:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     return loop
+
+
+def quit_on_signals(app: QApplication, quit_app: Callable[[], None]) -> None:
+    """Quit cleanly on SIGINT/SIGTERM (Ctrl+C, ``kill``, a session logout).
+
+    Python runs signal handlers only between bytecodes, so a light timer wakes it regularly.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: QTimer.singleShot(0, quit_app))
+    wake = QTimer(app)
+    wake.setObjectName("signal-wake")
+    wake.timeout.connect(lambda: None)
+    wake.start(SIGNAL_WAKE_MS)
 
 
 def run_until_quit(loop: qasync.QEventLoop) -> int:
@@ -78,6 +93,7 @@ class TrayApplication(QObject):
             self.tray = Tray(self.bridge, self._tray_actions(), self)
         self._windows: dict[str, QWidget] = {}
         self._approvals: Any = None
+        self._closed = False
 
     def _tray_actions(self) -> TrayActions:
         return TrayActions(
@@ -196,14 +212,17 @@ class TrayApplication(QObject):
 
     def close(self) -> None:
         """Cancel work, close windows, hide the tray and stop listening to the hub."""
+        if self._closed:
+            return
+        self._closed = True
         self.tasks.cancel_all()
-        for window in self._windows.values():
+        windows, self._windows = list(self._windows.values()), {}
+        for window in windows:
             closer = getattr(window, "shutdown", None)
             if callable(closer):
                 closer()
             window.close()
             window.deleteLater()
-        self._windows.clear()
         if self._approvals is not None:
             self._approvals.close()
             self._approvals = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -48,7 +49,9 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    table.setWordWrap(False)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return table
 
@@ -74,6 +77,7 @@ class OrderDetail(QScrollArea):
         super().__init__(parent)
         self.order: Order | None = None
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.layout_ = QVBoxLayout(body)
         self.header = _plain_label()
@@ -82,17 +86,18 @@ class OrderDetail(QScrollArea):
         self.layout_.addWidget(self.header)
         self.layout_.addWidget(self.meta)
         self.layout_.addLayout(self._buttons())
-        self.customer = _plain_box(6)
-        self.shipping = _plain_box(6)
+        self.customer = _plain_box(8)
+        self.shipping = _plain_box(8)
         people = QHBoxLayout()
         people.addWidget(_group("Customer", self.customer))
         people.addWidget(_group("Ship to", self.shipping))
         self.layout_.addLayout(people)
         self.items = _table(["SKU", "Item", "Qty", "Price"])
+        self.items.setMinimumWidth(300)
         self.layout_.addWidget(_group("Items", self.items))
         self.totals = _plain_label()
         self.layout_.addWidget(_group("Totals", self.totals))
-        self.shipments = _table(["Carrier", "Method", "Tracking number", "Shipped"])
+        self.shipments = _table(["Carrier", "Tracking number", "Method", "Shipped"])
         self.layout_.addWidget(_group("Shipments", self.shipments))
         self.notes = _plain_box(6)
         self.layout_.addWidget(_group("Notes and history", self.notes))
@@ -103,24 +108,25 @@ class OrderDetail(QScrollArea):
         self.setWidget(body)
         self.show_order(None)
 
-    def _buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _buttons(self) -> QGridLayout:
+        grid = QGridLayout()
         self.move_button = QPushButton("&Move to…")
         self.shipment_button = QPushButton("Add &shipment…")
         self.note_button = QPushButton("Add &note…")
         self.address_button = QPushButton("Edit &address…")
         self.delete_button = QPushButton("Delete…")
-        for button, signal in (
-            (self.move_button, self.move_requested),
-            (self.shipment_button, self.shipment_requested),
-            (self.note_button, self.note_requested),
-            (self.address_button, self.address_requested),
-            (self.delete_button, self.delete_requested),
+        for number, (button, signal) in enumerate(
+            (
+                (self.move_button, self.move_requested),
+                (self.shipment_button, self.shipment_requested),
+                (self.note_button, self.note_requested),
+                (self.address_button, self.address_requested),
+                (self.delete_button, self.delete_requested),
+            )
         ):
             button.clicked.connect(signal.emit)
-            row.addWidget(button)
-        row.addStretch()
-        return row
+            grid.addWidget(button, number // 3, number % 3)
+        return grid
 
     def show_message(self, text: str) -> None:
         """Show a message instead of an order (loading, not found...)."""
@@ -167,14 +173,22 @@ class OrderDetail(QScrollArea):
         self._fill_table(
             self.shipments,
             [
-                [s.carrier_code, s.shipment_method, s.tracking_number, format_when(s.date_shipped)]
+                [s.carrier_code, s.tracking_number, s.shipment_method, format_when(s.date_shipped)]
                 for s in order.shipments
             ],
         )
         self.notes.setPlainText(notes_text(order) or "No notes yet.")
+        self.history: list[dict[str, object]] = []
         checkout = checkout_text(order)
         self.checkout.setPlainText(checkout)
         self.checkout_group.setVisible(bool(checkout))
+
+    def show_history(self, order_id: str, history: list[dict[str, object]]) -> None:
+        """Add the order's history entries to the notes (if the order is still shown)."""
+        if self.order is None or self.order.id != order_id:
+            return
+        self.history = history
+        self.notes.setPlainText(notes_text(self.order, history) or "No notes yet.")
 
     @staticmethod
     def _fill_table(table: QTableWidget, rows: list[list[str]]) -> None:

@@ -6,7 +6,7 @@ Everything here returns plain text; the widgets show it with ``Qt.PlainText`` so
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from app.core.orderdesk import Order, to_money
@@ -68,18 +68,23 @@ def totals_text(order: Order) -> str:
     return "\n".join(lines)
 
 
-def notes_text(order: Order) -> str:
+def notes_text(order: Order, history: Sequence[Mapping[str, Any]] = ()) -> str:
     """Order notes and history entries, oldest first, as plain text."""
     raw = order.raw
     entries: list[tuple[str, str, str]] = []
-    for key in ("order_notes", "order_history"):
-        for entry in raw.get(key) or []:
+    for group in (raw.get("order_notes") or [], raw.get("order_history") or [], history):
+        for entry in group:
             if isinstance(entry, Mapping):
                 entries.append(
                     (
                         str(entry.get("date_added") or ""),
                         str(entry.get("username") or entry.get("source_name") or ""),
-                        str(entry.get("content") or entry.get("description") or ""),
+                        str(
+                            entry.get("content")
+                            or entry.get("note")
+                            or entry.get("description")
+                            or ""
+                        ),
                     )
                 )
     entries.sort(key=lambda item: item[0])

@@ -155,6 +155,17 @@ class OrderSource:
             result[folder_id] = listing.total
         return result
 
+    async def history(self, key: str, order: Order) -> list[dict[str, Any]]:
+        """The order's history entries (one list request with history, found by source id)."""
+        filters = OrderFilters(source_id=order.source_id or None, include_history=True)
+        listing = await self.ctx.engine.run(
+            self.ctx.services.orders.list(self.store(key), filters, limit=10)
+        )
+        for found in listing.orders:
+            if found.id == order.id:
+                return [dict(entry) for entry in found.raw.get("order_history") or []]
+        return []
+
     async def order(self, key: str, order_id: str, fresh: bool = False) -> Order:
         """One full order."""
         return await self.ctx.engine.run(

@@ -3,7 +3,6 @@ the detail pane, and a status bar with progress and cancel."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
@@ -61,11 +60,12 @@ class OrdersWindow(QMainWindow):
         self.ctx = ctx
         self.bridge = bridge
         self.quit_on_close = quit_on_close
+        self._shut_down = False
         self.tasks = TaskGroup()
         self.source = OrderSource(ctx)
         self.folders: dict[int, str] = {}
         self.setWindowTitle(f"Orders — {APP_NAME}")
-        self.resize(1280, 780)
+        self.resize(1440, 860)
         self.model = OrdersTableModel(self.source.page, parent=self)
         self._build()
         self.actions_ = OrderActions(self)
@@ -94,10 +94,14 @@ class OrdersWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        self.table.setWordWrap(False)
+        for column, width in enumerate((110, 130, 150, 200, 100, 90, 50, 80)):
+            self.table.setColumnWidth(column, width)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail = OrderDetail()
@@ -112,7 +116,7 @@ class OrdersWindow(QMainWindow):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([180, 640, 460])
+        splitter.setSizes([170, 700, 560])
         self.setCentralWidget(splitter)
         self._toolbar()
         self._status_bar()
@@ -387,6 +391,15 @@ class OrdersWindow(QMainWindow):
         if self.selected_id() == order_id:
             self.detail.show_order(order)
         self.model.update_row(row_from_order(order))
+        await self._show_history(key, order)
+
+    async def _show_history(self, key: str, order: Any) -> None:
+        try:
+            history = await self.source.history(key, order)
+        except Exception as error:
+            self._expected_or_raise(error)
+            return
+        self.detail.show_history(order.id, history)
 
     def select_row(self, row: int) -> None:
         """Select a table row (keyboard users, tests)."""
@@ -418,13 +431,14 @@ class OrdersWindow(QMainWindow):
         if not loaded:
             return
         try:
-            order = await self.source.order(str(query.store), order_id, fresh=True)
+            order = await self.source.order(str(query.store), order_id)
         except Exception as error:
             self._expected_or_raise(error)
             return
         self.model.update_row(row_from_order(order))
         if self.selected_id() == order_id:
             self.detail.show_order(order)
+            await self._show_history(str(query.store), order)
 
     def _on_store_changed(self, _: Event) -> None:
         self.tasks.start(self.load_stores())
@@ -439,7 +453,10 @@ class OrdersWindow(QMainWindow):
     # -- closing ----------------------------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Cancel all work and stop listening (the app is quitting)."""
+        """Cancel all work and stop listening (the app is quitting); safe to call twice."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self.tasks.cancel_all()
         self.actions_.tasks.cancel_all()
         self.model.shutdown()
@@ -448,8 +465,7 @@ class OrdersWindow(QMainWindow):
             (self.bridge.store_changed, self._on_store_changed),
             (self.bridge.sync_progress, self._on_sync_progress),
         ):
-            with contextlib.suppress(RuntimeError, TypeError):
-                signal.disconnect(slot)
+            signal.disconnect(slot)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Hide to the tray, or quit when there is no tray."""

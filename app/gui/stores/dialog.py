@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -53,7 +54,6 @@ class StoreManagerDialog(QDialog):
         self.resize(640, 420)
         self._build()
         bridge.store_changed.connect(self.reload)
-        self.finished.connect(lambda _: bridge.store_changed.disconnect(self.reload))
         self.reload()
 
     def _build(self) -> None:
@@ -73,7 +73,11 @@ class StoreManagerDialog(QDialog):
         self.unlock_row.hide()
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Name", "Order Desk store ID", "API URL", "Default"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -90,9 +94,10 @@ class StoreManagerDialog(QDialog):
         layout.addWidget(self.table)
         layout.addLayout(self._buttons())
         layout.addWidget(self.status)
+        layout.addStretch()
 
     def _first_run_panel(self) -> QWidget:
-        panel = QWidget()
+        panel = QGroupBox("Get started")
         text = QLabel(
             "No store yet. Add your Order Desk store with its API key, or look around with a "
             "demo store full of generated orders (nothing leaves this computer)."
@@ -161,6 +166,10 @@ class StoreManagerDialog(QDialog):
                 self.table.selectRow(row)
         self.empty.setVisible(not self.stores)
         self.table.setVisible(bool(self.stores))
+        for button in (self.add_button, self.edit_button, self.remove_button):
+            button.setVisible(bool(self.stores))
+        self.default_button.setVisible(bool(self.stores))
+        self.test_button.setVisible(bool(self.stores))
         if self.stores and self.selected() is None:
             self.table.selectRow(0)
         self._update_buttons()

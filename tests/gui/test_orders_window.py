@@ -1,0 +1,193 @@
+"""The order browser against the sandbox: browse, search, filter, detail, actions, live updates."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.gui.bridge import HubBridge
+from app.gui.context import GuiContext
+from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
+from app.gui.orders.table_model import PAGE_SIZE
+from app.gui.orders.window import OrdersWindow
+from tests.gui.conftest import SANDBOX_ORDERS
+
+pytestmark = pytest.mark.gui
+WAIT = 15000
+
+
+@pytest.fixture
+def window(qtbot: Any, ctx: GuiContext, store: Any) -> Iterator[OrdersWindow]:
+    bridge = HubBridge(ctx.engine.hub)
+    shown = OrdersWindow(ctx, bridge)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitUntil(lambda: shown.model.rowCount() > 0, timeout=WAIT)
+    yield shown
+    shown.shutdown()
+    bridge.close()
+
+
+def all_loaded(window: OrdersWindow) -> bool:
+    return not window.model.is_loading and window.model.total is not None
+
+
+def select_first(qtbot: Any, window: OrdersWindow) -> Any:
+    window.select_row(0)
+    row = window.model.row_at(0)
+    qtbot.waitUntil(
+        lambda: window.detail.order is not None and window.detail.order.id == row.id, timeout=WAIT
+    )
+    return window.detail.order
+
+
+def indexed(qtbot: Any, window: OrdersWindow) -> None:
+    window.sync_index()
+    qtbot.waitUntil(lambda: not window.actions_.syncing, timeout=WAIT * 2)
+    qtbot.waitUntil(lambda: window.source.uses_index(window.store_key), timeout=WAIT)
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.rowCount() > 0, timeout=WAIT)
+
+
+def test_pages_load_as_the_view_scrolls_and_folders_are_counted(
+    qtbot: Any, window: OrdersWindow
+) -> None:
+    qtbot.waitUntil(lambda: all_loaded(window), timeout=WAIT)
+    assert window.model.rowCount() == PAGE_SIZE
+    assert window.model.total == SANDBOX_ORDERS
+    assert window.model.canFetchMore()
+    window.table.scrollToBottom()  # the view asks for the next page itself
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2 * PAGE_SIZE, timeout=WAIT)
+    qtbot.waitUntil(lambda: f"({SANDBOX_ORDERS:,})" in window.folder_counts()[None], timeout=WAIT)
+    assert "Order Desk" in window.count_label.text()
+    assert len(window.folder_counts()) == 1 + len(window.folders)
+
+
+def test_search_with_the_local_index(qtbot: Any, window: OrdersWindow) -> None:
+    indexed(qtbot, window)
+    assert window.model.total == SANDBOX_ORDERS and "local index" in window.count_label.text()
+    target = window.model.row_at(3)
+    window.filter_bar.search.setText(target.email)
+    window.filter_bar.apply_now()
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.text == target.email)
+    assert 1 <= window.model.rowCount() < SANDBOX_ORDERS
+    assert target.id in {row.id for row in window.model.rows()}
+
+
+def test_filters_by_folder_source_and_date(qtbot: Any, window: OrdersWindow) -> None:
+    indexed(qtbot, window)
+    window.select_folder(2)
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.folder_id == 2)
+    assert window.model.rowCount() > 0
+    assert {row.folder_id for row in window.model.rows()} == {2}
+    source = window.model.row_at(0).source_name
+    window.filter_bar.source.setEditText(source)
+    window.filter_bar.apply_now()
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.source == source)
+    assert {row.source_name for row in window.model.rows()} == {source}
+    window.select_folder(None)
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.folder_id is None)
+    newest = window.model.row_at(0).date_added.date()
+    window.filter_bar.added_from.setDate(newest)
+    window.filter_bar.apply_now()
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.added_from == newest)
+    assert all(row.date_added.date() >= newest for row in window.model.rows())
+
+
+def test_sort_by_total(qtbot: Any, window: OrdersWindow) -> None:
+    qtbot.waitUntil(lambda: all_loaded(window), timeout=WAIT)
+    column = 7
+    window.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.sort == "total")
+    totals = [row.total for row in window.model.rows()]
+    assert totals == sorted(totals) and not window.model.query.descending
+
+
+def test_detail_shows_shopper_text_as_plain_text(
+    qtbot: Any, ctx: GuiContext, store: Any, window: OrdersWindow
+) -> None:
+    order = select_first(qtbot, window)
+    assert window.detail.header.textFormat() == Qt.TextFormat.PlainText
+    assert order.email in window.detail.meta.text()
+    assert window.detail.items.rowCount() == len(order.items)
+    markup = "<b>bold</b> <img src=x onerror=alert(1)>"
+    ctx.engine.call(ctx.services.orders.add_note(store, order.id, markup, actor="mcp:test"))
+    qtbot.waitUntil(lambda: markup in window.detail.notes.toPlainText(), timeout=WAIT)
+
+
+def test_move_and_add_shipment_from_the_window(
+    qtbot: Any, ctx: GuiContext, window: OrdersWindow
+) -> None:
+    order = select_first(qtbot, window)
+    target = next(folder for folder in window.folders if folder != order.folder_id)
+    window.actions_.move_order()
+    dialog = window.actions_.dialog
+    assert isinstance(dialog, MoveDialog)
+    dialog.folder.setCurrentIndex(dialog.folder.findData(target))
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: window.model.row_at(window.model.find(order.id)).folder_id == target,
+                    timeout=WAIT)  # fmt: skip
+    assert window.model.data(window.model.index(0, 5)) == window.folders[target]
+
+    window.actions_.add_shipment()
+    ship = window.actions_.dialog
+    assert isinstance(ship, ShipmentDialog)
+    ship.buttons.accepted.emit()  # no tracking number: refused in the dialog
+    assert ship.isVisible() and "tracking number" in ship.error.text()
+    ship.tracking.setText("1Z999AA10123456784")
+    ship.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: window.detail.shipments.rowCount() == 1, timeout=WAIT)
+    assert window.detail.shipments.item(0, 1).text() == "1Z999AA10123456784"
+
+
+def test_note_address_and_delete(qtbot: Any, ctx: GuiContext, window: OrdersWindow) -> None:
+    order = select_first(qtbot, window)
+    window.actions_.add_note()
+    note = window.actions_.dialog
+    assert isinstance(note, NoteDialog)
+    note.text.setPlainText("Customer asked for gift wrap.")
+    note.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "gift wrap" in window.detail.notes.toPlainText(), timeout=WAIT)
+    window.actions_.edit_address()
+    address = window.actions_.dialog
+    assert isinstance(address, AddressDialog)
+    address.fields["city"].setText("Springfield")
+    address.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "Springfield" in window.detail.shipping.toPlainText(), timeout=WAIT)
+    assert window.detail.order.shipping["first_name"] == order.shipping["first_name"]
+
+    window.actions_.delete_order()
+    box = window.actions_.dialog
+    assert isinstance(box, QMessageBox)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.find(order.id) is None, timeout=WAIT)
+    qtbot.waitUntil(lambda: window.detail.order is None or window.detail.order.id != order.id)
+    assert "Deleted order" in window.message.text()
+
+
+def test_a_change_by_an_ai_client_shows_up_without_refresh(
+    qtbot: Any, ctx: GuiContext, store: Any, window: OrdersWindow
+) -> None:
+    qtbot.waitUntil(lambda: "(" in window.folder_counts().get(1, ""), timeout=WAIT)
+    before = window.folder_counts()[3]
+    row = window.model.row_at(5)
+    target = 3 if row.folder_id != 3 else 4
+    ctx.engine.call(ctx.services.orders.move(store, [row.id], target, actor="mcp:claude"))
+    qtbot.waitUntil(lambda: window.model.row_at(window.model.find(row.id)).folder_id == target,
+                    timeout=WAIT)  # fmt: skip
+    qtbot.waitUntil(lambda: window.folder_counts()[3] != before, timeout=WAIT)
+
+
+def test_export_current_view_to_csv(qtbot: Any, window: OrdersWindow, tmp_path: Path) -> None:
+    qtbot.waitUntil(lambda: all_loaded(window), timeout=WAIT)
+    path = tmp_path / "orders.csv"
+    window.actions_.export_csv(path)
+    qtbot.waitUntil(lambda: "Exported" in window.message.text(), timeout=WAIT)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "order_id" and len(rows) == SANDBOX_ORDERS + 1
