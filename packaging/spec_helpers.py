@@ -80,7 +80,8 @@ def drop_orphan_system_libs(toc: list[tuple[str, str, str]]) -> list[tuple[str, 
 def version_tuple(version: str) -> tuple[int, int, int, int]:
     """``"1.2.3"`` -> ``(1, 2, 3, 0)`` for the Windows version resource."""
     numbers = [int(part) for part in version.split(".")[:4] if part.isdigit()]
-    return tuple((numbers + [0, 0, 0, 0])[:4])  # type: ignore[return-value]
+    padded = [*numbers, 0, 0, 0, 0]
+    return (padded[0], padded[1], padded[2], padded[3])
 
 
 def windows_version_info(version: str, exe_name: str, description: str) -> object:
