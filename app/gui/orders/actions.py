@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from app.core.events import Event
@@ -43,6 +44,27 @@ class OrderActions(QObject):
         self.tasks = TaskGroup()
         self.dialog: QDialog | None = None
         self.syncing = False
+
+    def install_shortcuts(self) -> None:
+        """Keyboard shortcuts of the browser window."""
+        window = self.window
+
+        def add(keys: QKeySequence | QKeySequence.StandardKey | str, slot: Any) -> QAction:
+            action = QAction(window)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            window.addAction(action)
+            return action
+
+        add(QKeySequence.StandardKey.Find, window.focus_search)
+        add("F5", window.refresh)
+        add("Del", self.delete_order)
+        add("Ctrl+M", self.move_order)
+        add("Ctrl+Shift+N", self.add_note)
+        add("Ctrl+Shift+S", self.add_shipment)
+        add("Ctrl+E", self.export_csv)
+        add("Esc", window.cancel_load)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -249,8 +271,7 @@ class OrderActions(QObject):
         if store is None or self.ctx.index is None or self.syncing:
             return
         self.syncing = True
-        self.window.progress.setRange(0, 0)
-        self.window._show_progress(True)
+        self.window.status.show_progress(True)
         self.window.show_error(f"Syncing the search index of {store.name}…")
 
         async def run() -> None:
@@ -274,7 +295,7 @@ class OrderActions(QObject):
 
     def _sync_finished(self) -> None:
         self.syncing = False
-        self.window._show_progress(self.window.model.is_loading)
+        self.window.status.show_progress(self.window.model.is_loading)
 
     def sync_progress(self, event: Event) -> None:
         """Reflect a SYNC_PROGRESS event of the current store."""
@@ -282,6 +303,5 @@ class OrderActions(QObject):
             return
         done, total = int(event.data.get("done", 0)), int(event.data.get("total", 0))
         if total > 0:
-            self.window.progress.setRange(0, total)
-            self.window.progress.setValue(min(done, total))
+            self.window.status.show_progress(True, done, total)
             self.window.show_error(f"Syncing the search index: {done:,} of {total:,} orders…")

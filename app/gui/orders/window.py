@@ -7,17 +7,12 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QTableView,
     QToolBar,
@@ -26,16 +21,19 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.core.events import ORDER_DELETED, Event
+from app.core.events import Event
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.actions import OrderActions
 from app.gui.orders.detail import OrderDetail
 from app.gui.orders.filter_bar import FilterBar
+from app.gui.orders.folders import FolderList
+from app.gui.orders.live import apply_order_event
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.rows import row_from_order
 from app.gui.orders.source import OrderSource
+from app.gui.orders.status_bar import LoadStatus
 from app.gui.orders.table_model import OrdersTableModel
 from app.gui.tasks import TaskGroup
 
@@ -69,7 +67,7 @@ class OrdersWindow(QMainWindow):
         self.model = OrdersTableModel(self.source.page, parent=self)
         self._build()
         self.actions_ = OrderActions(self)
-        self._shortcuts()
+        self.actions_.install_shortcuts()
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(COUNTS_DELAY_MS)
@@ -87,9 +85,8 @@ class OrdersWindow(QMainWindow):
         self.store_box.currentIndexChanged.connect(self._store_chosen)
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self.apply_filters)
-        self.folder_list = QListWidget()
-        self.folder_list.setMaximumWidth(220)
-        self.folder_list.currentItemChanged.connect(self._folder_chosen)
+        self.folder_list = FolderList()
+        self.folder_list.folder_chosen.connect(self._folder_chosen)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -147,43 +144,11 @@ class OrdersWindow(QMainWindow):
         self.addToolBar(bar)
 
     def _status_bar(self) -> None:
-        self.count_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setMaximumWidth(220)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.hide()
+        self.status = LoadStatus()
+        self.count_label, self.message = self.status.count_label, self.status.message
+        self.progress, self.cancel_button = self.status.progress, self.status.cancel_button
         self.cancel_button.clicked.connect(self.cancel_load)
-        self.message = QLabel()
-        self.message.setTextFormat(Qt.TextFormat.PlainText)
-        holder = QWidget()
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(4, 0, 4, 0)
-        row.addWidget(self.count_label)
-        row.addWidget(self.message, 1)
-        row.addWidget(self.progress)
-        row.addWidget(self.cancel_button)
-        self.statusBar().addWidget(holder, 1)
-
-    def _shortcuts(self) -> None:
-        def add(keys: QKeySequence | str, slot: Any, text: str) -> QAction:
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            return action
-
-        add(QKeySequence.StandardKey.Find, self.focus_search, "Search")
-        add(QKeySequence.StandardKey.Refresh, self.refresh, "Refresh")
-        add("F5", self.refresh, "Refresh")
-        self.delete_action = add("Del", self.actions_.delete_order, "Delete order")
-        add("Ctrl+M", self.actions_.move_order, "Move order")
-        add("Ctrl+Shift+N", self.actions_.add_note, "Add note")
-        add("Ctrl+Shift+S", self.actions_.add_shipment, "Add shipment")
-        add("Ctrl+E", self.actions_.export_csv, "Export CSV")
-        add("Esc", self.cancel_load, "Cancel")
+        self.statusBar().addWidget(self.status, 1)
 
     # -- stores and folders -----------------------------------------------------------------
 
@@ -202,7 +167,7 @@ class OrdersWindow(QMainWindow):
         try:
             stores = await self.source.load_stores()
         except Exception as error:
-            self._expected_or_raise(error)
+            self.expected_or_raise(error)
             return
         previous = self.store_key
         self.store_box.blockSignals(True)
@@ -235,7 +200,7 @@ class OrdersWindow(QMainWindow):
             await self.source.index_ready(key, refresh=True)
             self.folders = await self.source.folders(key)
         except Exception as error:
-            self._expected_or_raise(error)
+            self.expected_or_raise(error)
             self.folders = {}
         self.model.set_folders(self.folders)
         self._fill_folders({})
@@ -246,20 +211,7 @@ class OrdersWindow(QMainWindow):
             self.sync_index()
 
     def _fill_folders(self, counts: dict[int | None, int]) -> None:
-        wanted = self.model.query.folder_id
-        self.folder_list.blockSignals(True)
-        self.folder_list.clear()
-        entries: list[tuple[int | None, str]] = [(None, "All orders")]
-        entries += sorted(self.folders.items())
-        for folder_id, name in entries:
-            count = counts.get(folder_id)
-            text = f"{name} ({count:,})" if count is not None else name
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, folder_id)
-            self.folder_list.addItem(item)
-            if folder_id == wanted:
-                self.folder_list.setCurrentItem(item)
-        self.folder_list.blockSignals(False)
+        self.folder_list.fill(self.folders, counts, self.model.query.folder_id)
 
     def refresh_counts(self) -> None:
         """Recount orders per folder."""
@@ -271,7 +223,7 @@ class OrdersWindow(QMainWindow):
             try:
                 counts = await self.source.folder_counts(key, self.folders)
             except Exception as error:
-                self._expected_or_raise(error)
+                self.expected_or_raise(error)
                 return
             if key == self.store_key:
                 self._fill_folders(counts)
@@ -280,24 +232,16 @@ class OrdersWindow(QMainWindow):
 
     def folder_counts(self) -> dict[int | None, str]:
         """Folder id -> the text shown in the folder list (tests, screenshots)."""
-        return {
-            self.folder_list.item(i).data(Qt.ItemDataRole.UserRole): self.folder_list.item(i).text()
-            for i in range(self.folder_list.count())
-        }
+        return self.folder_list.labels()
 
-    def _folder_chosen(self, item: QListWidgetItem | None, _: QListWidgetItem | None) -> None:
-        if item is None or self.store_key is None:
-            return
-        folder_id = item.data(Qt.ItemDataRole.UserRole)
-        self.model.reset(self.model.query.with_folder(folder_id))
+    def _folder_chosen(self, folder_id: int | None) -> None:
+        if self.store_key is not None:
+            self.model.reset(self.model.query.with_folder(folder_id))
 
     def select_folder(self, folder_id: int | None) -> None:
         """Show one folder (None: all orders)."""
-        for i in range(self.folder_list.count()):
-            if self.folder_list.item(i).data(Qt.ItemDataRole.UserRole) == folder_id:
-                self.folder_list.setCurrentRow(i)
-                return
-        self.model.reset(self.model.query.with_folder(folder_id))
+        if not self.folder_list.choose(folder_id):
+            self.model.reset(self.model.query.with_folder(folder_id))
 
     # -- query ------------------------------------------------------------------------------
 
@@ -335,13 +279,8 @@ class OrdersWindow(QMainWindow):
             self.tasks.start(self.ctx.engine.run(self.ctx.index.cancel(key)))
 
     def _loading_changed(self, loading: bool) -> None:
-        self._show_progress(loading or self.actions_.syncing)
-        if loading:
-            self.progress.setRange(0, 0)
-
-    def _show_progress(self, visible: bool) -> None:
-        self.progress.setVisible(visible)
-        self.cancel_button.setVisible(visible)
+        if not self.actions_.syncing:
+            self.status.show_progress(loading)
 
     def _loaded(self, shown: int, total: int) -> None:
         origin = "local index" if self.source.uses_index(self.store_key or "") else "Order Desk"
@@ -353,7 +292,8 @@ class OrdersWindow(QMainWindow):
         """Show an expected problem in the status bar."""
         self.message.setText(text)
 
-    def _expected_or_raise(self, error: Exception) -> None:
+    def expected_or_raise(self, error: Exception) -> None:
+        """Show an expected error as a sentence; re-raise a bug (crash dialog)."""
         if not is_expected(error):
             raise error
         self.show_error(user_message(error))
@@ -385,19 +325,20 @@ class OrdersWindow(QMainWindow):
         try:
             order = await self.source.order(key, order_id, fresh=fresh)
         except Exception as error:
-            self._expected_or_raise(error)
+            self.expected_or_raise(error)
             self.detail.show_message(user_message(error))
             return
         if self.selected_id() == order_id:
             self.detail.show_order(order)
         self.model.update_row(row_from_order(order))
-        await self._show_history(key, order)
+        await self.show_history(key, order)
 
-    async def _show_history(self, key: str, order: Any) -> None:
+    async def show_history(self, key: str, order: Any) -> None:
+        """Load and show the history of an order shown in the detail pane."""
         try:
             history = await self.source.history(key, order)
         except Exception as error:
-            self._expected_or_raise(error)
+            self.expected_or_raise(error)
             return
         self.detail.show_history(order.id, history)
 
@@ -411,34 +352,8 @@ class OrdersWindow(QMainWindow):
     def _on_order_changed(self, event: Event) -> None:
         if event.store_id != self.store_key:
             return
-        order_id = str(event.data.get("order_id") or "")
         self._counts_timer.start()
-        if event.kind == ORDER_DELETED:
-            self.model.remove_order(order_id)
-            if self.detail.order is not None and self.detail.order.id == order_id:
-                self.detail.show_order(None, f"Order {order_id} was deleted.")
-            return
-        if order_id:
-            self.tasks.start(self._reload_changed(order_id, event.data.get("folder_id")))
-
-    async def _reload_changed(self, order_id: str, folder_id: object) -> None:
-        query = self.model.query
-        loaded = self.model.find(order_id) is not None
-        arrives = query.folder_id is not None and folder_id == query.folder_id
-        if not loaded and arrives and not query.text:
-            self.model.refresh()  # it moved into the folder shown: show it in order
-            return
-        if not loaded:
-            return
-        try:
-            order = await self.source.order(str(query.store), order_id)
-        except Exception as error:
-            self._expected_or_raise(error)
-            return
-        self.model.update_row(row_from_order(order))
-        if self.selected_id() == order_id:
-            self.detail.show_order(order)
-            await self._show_history(str(query.store), order)
+        self.tasks.start(apply_order_event(self, event))
 
     def _on_store_changed(self, _: Event) -> None:
         self.tasks.start(self.load_stores())
