@@ -20,10 +20,13 @@ log = logging.getLogger(__name__)
 
 ORDER_CHANGED = "order.changed"
 ORDER_DELETED = "order.deleted"
+INVENTORY_CHANGED = "inventory.changed"
 STORE_CHANGED = "store.changed"
 CLIENT_CONNECTED = "client.connected"
 CLIENT_DISCONNECTED = "client.disconnected"
+CLIENT_REVOKED = "client.revoked"
 APPROVAL_REQUESTED = "approval.requested"
+APPROVAL_DECIDED = "approval.decided"
 SYNC_PROGRESS = "sync.progress"
 RATE_LIMIT = "ratelimit.state"
 ERROR = "engine.error"

@@ -6,7 +6,6 @@ session's token into a :class:`ClientIdentity`, :class:`ClientLimits` paces each
 """
 
 from app.core.access.approvals import (
-    APPROVAL_DECIDED,
     ApprovalQueue,
     ApprovalRequest,
     DecidedBy,
@@ -33,7 +32,8 @@ from app.core.access.identity import (
     parse_scopes,
 )
 from app.core.access.limits import ClientLimits, LimitConfig, TokenBucket
-from app.core.access.registry import CLIENT_REVOKED, ClientRegistry, resolve_store_ids
+from app.core.access.registry import ClientRegistry, resolve_store_ids
+from app.core.events import APPROVAL_DECIDED, CLIENT_REVOKED
 
 __all__ = [
     "ALL_SCOPES",

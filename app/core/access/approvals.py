@@ -20,11 +20,10 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from app.core.access.identity import ClientIdentity, Policy
-from app.core.events import APPROVAL_REQUESTED, Event, EventHub
+from app.core.events import APPROVAL_DECIDED, APPROVAL_REQUESTED, Event, EventHub
 
 log = logging.getLogger(__name__)
 
-APPROVAL_DECIDED = "approval.decided"
 """Event kind published when a pending request is settled; data: ``request_id``, ``approved``."""
 
 DEFAULT_TIMEOUT = 60.0

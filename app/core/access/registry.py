@@ -30,11 +30,10 @@ from app.core.db.tokens import (
     token_store_ids,
     verify_token,
 )
-from app.core.events import Event, EventHub
+from app.core.events import CLIENT_REVOKED, Event, EventHub
 
 log = logging.getLogger(__name__)
 
-CLIENT_REVOKED = "client.revoked"
 """Event kind published when a client's token is revoked; data: ``name``, ``client_id``."""
 
 MAX_NAME_LENGTH = 100

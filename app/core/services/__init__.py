@@ -3,6 +3,7 @@
 Build them once with :meth:`Services.create` and call them on the engine loop.
 """
 
+from app.core.events import INVENTORY_CHANGED
 from app.core.services.audit import AuditEntry, AuditLog, AuditPage
 from app.core.services.cache import CacheStats, CacheTtls, ReadCache
 from app.core.services.container import Services
@@ -20,7 +21,7 @@ from app.core.services.errors import (
 )
 from app.core.services.filters import OrderFilters
 from app.core.services.guard import DuplicateGuard
-from app.core.services.inventory import INVENTORY_CHANGED, InventoryFilters, InventoryService
+from app.core.services.inventory import InventoryFilters, InventoryService
 from app.core.services.merge import ABSENT, FieldChange, apply_changes, diff
 from app.core.services.orders import OrderService, OrderUpdate
 from app.core.services.pool import ClientPool

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.events import INVENTORY_CHANGED
 from app.core.orderdesk import BatchResult, InventoryItem, InventoryPage, to_id
 from app.core.orderdesk.parsing import MAX_PAGE_SIZE, check_page_request
 from app.core.services import cache as kinds
@@ -21,7 +22,6 @@ from app.core.services.merge import INVENTORY_RULES, apply_changes
 from app.core.services.records import InventoryList, StoreRecord
 from app.core.services.update import UpdatePlan, read_modify_write
 
-INVENTORY_CHANGED = "inventory.changed"
 """Event kind published after an inventory write (not yet in :mod:`app.core.events`)."""
 DESCRIPTION_KEYS = ("description", "short_description", "long_description")
 CATEGORY_KEYS = ("category", "category_code")
