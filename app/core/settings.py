@@ -96,6 +96,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("client.rate_per_minute", 120, int, "Tool calls a client may make a minute.", 1),
     SettingSpec("client.burst", 240, int, "Tool calls a client may make in a burst.", 1),
     SettingSpec("client.writes_per_minute", 30, int, "Writes a client may make a minute.", 1),
+    SettingSpec(
+        "writes.duplicate_window", 60, int, "Seconds an identical repeat write is refused.", 0, 3600
+    ),
 )
 """Every setting the app knows. Add one here; no migration is needed."""
 

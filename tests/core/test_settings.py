@@ -23,6 +23,7 @@ EXPECTED_DEFAULTS = {
     "client.rate_per_minute": 120,
     "client.burst": 240,
     "client.writes_per_minute": 30,
+    "writes.duplicate_window": 60,
 }
 
 

@@ -11,7 +11,7 @@ from app.core.secrets import SecretStore, open_secret_store
 from app.core.services.audit import AuditLog
 from app.core.services.cache import CacheTtls, ReadCache
 from app.core.services.context import ServiceContext
-from app.core.services.guard import DEFAULT_WINDOW, DuplicateGuard
+from app.core.services.guard import DuplicateGuard
 from app.core.services.inventory import InventoryService
 from app.core.services.orders import OrderService
 from app.core.services.pool import ClientPool
@@ -43,7 +43,7 @@ class Services:
         secrets: SecretStore | None = None,
         ttls: CacheTtls | None = None,
         retry: RetryPolicy | None = None,
-        duplicate_window: float = DEFAULT_WINDOW,
+        duplicate_window: float | None = None,
         timeout: float = 30.0,
     ) -> Services:
         """Build the services and register their clean-up with ``engine``.
@@ -53,7 +53,8 @@ class Services:
             secrets: Where API keys live (default: :func:`open_secret_store`).
             ttls: Cache TTLs (default: from the settings table, which must be bound).
             retry: Retry policy of Order Desk requests and of the update loop.
-            duplicate_window: Seconds during which an identical write is refused.
+            duplicate_window: Seconds during which an identical write is refused
+                (default: the ``writes.duplicate_window`` setting).
             timeout: Seconds for each Order Desk connect, read and write.
         """
         secrets = secrets if secrets is not None else open_secret_store()
@@ -62,7 +63,9 @@ class Services:
             pool=pool,
             cache=ReadCache(ttls if ttls is not None else CacheTtls.from_settings()),
             audit=AuditLog(),
-            guard=DuplicateGuard(duplicate_window),
+            guard=DuplicateGuard(
+                duplicate_window if duplicate_window is not None else _duplicate_window()
+            ),
             hub=engine.hub,
         )
         engine.add_closer(_close_thread_db)
@@ -84,3 +87,9 @@ async def _close_thread_db() -> None:
     db = database.obj
     if db is not None and not db.is_closed():
         db.close()
+
+
+def _duplicate_window() -> float:
+    from app.core import settings
+
+    return float(settings.get_int("writes.duplicate_window"))
