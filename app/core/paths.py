@@ -7,13 +7,9 @@ except the local-endpoint socket, which needs a short path (see :func:`runtime_d
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
-import tempfile
 from pathlib import Path
-
-import platformdirs
 
 APP_DIR_NAME = "orderdesk-tray"
 HOME_ENV = "ORDERDESK_TRAY_HOME"
@@ -22,8 +18,11 @@ HOME_ENV = "ORDERDESK_TRAY_HOME"
 def data_home() -> Path:
     """Return the data folder, created with user-only permissions."""
     override = os.environ.get(HOME_ENV)
-    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_DIR_NAME, False))
-    return ensure_private_dir(path)
+    if override:
+        return ensure_private_dir(Path(override))
+    import platformdirs  # lazily: the stdio shim imports this module and counts milliseconds
+
+    return ensure_private_dir(Path(platformdirs.user_data_dir(APP_DIR_NAME, False)))
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -66,6 +65,9 @@ def runtime_dir() -> Path:
     temp folder, so the socket lives in ``$XDG_RUNTIME_DIR`` (or the temp folder) under a name
     derived from the data folder: two data folders never share a socket.
     """
+    import hashlib
+    import tempfile
+
     digest = hashlib.sha256(str(data_home().resolve()).encode()).hexdigest()[:12]
     base = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
     uid = os.getuid() if hasattr(os, "getuid") else 0
