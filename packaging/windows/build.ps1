@@ -1,0 +1,54 @@
+# Build OrderDesk Tray for Windows: venv, PyInstaller bundle, self-test, Setup.exe.
+# Usage (PowerShell, from anywhere):  packaging\windows\build.ps1 [-SkipInstaller] [-Python py]
+# Needs Python 3.11+ and, for the installer, Inno Setup 6 (ISCC.exe on PATH or in its default
+# folder). Output: dist\orderdesk-tray\ and dist\OrderDeskTray-Setup-<version>.exe
+param(
+    [switch]$SkipInstaller,
+    [string]$Python = "py"
+)
+$ErrorActionPreference = "Stop"
+Set-Location (Resolve-Path (Join-Path $PSScriptRoot "..\.."))
+
+function Invoke-Checked {
+    param([string]$What, [scriptblock]$Command)
+    Write-Host "== $What"
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)" }
+    Write-Host ("   {0}: {1:n1} s" -f $What, $watch.Elapsed.TotalSeconds)
+}
+
+$venvPython = ".venv\Scripts\python.exe"
+if (-not (Test-Path $venvPython)) {
+    $pythonArgs = if ($Python -eq "py") { @("-3.11") } else { @() }
+    Invoke-Checked "create venv" { & $Python @pythonArgs -m venv .venv }
+}
+Invoke-Checked "install app and PyInstaller" {
+    & $venvPython -m pip install -q --upgrade pip
+    & $venvPython -m pip install -q -e ".[build]"
+}
+Invoke-Checked "version include" { & $venvPython packaging\windows\write_version_iss.py }
+Invoke-Checked "PyInstaller bundle" {
+    & $venvPython -m PyInstaller --noconfirm --distpath dist --workpath build\pyinstaller `
+        packaging\orderdesk-tray.spec
+}
+$bundle = "dist\orderdesk-tray"
+$sizeMb = (Get-ChildItem $bundle -Recurse -File | Measure-Object Length -Sum).Sum / 1MB
+Write-Host ("   bundle: {0} ({1:n0} MB unpacked)" -f $bundle, $sizeMb)
+Invoke-Checked "orderdesk-mcp --selftest" { & "$bundle\orderdesk-mcp.exe" --selftest }
+
+if ($SkipInstaller) { return }
+$iscc = (Get-Command ISCC.exe -ErrorAction SilentlyContinue).Source
+if (-not $iscc) {
+    foreach ($root in @(${env:ProgramFiles(x86)}, $env:ProgramFiles, "$env:LOCALAPPDATA\Programs")) {
+        $candidate = Join-Path $root "Inno Setup 6\ISCC.exe"
+        if ($root -and (Test-Path $candidate)) { $iscc = $candidate; break }
+    }
+}
+if (-not $iscc) {
+    throw "ISCC.exe (Inno Setup 6) was not found. Install it (winget install JRSoftware.InnoSetup) or run with -SkipInstaller."
+}
+Invoke-Checked "Inno Setup" { & $iscc /Q installer.iss }
+Get-ChildItem dist\OrderDeskTray-Setup-*.exe | ForEach-Object {
+    Write-Host ("   installer: {0} ({1:n1} MB)" -f $_.FullName, ($_.Length / 1MB))
+}
