@@ -1,0 +1,134 @@
+"""Packaging files: spec helpers, the version include, desktop entries, installer.iss."""
+
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from app import __version__, selftest
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGING = REPO / "packaging"
+
+
+def load(path: Path) -> ModuleType:
+    """Import a script from packaging/ (it is not a package)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def helpers() -> ModuleType:
+    return load(PACKAGING / "spec_helpers.py")
+
+
+@pytest.fixture(scope="module")
+def version_iss() -> ModuleType:
+    return load(PACKAGING / "windows" / "write_version_iss.py")
+
+
+def test_lean_toc_drops_unused_qt_and_duplicates(helpers: ModuleType) -> None:
+    toc = [
+        ("PySide6/Qt/translations/qtbase_de.qm", "/src/a", "DATA"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/b", "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", "/src/c", "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqvnc.so", "/src/d", "BINARY"),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/src/e", "BINARY"),
+        ("PySide6\\Qt6Pdf.dll", "/src/f", "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/b", "BINARY"),
+        ("resources/icons/orderdesk-tray.svg", "/src/g", "DATA"),
+    ]
+    kept = [dest for dest, _src, _kind in helpers.lean_toc(toc)]
+    assert kept == [
+        "PySide6/Qt/plugins/platforms/libqxcb.so",
+        "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "resources/icons/orderdesk-tray.svg",
+    ]
+
+
+def test_version_tuple_pads_to_four_numbers(helpers: ModuleType) -> None:
+    assert helpers.version_tuple("1.2.3") == (1, 2, 3, 0)
+    assert helpers.version_tuple("2") == (2, 0, 0, 0)
+
+
+def test_version_include_comes_from_the_package(
+    version_iss: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert version_iss.read_version() == __version__
+    output = tmp_path / "version.iss"
+    assert version_iss.main([str(output)]) == 0
+    text = output.read_text(encoding="utf-8")
+    assert f'#define AppVersion "{__version__}"' in text
+    assert re.search(r'#define AppVersionNumeric "\d+\.\d+\.\d+\.\d+"', text)
+    assert version_iss.numeric_version("1.4.0rc2") == "1.4.0.0"
+    assert str(output) in capsys.readouterr().out
+
+
+def test_spec_bundles_every_keyring_backend_the_selftest_checks() -> None:
+    spec = (PACKAGING / "orderdesk-tray.spec").read_text(encoding="utf-8")
+    for module in selftest.KEYRING_MODULES:
+        assert f'"{module}"' in spec, module
+    assert 'contents_directory="_internal"' in spec and '"LSUIElement": True' in spec
+
+
+@pytest.mark.parametrize("name", ["orderdesk-tray.desktop", "orderdesk-tray-autostart.desktop"])
+def test_desktop_entries_are_well_formed(name: str) -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(PACKAGING / "linux" / name, encoding="utf-8")
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Name"] == "OrderDesk Tray"
+    assert entry["Exec"] == "orderdesk-tray" and entry["Icon"] == "orderdesk-tray"
+    assert (REPO / "resources" / "icons" / f"{entry['Icon']}.svg").is_file()
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
+def test_install_desktop_script_installs_and_removes(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    (bundle / "share").mkdir(parents=True)
+    shutil.copytree(REPO / "resources" / "icons", bundle / "_internal" / "resources" / "icons")
+    for name in ("orderdesk-tray.desktop", "orderdesk-tray-autostart.desktop"):
+        shutil.copy(PACKAGING / "linux" / name, bundle / "share" / name)
+    shutil.copy(PACKAGING / "linux" / "install-desktop.sh", bundle / "install-desktop.sh")
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    script = str(bundle / "install-desktop.sh")
+
+    subprocess.run(["sh", script, "--autostart"], env=env, check=True, capture_output=True)
+    menu = (home / ".local/share/applications/orderdesk-tray.desktop").read_text()
+    assert f'Exec="{bundle}/orderdesk-tray"' in menu
+    assert (home / ".config/autostart/orderdesk-tray.desktop").is_file()
+    assert (home / ".local/share/icons/hicolor/48x48/apps/orderdesk-tray.png").is_file()
+    assert (home / ".local/bin/orderdesk-mcp").is_symlink()
+
+    subprocess.run(["sh", script, "--uninstall"], env=env, check=True, capture_output=True)
+    assert not (home / ".local/share/applications/orderdesk-tray.desktop").exists()
+    assert not (home / ".config/autostart/orderdesk-tray.desktop").exists()
+    assert not (home / ".local/bin/orderdesk-mcp").exists()
+    assert not list(home.glob(".local/share/icons/hicolor/*/apps/orderdesk-tray.*"))
+
+
+def test_installer_script_keeps_its_promises() -> None:
+    iss = (REPO / "installer.iss").read_text(encoding="utf-8")
+    settings = dict(re.findall(r"^(\w+)=(.*)$", iss, re.M))
+    assert settings["PrivilegesRequired"] == "lowest"
+    assert settings["PrivilegesRequiredOverridesAllowed"] == "dialog"
+    assert re.fullmatch(r"\{\{[0-9A-F-]{36}\}", settings["AppId"])
+    assert settings["AppVersion"] == "{#AppVersion}"
+    assert settings["CloseApplications"] == "force"
+    assert '#include "packaging\\windows\\version.iss"' in iss
+    assert "Tasks: desktopicon" in iss and "Tasks: autostart" in iss
+    assert r"CurrentVersion\Run" in iss and "usPostUninstall" in iss
+    bundle_files = {"orderdesk-tray.exe", "orderdesk-mcp.exe"}
+    assert bundle_files <= set(re.findall(r"orderdesk-[a-z]+\.exe", iss))
+    assert (REPO / settings["SetupIconFile"].replace("\\", "/")).is_file()
