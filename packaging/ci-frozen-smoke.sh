@@ -38,7 +38,9 @@ step() {  # step NAME COMMAND...: run, print its time, stop the script on failur
 # A clean, private environment: temp HOME for npm and the Inspector, temp data folder.
 export HOME=$WORK/home ORDERDESK_TRAY_HOME=$WORK/data XDG_RUNTIME_DIR=$WORK/run
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-export npm_config_cache=$WORK/npm-cache npm_config_update_notifier=false npm_config_fund=false
+# Reuse the caller's npm cache (.ci/check shares one) so the Inspector downloads once.
+export npm_config_cache=${npm_config_cache:-$WORK/npm-cache}
+export npm_config_update_notifier=false npm_config_fund=false
 unset ORDERDESK_TRAY_TOKEN PYTHON_KEYRING_BACKEND
 
 step "build bundle" bash packaging/linux/build.sh --no-tar
