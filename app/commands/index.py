@@ -16,12 +16,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.commands import EXIT_FAILURE, EXIT_OK, CommandError
-from app.commands.runtime import build_store_service, print_error, running_engine, storage
+from app.commands.runtime import _prompt_passphrase, print_error, running_engine, storage
 
 if TYPE_CHECKING:
     from app.core.engine import Engine
     from app.core.events import Event
-    from app.core.index import IndexService, IndexStatus
+    from app.core.index import IndexStatus
+    from app.core.services import Services
     from app.core.services.records import StoreRecord
 
 T = TypeVar("T")
@@ -58,22 +59,15 @@ def _expected_errors() -> Iterator[None]:
         raise CommandError(str(exc)) from exc
 
 
-def _prompt_passphrase() -> str | None:
-    import getpass
-
-    if not sys.stdin.isatty():
-        return None
-    return getpass.getpass("Vault passphrase for OrderDesk Tray: ") or None
-
-
-def _with_index(work: Callable[[Engine, IndexService], Coroutine[Any, Any, T]]) -> T:
-    """Run ``work`` on a fresh engine with the database open and an index service."""
-    from app.core.index import IndexService
+def _with_services(work: Callable[[Services], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work`` on a fresh engine with the database open and the app's services
+    (their index service, and the client pool the store handles come from)."""
+    from app.core.secrets import open_secret_store
+    from app.core.services import Services
 
     with storage(), running_engine() as engine, _expected_errors():
-        service = IndexService(engine.hub)
-        engine.add_closer(service.aclose)
-        return _call(engine, work(engine, service))
+        services = Services.create(engine, secrets=open_secret_store(_prompt_passphrase))
+        return _call(engine, work(services))
 
 
 def _call(engine: Engine, coro: Coroutine[Any, Any, T]) -> T:
@@ -109,26 +103,20 @@ class ProgressLine:
 
 def sync_index(args: argparse.Namespace) -> int:
     """Sync one store's index and print a summary on stderr."""
-    from app.core.index import StoreHandle
 
-    async def work(engine: Engine, service: IndexService) -> tuple[str, Any, float]:
-        from app.core.secrets import open_secret_store
-        from app.core.services.pool import ClientPool
-
-        record = await build_store_service(engine).resolve(args.name)
-        pool = ClientPool(open_secret_store(_prompt_passphrase))
-        engine.add_closer(pool.aclose)
-        unsubscribe = engine.hub.subscribe(ProgressLine(record.key))
+    async def work(services: Services) -> tuple[str, Any, float]:
+        record = await services.stores.resolve(args.name)
+        unsubscribe = services.engine.hub.subscribe(ProgressLine(record.key))
         started = time.perf_counter()
         try:
-            store = StoreHandle(record.key, await pool.client(record))
-            report = await service.sync(store, full=args.full)
+            store = await services.index_handle(record)
+            report = await services.index.sync(store, full=args.full)
         finally:
             unsubscribe()
         return record.name, report, time.perf_counter() - started
 
     try:
-        name, report, seconds = _with_index(work)
+        name, report, seconds = _with_services(work)
     except KeyboardInterrupt:
         return EXIT_FAILURE
     removed = f", {report.deleted} removed" if report.deleted else ""
@@ -160,12 +148,12 @@ def _status_json(record: StoreRecord, status: IndexStatus) -> dict[str, object]:
 def index_status(args: argparse.Namespace) -> int:
     """Print the index status of one store or of every store."""
 
-    async def work(engine: Engine, service: IndexService) -> list[dict[str, object]]:
-        stores = build_store_service(engine)
+    async def work(services: Services) -> list[dict[str, object]]:
+        stores = services.stores
         records = [await stores.resolve(args.name)] if args.name else await stores.list()
-        return [_status_json(r, await service.status(r.key)) for r in records]
+        return [_status_json(r, await services.index.status(r.key)) for r in records]
 
-    rows = _with_index(work)
+    rows = _with_services(work)
     if args.json:
         print(json.dumps(rows, indent=2))
     elif not rows:

@@ -83,20 +83,30 @@ class IndexService:
 
     # Wiring ------------------------------------------------------------------------------
 
-    def attach(self, hub: EventHub, loop: asyncio.AbstractEventLoop) -> None:
+    def attach(self, hub: EventHub, loop: asyncio.AbstractEventLoop | None = None) -> None:
         """Publish progress on ``hub`` and sync after ``ORDER_CHANGED``/``ORDER_DELETED``.
 
         Args:
             hub: The engine's event hub.
-            loop: The engine loop, where triggered syncs run.
+            loop: The engine loop, where triggered syncs run; ``None`` (an engine not started
+                yet) binds the loop on which the first store is registered.
         """
-        self.hub, self._loop = hub, loop
+        self.hub = hub
+        if loop is not None:
+            self._loop = loop
         if self._unsubscribe is None:
             self._unsubscribe = hub.subscribe(self.on_order_changed)
 
     def register(self, store: IndexedStore) -> None:
         """Remember a store so change events and schedules can reach its client."""
         self._stores[store.id] = store
+        if self._loop is None:
+            with contextlib.suppress(RuntimeError):
+                self._loop = asyncio.get_running_loop()
+
+    def scheduled(self, store_id: str) -> bool:
+        """Whether periodic syncs of a store are running."""
+        return f"schedule:{store_id}" in self._background
 
     def on_order_changed(self, event: Event) -> None:
         """Hub callback (any thread): run an incremental sync soon after an order write.

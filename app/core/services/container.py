@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.db.models import database
-from app.core.engine import Engine
+from app.core.engine import Engine, EngineNotRunning
+from app.core.index import IndexService, StoreHandle
 from app.core.orderdesk import RetryPolicy
 from app.core.secrets import SecretStore, open_secret_store
 from app.core.services.audit import AuditLog
@@ -13,17 +14,24 @@ from app.core.services.cache import CacheTtls, ReadCache
 from app.core.services.context import ServiceContext
 from app.core.services.guard import DuplicateGuard
 from app.core.services.inventory import InventoryService
+from app.core.services.local_orders import LocalOrders
 from app.core.services.orders import OrderService
 from app.core.services.pool import ClientPool
+from app.core.services.records import StoreRecord
 from app.core.services.stores import StoreService
 
 
 @dataclass(frozen=True)
 class Services:
-    """Pool, cache, stores, orders, inventory and audit for the app.
+    """Pool, cache, stores, orders, inventory, audit and the local order index for the app.
 
     Every async method of every service must run on the engine loop; from another thread or
     loop use ``await engine.run(services.orders.list(...))`` or ``engine.call(...)``.
+
+    Attributes:
+        index: The local order index (sync, search, stats, status), attached to the hub.
+        local_orders: Which stores keep an index, their scheduled syncs, and search/stats
+            with freshness (what the MCP tools and the GUI call).
     """
 
     engine: Engine
@@ -34,6 +42,8 @@ class Services:
     stores: StoreService
     orders: OrderService
     inventory: InventoryService
+    index: IndexService
+    local_orders: LocalOrders
 
     @classmethod
     def create(
@@ -68,18 +78,58 @@ class Services:
             ),
             hub=engine.hub,
         )
+        stores = StoreService(ctx, secrets)
+        index = _index_service(engine)
+        local_orders = LocalOrders(index, pool, stores, secrets, engine.hub)
         engine.add_closer(_close_thread_db)
         engine.add_closer(pool.aclose)
+        engine.add_closer(index.aclose)  # closers run newest first: syncs stop before clients
+        engine.add_closer(local_orders.aclose)
         return cls(
             engine=engine,
             pool=pool,
             cache=ctx.cache,
             audit=ctx.audit,
             guard=ctx.guard,
-            stores=StoreService(ctx, secrets),
+            stores=stores,
             orders=OrderService(ctx),
             inventory=InventoryService(ctx),
+            index=index,
+            local_orders=local_orders,
         )
+
+    async def index_handle(self, store: StoreRecord) -> StoreHandle:
+        """The store as :class:`IndexService` needs it, with the pool's shared client.
+
+        Raises:
+            MissingCredentialsError: No API key is stored for the store.
+        """
+        return await self.local_orders.handle(store)
+
+    async def start_index_syncs(self, every: float | None = None) -> list[StoreRecord]:
+        """Start scheduled syncs of every store that keeps a local index (engine loop).
+
+        Returns the stores whose syncs started; the syncs themselves run in the background.
+        """
+        return await self.local_orders.start(every)
+
+    def start_indexing(self) -> list[StoreRecord]:
+        """:meth:`start_index_syncs` from another thread (the tray's or ``serve``'s start-up).
+
+        Blocks only while the syncs are scheduled, not while they run.
+        """
+        return self.engine.call(self.start_index_syncs())
+
+
+def _index_service(engine: Engine) -> IndexService:
+    """An index service on the engine's hub (and loop, once the engine runs)."""
+    index = IndexService(engine.hub)
+    try:
+        loop = engine.loop
+    except EngineNotRunning:
+        loop = None
+    index.attach(engine.hub, loop)
+    return index
 
 
 async def _close_thread_db() -> None:

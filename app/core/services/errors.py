@@ -50,6 +50,10 @@ class FolderNotFoundError(ServiceError):
     """A folder name or id does not exist in the store."""
 
 
+class IndexDisabledError(ServiceError):
+    """The store keeps no local order index (a real store while the setting is off)."""
+
+
 class InvalidChangeError(ServiceError, ValueError):
     """A change set asks for something an update cannot do (e.g. edit a read-only field)."""
 

@@ -1,0 +1,264 @@
+"""``LocalOrders``: the local order index as part of the services.
+
+It decides which stores keep an index (the demo store always; a real store when its row says
+so or the ``index.enabled_for_real_stores`` setting is on), builds the index's store handles
+from the shared client pool (one rate limiter per store), starts scheduled incremental syncs
+(the first one walks every order in the background and reports progress as ``sync.progress``
+events), removes a store's index with the store, and answers search and stats together with
+how fresh the index is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.core import settings
+from app.core.events import STORE_CHANGED, Event, EventHub
+from app.core.index import (
+    GroupBy,
+    IndexService,
+    IndexStatus,
+    SearchFilters,
+    SearchResult,
+    SortKey,
+    StatsResult,
+    StoreHandle,
+)
+from app.core.sandbox.spec import DEMO_API_KEY, DEMO_STORE_ID
+from app.core.secrets import SecretStore, SecretStoreError
+from app.core.services.errors import IndexDisabledError, ServiceError
+from app.core.services.pool import ClientPool
+from app.core.services.records import StoreRecord
+from app.core.services.stores import StoreService
+
+log = logging.getLogger(__name__)
+
+SYNC_EVERY = 300.0
+"""Seconds between scheduled incremental syncs of a store's index."""
+REAL_STORES_SETTING = "index.enabled_for_real_stores"
+_RESCHEDULE_ON = frozenset({"registered", "credentials"})
+
+
+@dataclass(frozen=True)
+class LocalSearch:
+    """One page of local search results and the state of the index that answered.
+
+    Attributes:
+        result: Rows of this page, the number of all matches and the last sync time.
+        status: The index's state, order count and sync times when the search ran.
+    """
+
+    result: SearchResult
+    status: IndexStatus
+
+
+@dataclass(frozen=True)
+class LocalStats:
+    """Counts and revenue from the local index, and the state of the index that answered."""
+
+    result: StatsResult
+    status: IndexStatus
+
+
+class LocalOrders:
+    """Which stores keep a local index, their scheduled syncs, and search/stats over them.
+
+    Every coroutine runs on the engine loop (like every service).
+
+    Args:
+        index: The index service.
+        pool: The client pool; handles share its clients and rate limiters.
+        stores: The store service (to list stores and find registered ones).
+        secrets: Where API keys live (to recognise the demo store by its public key).
+        hub: The engine's event hub (store registrations and key changes reschedule syncs).
+        every: Seconds between scheduled incremental syncs.
+    """
+
+    def __init__(
+        self,
+        index: IndexService,
+        pool: ClientPool,
+        stores: StoreService,
+        secrets: SecretStore,
+        hub: EventHub,
+        *,
+        every: float = SYNC_EVERY,
+    ) -> None:
+        self.index = index
+        self.every = every
+        self._pool = pool
+        self._stores = stores
+        self._secrets = secrets
+        self._hub = hub
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        stores.on_delete.append(self.forget)
+
+    # Which stores ------------------------------------------------------------------------
+
+    def is_demo(self, store: StoreRecord) -> bool:
+        """Whether ``store`` is the sandbox demo store (its public demo key is stored)."""
+        if store.orderdesk_store_id != DEMO_STORE_ID:
+            return False
+        try:
+            return self._secrets.get(store.key) == DEMO_API_KEY
+        except SecretStoreError:
+            return False
+
+    def keeps_index(self, store: StoreRecord) -> bool:
+        """Whether ``store`` keeps a local index: demo stores always, real stores when their
+        ``index_enabled`` flag or the ``index.enabled_for_real_stores`` setting is on."""
+        if store.index_enabled or settings.get_bool(REAL_STORES_SETTING):
+            return True
+        return self.is_demo(store)
+
+    async def handle(self, store: StoreRecord) -> StoreHandle:
+        """The store as the index service needs it: our id and the pool's client.
+
+        Raises:
+            MissingCredentialsError: No API key is stored for the store.
+            SecretStoreError: The keychain or vault cannot be read.
+        """
+        return StoreHandle(store.key, await self._pool.client(store))
+
+    # Scheduled syncs ---------------------------------------------------------------------
+
+    async def start(self, every: float | None = None) -> list[StoreRecord]:
+        """Start scheduled syncs of every store that keeps an index; returns those stores.
+
+        Each store's first sync starts at once in the background (a full walk when its index
+        is empty). Stores registered later, and stores whose API key changes, are
+        (re)scheduled as their ``store.changed`` events arrive.
+
+        Args:
+            every: Seconds between incremental syncs (default: :data:`SYNC_EVERY`).
+        """
+        if every is not None:
+            self.every = every
+        self._listen()
+        started = []
+        for store in await self._stores.list():
+            if self.keeps_index(store) and await self._schedule(store):
+                started.append(store)
+        return started
+
+    async def _schedule(self, store: StoreRecord) -> bool:
+        try:
+            handle = await self.handle(store)
+        except (ServiceError, SecretStoreError) as exc:
+            log.warning("order index of store %s not scheduled: %s", store.id, exc)
+            return False
+        self.index.schedule(handle, self.every)
+        return True
+
+    def _listen(self) -> None:
+        if self._unsubscribe is None:
+            self._loop = asyncio.get_running_loop()
+            self._unsubscribe = self._hub.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        """Hub callback (any thread): reschedule after a registration or a key change."""
+        if event.kind != STORE_CHANGED or event.data.get("action") not in _RESCHEDULE_ON:
+            return
+        loop = self._loop
+        if event.store_id is None or loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(self._spawn_reschedule, event.store_id)
+
+    def _spawn_reschedule(self, store_key: str) -> None:
+        task = asyncio.ensure_future(self._reschedule(store_key))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reschedule(self, store_key: str) -> None:
+        try:
+            store = await self._stores.resolve(int(store_key))
+        except ServiceError:
+            return
+        if self.keeps_index(store):
+            await self._schedule(store)
+
+    async def ensure(self, store: StoreRecord) -> None:
+        """Check that ``store`` keeps an index and that its syncs run (start them if not).
+
+        Raises:
+            IndexDisabledError: The store keeps no local index.
+        """
+        if not self.keeps_index(store):
+            self.index.unschedule(store.key)
+            raise IndexDisabledError(
+                f"Store {store.name!r} keeps no local order index, so it cannot be searched "
+                "locally. Use orders_list (it reads Order Desk live), or turn on "
+                f"'{REAL_STORES_SETTING}' in the tray's settings to index real stores."
+            )
+        if not self.index.scheduled(store.key):
+            await self._schedule(store)
+
+    # Reads -------------------------------------------------------------------------------
+
+    async def search(
+        self,
+        store: StoreRecord,
+        query: str = "",
+        filters: SearchFilters | None = None,
+        sort: SortKey = SortKey.DATE_ADDED,
+        limit: int = 50,
+        offset: int = 0,
+        *,
+        descending: bool = True,
+    ) -> LocalSearch:
+        """Search the store's local index; an index still syncing answers with what it has.
+
+        Args are those of :meth:`IndexService.search`.
+
+        Raises:
+            IndexDisabledError: The store keeps no local index.
+        """
+        await self.ensure(store)
+        status = await self.index.status(store.key)
+        result = await self.index.search(
+            store.key, query, filters, sort, limit, offset, descending=descending
+        )
+        return LocalSearch(result, status)
+
+    async def stats(
+        self,
+        store: StoreRecord,
+        group_by: GroupBy = GroupBy.FOLDER,
+        date_from: datetime | None = None,
+        date_to: datetime | None = None,
+    ) -> LocalStats:
+        """Counts and revenue by folder, UTC day or source from the local index.
+
+        Raises:
+            IndexDisabledError: The store keeps no local index.
+        """
+        await self.ensure(store)
+        status = await self.index.status(store.key)
+        result = await self.index.stats(store.key, group_by, date_from, date_to)
+        return LocalStats(result, status)
+
+    async def status(self, store: StoreRecord) -> IndexStatus:
+        """Where the store's index stands (no sync is started, nothing is created)."""
+        return await self.index.status(store.key)
+
+    # Clean-up ----------------------------------------------------------------------------
+
+    async def forget(self, store: StoreRecord) -> None:
+        """Stop a removed store's syncs and delete its index files (a store on_delete hook)."""
+        await self.index.remove(store.key)
+
+    async def aclose(self) -> None:
+        """Stop listening and cancel pending reschedules (an engine closer)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
