@@ -50,7 +50,7 @@ class ApprovalDialog(QDialog):
         self.setWindowTitle(f"{APP_NAME} — approve an AI change?")
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
         self.setMinimumWidth(520)
-        heading = QLabel(
+        self.heading = heading = QLabel(
             f"{_text(data.get('client'))} wants to {_text(data.get('action'))} "
             f"{_text(data.get('target'))} in {_text(data.get('store'))}."
         )

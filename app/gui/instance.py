@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from app.core import paths
@@ -82,11 +82,17 @@ class InstanceServer(QObject):
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             connection = self._server.nextPendingConnection()
-            connection.readyRead.connect(lambda c=connection: self._read(c))
+            connection.readyRead.connect(self._read)
             connection.disconnected.connect(connection.deleteLater)
             if connection.bytesAvailable():
-                self._read(connection)
+                self._handle(connection)
 
-    def _read(self, connection: QLocalSocket) -> None:
+    @Slot()
+    def _read(self) -> None:
+        connection = self.sender()
+        if isinstance(connection, QLocalSocket):
+            self._handle(connection)
+
+    def _handle(self, connection: QLocalSocket) -> None:
         if bytes(connection.readAll().data()).strip() == SHOW_MESSAGE.strip():
             self.show_requested.emit()

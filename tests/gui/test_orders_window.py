@@ -26,11 +26,13 @@ WAIT = 15000
 def window(qtbot: Any, ctx: GuiContext, store: Any) -> Iterator[OrdersWindow]:
     bridge = HubBridge(ctx.engine.hub)
     shown = OrdersWindow(ctx, bridge)
-    qtbot.addWidget(shown)
     shown.show()
     qtbot.waitUntil(lambda: shown.model.rowCount() > 0, timeout=WAIT)
     yield shown
+    qtbot.waitUntil(lambda: not shown.busy, timeout=WAIT)  # let requests finish, not cut them
     shown.shutdown()
+    shown.close()
+    shown.deleteLater()
     bridge.close()
 
 
@@ -167,7 +169,7 @@ def test_note_address_and_delete(qtbot: Any, ctx: GuiContext, window: OrdersWind
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.find(order.id) is None, timeout=WAIT)
     qtbot.waitUntil(lambda: window.detail.order is None or window.detail.order.id != order.id)
-    assert "Deleted order" in window.message.text()
+    qtbot.waitUntil(lambda: "Deleted order" in window.message.text(), timeout=WAIT)
 
 
 def test_a_change_by_an_ai_client_shows_up_without_refresh(

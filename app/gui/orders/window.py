@@ -284,9 +284,9 @@ class OrdersWindow(QMainWindow):
 
     def _loaded(self, shown: int, total: int) -> None:
         origin = "local index" if self.source.uses_index(self.store_key or "") else "Order Desk"
-        self.count_label.setText(f"{shown:,} of {total:,} orders · {origin}")
         described = self.model.query.describe()
-        self.message.setText(f"Filtered: {described}" if described else "")
+        filtered = f" · filtered: {described}" if described else ""
+        self.count_label.setText(f"{shown:,} of {total:,} orders · {origin}{filtered}")
 
     def show_error(self, text: str) -> None:
         """Show an expected problem in the status bar."""
@@ -366,6 +366,11 @@ class OrdersWindow(QMainWindow):
         self.actions_.sync_index()
 
     # -- closing ----------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while any load, count, detail or action is still running."""
+        return self.tasks.busy or self.actions_.tasks.busy or self.model.is_loading
 
     def shutdown(self) -> None:
         """Cancel all work and stop listening (the app is quitting); safe to call twice."""
