@@ -144,7 +144,11 @@ def demo_sandbox(enabled: bool) -> Iterator[str | None]:
 
 
 def build_host(engine: Engine, demo_url: str | None) -> McpHost:
-    """Services, client registry and the MCP host for ``engine`` (plus the demo store)."""
+    """Services, client registry and the MCP host for ``engine`` (plus the demo store).
+
+    Scheduled syncs of the local order index start here for every store that keeps one (the
+    demo store always); the first sync runs in the background.
+    """
     from app.commands.runtime import _prompt_passphrase
     from app.core import settings
     from app.core.access import ClientRegistry
@@ -157,6 +161,8 @@ def build_host(engine: Engine, demo_url: str | None) -> McpHost:
     if demo_url is not None:
         store_id = engine.call(add_demo_store(services, secrets, demo_url))
         log.info("demo store ready (id %s) at %s", store_id, demo_url)
+    indexed = services.start_indexing()
+    log.info("local order index syncing for %d store(s)", len(indexed))
     return McpHost(engine, services, ClientRegistry(engine.hub), settings.get)
 
 

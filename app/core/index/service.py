@@ -74,6 +74,7 @@ class IndexService:
         self.debounce = debounce
         self._indexes: dict[str, OrderIndex] = {}
         self._locks: dict[str, asyncio.Lock] = {}
+        self._opening: dict[str, asyncio.Lock] = {}
         self._running: dict[str, asyncio.Task[object]] = {}
         self._stores: dict[str, IndexedStore] = {}
         self._background: dict[str, asyncio.Task[None]] = {}
@@ -346,10 +347,15 @@ class IndexService:
     # Files -------------------------------------------------------------------------------
 
     async def _open(self, store_id: str) -> OrderIndex:
+        """The store's open index; concurrent first calls open (and create) the file once."""
         index = self._indexes.get(store_id)
-        if index is None:
-            db = await in_thread(IndexDatabase.open, store_id)
-            index = self._indexes.setdefault(store_id, OrderIndex(db))
+        if index is not None:
+            return index
+        async with self._opening.setdefault(store_id, asyncio.Lock()):
+            index = self._indexes.get(store_id)
+            if index is None:
+                db = await in_thread(IndexDatabase.open, store_id)
+                index = self._indexes[store_id] = OrderIndex(db)
         return index
 
     async def _discard(self, store_id: str) -> None:

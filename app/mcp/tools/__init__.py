@@ -6,6 +6,7 @@ from typing import Any
 
 from app.mcp.tools import (
     order_lines,
+    orders_local,
     orders_read,
     orders_write,
     products,
@@ -20,11 +21,13 @@ __all__ = ["Call", "McpContext", "ToolSpec", "all_tools"]
 
 
 def all_tools() -> list[ToolSpec[Any]]:
-    """Every tool, grouped: session, stores, orders, order lines, shipments, products."""
+    """Every tool, grouped: session, stores, orders (live, local index, writes), order lines,
+    shipments, products."""
     return [
         *session.TOOLS,
         *stores.TOOLS,
         *orders_read.TOOLS,
+        *orders_local.TOOLS,
         *orders_write.TOOLS,
         *order_lines.TOOLS,
         *shipments.TOOLS,

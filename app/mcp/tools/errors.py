@@ -9,6 +9,7 @@ from typing import Any
 import pydantic
 
 from app.core.access.errors import AccessError
+from app.core.index import IndexUnavailable
 from app.core.orderdesk import NotFoundError, OrderDeskError
 from app.core.services.errors import (
     AmbiguousStoreError,
@@ -74,6 +75,11 @@ def known_error_message(error: Exception) -> str | None:
         )
     if isinstance(error, OrderDeskError):
         return str(error)
+    if isinstance(error, IndexUnavailable):
+        return (
+            f"The local order index cannot be used right now: {error} Use orders_list, which "
+            "reads Order Desk live, and tell the user if this persists."
+        )
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from mcp import Client
 from app.core import settings
 from app.core.access import ApprovalQueue, ClientIdentity, ClientLimits, Policy, parse_scopes
 from app.core.engine import Engine
+from app.core.events import SYNC_PROGRESS, Event
 from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.core.secrets import open_secret_store
 from app.core.services import Services
@@ -56,7 +58,30 @@ async def app_ctx(
     try:
         yield ctx
     finally:
+        await services.local_orders.aclose()
+        await services.index.aclose()
         await services.pool.aclose()
+
+
+@pytest.fixture
+async def indexed_ctx(app_ctx: McpContext) -> McpContext:
+    """``app_ctx`` after the demo store's scheduled syncs started and the first one finished."""
+    services = app_ctx.services
+    ready = asyncio.Event()
+
+    def on_event(event: Event) -> None:
+        if event.kind == SYNC_PROGRESS and event.data.get("state") == "ready":
+            loop.call_soon_threadsafe(ready.set)
+
+    loop = asyncio.get_running_loop()
+    unsubscribe = app_ctx.hub.subscribe(on_event)
+    try:
+        started = await services.start_index_syncs(every=3600)
+        assert [store.name for store in started] == ["Demo"]
+        await asyncio.wait_for(ready.wait(), 30)
+    finally:
+        unsubscribe()
+    return app_ctx
 
 
 def make_identity(

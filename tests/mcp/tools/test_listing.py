@@ -15,7 +15,8 @@ from tests.mcp.tools.conftest import MODES, connect
 
 EXPECTED = {
     "session_info", "stores_list", "stores_use", "stores_resolve", "store_info",
-    "stores_register", "stores_delete", "orders_list", "orders_get", "orders_create",
+    "stores_register", "stores_delete", "orders_list", "orders_get", "orders_search",
+    "orders_stats", "orders_create",
     "orders_update", "orders_delete", "orders_move", "order_history_add", "order_items_add",
     "order_items_update", "order_items_remove", "shipments_list", "shipments_add",
     "shipments_update", "shipments_delete", "shipments_batch", "products_list", "products_get",
