@@ -145,7 +145,12 @@ class IndexService:
     def _spawn(self, name: str, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
         self._background[name] = task
-        task.add_done_callback(lambda done: self._background.pop(name, None))
+
+        def forget(done: asyncio.Future[None]) -> None:
+            if self._background.get(name) is done:  # not a newer task of the same name
+                del self._background[name]
+
+        task.add_done_callback(forget)
 
     def schedule(self, store: IndexedStore, every: float = 300.0) -> None:
         """Run an incremental sync now and then every ``every`` seconds, on the running loop.

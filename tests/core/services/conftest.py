@@ -56,6 +56,8 @@ async def services(db: pw.SqliteDatabase, test_keyring: MemoryKeyring) -> AsyncI
     engine = Engine()
     built = make_services(engine)
     yield built
+    await built.local_orders.aclose()
+    await built.index.aclose()
     await built.pool.aclose()
 
 
