@@ -1,9 +1,10 @@
 """``python -m app`` / ``orderdesk-tray``: start the tray app in one readable order.
 
 1. excepthook and crash dialog      5. database, migrations, settings
-2. arguments                         6. engine thread: services, index, MCP host, demo sandbox
+2. arguments                         6. engine thread: services, index, demo sandbox
 3. data folders                      7. QApplication and the qasync loop
-4. rotating log                      8. tray (or the order browser when there is no tray)
+4. rotating log                      8. tray (or the order browser when there is no tray),
+                                        then the MCP host on the engine thread
 
 A second launch on the same data folder asks the first to show its window and exits 0.
 Quitting stops the MCP host, the engine and the sandbox, in that order, within about 2 s.
@@ -24,7 +25,6 @@ from app import APP_NAME, __version__
 if TYPE_CHECKING:
     from app.commands.serve import DemoKeySecrets
     from app.core.engine import Engine
-    from app.core.index import IndexService
     from app.core.sandbox import SandboxServer
     from app.core.services import Services, StoreRecord
     from app.gui.context import GuiContext
@@ -67,13 +67,11 @@ class Runtime:
     engine: Engine
     services: Services
     secrets: DemoKeySecrets
-    index: IndexService
     prompt: LatePassphrasePrompt
     registry: Any
     approvals: Any
     host: McpHost | None = None
     sandboxes: list[SandboxServer] = field(default_factory=list)
-    host_problem: str | None = None
 
     @classmethod
     def start(cls) -> Runtime:
@@ -81,7 +79,6 @@ class Runtime:
         from app.commands.serve import DemoKeySecrets
         from app.core.access import ApprovalQueue, ClientRegistry
         from app.core.engine import Engine
-        from app.core.index import IndexService
         from app.core.secrets import open_secret_store
         from app.core.services import Services
 
@@ -90,17 +87,24 @@ class Runtime:
         prompt = LatePassphrasePrompt()
         secrets = DemoKeySecrets(open_secret_store(prompt))
         services = Services.create(engine, secrets=secrets)
-        index = IndexService(engine.hub)
-        index.attach(engine.hub, engine.loop)
-        engine.add_closer(index.aclose)
         return cls(
-            engine, services, secrets, index, prompt,
+            engine, services, secrets, prompt,
             registry=ClientRegistry(engine.hub), approvals=ApprovalQueue(engine.hub),
         )  # fmt: skip
 
-    def start_mcp(self) -> None:
-        """Serve AI clients on the local endpoint (and HTTP when enabled in the settings)."""
+    def start_background(self) -> None:
+        """Start the scheduled index syncs and serve AI clients, without delaying the tray.
+
+        The MCP SDK takes about half a second to import, so it is imported there, after the
+        tray is up. A failure (another process owns the endpoint) reaches the tray tooltip as
+        an ``engine.error`` event.
+        """
+        self.engine.spawn(self.services.start_index_syncs())
+        self.engine.spawn(self._start_mcp())
+
+    async def _start_mcp(self) -> None:
         from app.core import settings
+        from app.core.events import ERROR, Event
         from app.mcp.host import McpHost
         from app.mcp.transport.endpoint_file import EndpointBusy
 
@@ -108,23 +112,23 @@ class Runtime:
             self.engine, self.services, self.registry, settings.get, approvals=self.approvals
         )
         try:
-            host.start()
+            await host.astart()
         except (EndpointBusy, OSError) as error:
-            self.host_problem = f"AI clients cannot connect: {error}"
             log.warning("MCP host not started: %s", error)
+            message = f"AI clients cannot connect: {error}"
+            self.engine.hub.publish(Event.of(ERROR, message=message))
             return
         self.host = host
+        log.info("MCP host serving")
 
     async def add_demo(self) -> StoreRecord:
         """Start a sandbox Order Desk and register it as "Demo Store" (engine loop)."""
         from app.commands.serve import add_demo_store
-        from app.core.db.models import Store
         from app.core.sandbox import SandboxServer, SandboxStoreSpec
 
         sandbox = SandboxServer([SandboxStoreSpec(orders=DEMO_ORDERS)]).start()
         self.sandboxes.append(sandbox)
         store_id = await add_demo_store(self.services, self.secrets, sandbox.base_url)
-        Store.update(index_enabled=True).where(Store.id == store_id).execute()
         return await self.services.stores.resolve(store_id)
 
     def gui_context(self) -> GuiContext:
@@ -135,17 +139,14 @@ class Runtime:
             return await self.engine.run(self.add_demo())
 
         return GuiContext(
-            engine=self.engine, services=self.services, secrets=self.secrets, index=self.index,
+            engine=self.engine, services=self.services, secrets=self.secrets,
             registry=self.registry, approvals=self.approvals, start_demo=start_demo,
-            host_problem=self.host_problem,
         )  # fmt: skip
 
     def close(self) -> None:
         """Stop the MCP host, the engine (closers: index, pool, DB) and the sandboxes."""
         started = time.perf_counter()
-        if self.host is not None:
-            self.host.stop()
-        self.engine.stop(STOP_BUDGET_S)
+        self.engine.stop(STOP_BUDGET_S)  # its closers stop the MCP host, index, pool, DB
         for sandbox in self.sandboxes:
             sandbox.stop()
         log.info("stopped in %.0f ms", (time.perf_counter() - started) * 1000)
@@ -197,7 +198,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.demo:
             runtime.engine.call(runtime.add_demo())
-        runtime.start_mcp()
         return run_gui(runtime, crash, started)  # 7, 8
     finally:
         runtime.close()
@@ -228,6 +228,7 @@ def run_gui(runtime: Runtime, crash: CrashHandler, started: float) -> int:
     quit_on_signals(app, tray.quit)
     tray.start()
     log.info("tray up %.0f ms after start", (time.perf_counter() - started) * 1000)
+    runtime.start_background()
     try:
         return run_until_quit(loop)
     finally:

@@ -21,20 +21,16 @@ class GuiContext:
     Attributes:
         engine: The running engine. Every core call goes through ``await engine.run(...)``.
         services: The core services container (stores, orders, audit).
-        index: The local order index service, if available.
         registry: AI client tokens, for the "Connect an AI client" dialog.
         approvals: The approval queue the tray answers.
         secrets: Where API keys live (for the store manager's backend sentence and unlock).
         start_demo: Starts the demo sandbox and registers "Demo Store" (GUI thread, returns the
             store once it is ready); None when the demo is not offered.
-        host_problem: Why the MCP endpoints are not serving, if they are not.
     """
 
     engine: Engine
     services: Any
     secrets: SecretStore
-    index: Any = None
     registry: ClientRegistry | None = None
     approvals: ApprovalQueue | None = None
     start_demo: Callable[[], Awaitable[StoreRecord]] | None = None
-    host_problem: str | None = None

@@ -88,7 +88,7 @@ async def shoot(runtime: object, tray_class: type) -> int:
     save(stores, "stores")
     stores.close()
     window = tray.show_orders()
-    await until(lambda: window.model.rowCount() > 0 and not window.actions_.syncing, 60)
+    await until(lambda: window.model.rowCount() > 0 and not window.indexing.syncing, 60)
     await until(lambda: "(" in window.folder_counts().get(None, ""))
     window.select_row(0)
     await until(lambda: window.detail.order is not None)

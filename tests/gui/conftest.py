@@ -20,7 +20,6 @@ from app.commands.serve import DemoKeySecrets
 from app.core import settings
 from app.core.access import ApprovalQueue, ClientRegistry
 from app.core.engine import Engine
-from app.core.index import IndexService
 from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.core.secrets import open_secret_store
 from app.core.services import Services
@@ -72,14 +71,10 @@ def ctx(engine: Engine, gui_loop: qasync.QEventLoop) -> GuiContext:
     """The GUI's view of the core: real services, index, registry and approval queue."""
     secrets = DemoKeySecrets(open_secret_store())
     services = Services.create(engine, secrets=secrets, timeout=10.0)
-    index = IndexService(engine.hub, debounce=0.05)
-    index.attach(engine.hub, engine.loop)
-    engine.add_closer(index.aclose)
     return GuiContext(
         engine=engine,
         services=services,
         secrets=secrets,
-        index=index,
         registry=ClientRegistry(engine.hub),
         approvals=ApprovalQueue(engine.hub, timeout=2.0),
     )

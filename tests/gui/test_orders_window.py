@@ -51,7 +51,7 @@ def select_first(qtbot: Any, window: OrdersWindow) -> Any:
 
 def indexed(qtbot: Any, window: OrdersWindow) -> None:
     window.sync_index()
-    qtbot.waitUntil(lambda: not window.actions_.syncing, timeout=WAIT * 2)
+    qtbot.waitUntil(lambda: not window.indexing.syncing, timeout=WAIT * 2)
     qtbot.waitUntil(lambda: window.source.uses_index(window.store_key), timeout=WAIT)
     qtbot.waitUntil(lambda: all_loaded(window) and window.model.rowCount() > 0, timeout=WAIT)
 

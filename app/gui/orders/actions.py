@@ -11,8 +11,6 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
-from app.core.events import Event
-from app.core.index import StoreHandle
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.detail_text import address_changes
 from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
@@ -27,13 +25,6 @@ ACTOR = "gui"
 EXPORT_PAGE = 500
 
 
-async def sync_store_index(services: Any, index: Any, store: Any, full: bool = False) -> Any:
-    """Sync a store's local index (runs on the engine loop: it needs the store's client)."""
-    handle = StoreHandle(store.key, await services.pool.client(store))
-    index.register(handle)
-    return await index.sync(handle, full=full)
-
-
 class OrderActions(QObject):
     """The browser's order actions; dialogs are kept in :attr:`dialog` while open."""
 
@@ -43,7 +34,6 @@ class OrderActions(QObject):
         self.ctx = window.ctx
         self.tasks = TaskGroup()
         self.dialog: QDialog | None = None
-        self.syncing = False
 
     def install_shortcuts(self) -> None:
         """Keyboard shortcuts of the browser window."""
@@ -262,46 +252,3 @@ class OrderActions(QObject):
         finally:
             progress.close()
         self.window.show_error(f"Exported {count:,} orders to {path}.")
-
-    # -- local index ------------------------------------------------------------------------
-
-    def sync_index(self) -> None:
-        """Sync the current store's local index; progress shows in the status bar."""
-        store = self.window.current_store()
-        if store is None or self.ctx.index is None or self.syncing:
-            return
-        self.syncing = True
-        self.window.status.show_progress(True)
-        self.window.show_error(f"Syncing the search index of {store.name}…")
-
-        async def run() -> None:
-            try:
-                report = await self.ctx.engine.run(
-                    sync_store_index(self.ctx.services, self.ctx.index, store)
-                )
-            except Exception as error:
-                self._sync_finished()
-                if not is_expected(error):
-                    raise
-                self.window.show_error(f"Index sync stopped: {user_message(error)}")
-                return
-            self._sync_finished()
-            self.window.show_error(f"Search index ready ({report.upserted:,} orders written).")
-            await self.window.source.index_ready(store.key, refresh=True)
-            self.window.model.refresh()
-            self.window.refresh_counts()
-
-        self.tasks.start(run())
-
-    def _sync_finished(self) -> None:
-        self.syncing = False
-        self.window.status.show_progress(self.window.model.is_loading)
-
-    def sync_progress(self, event: Event) -> None:
-        """Reflect a SYNC_PROGRESS event of the current store."""
-        if event.store_id != self.window.store_key or not self.syncing:
-            return
-        done, total = int(event.data.get("done", 0)), int(event.data.get("total", 0))
-        if total > 0:
-            self.window.status.show_progress(True, done, total)
-            self.window.show_error(f"Syncing the search index: {done:,} of {total:,} orders…")

@@ -89,10 +89,8 @@ class OrderSource:
 
     async def index_ready(self, key: str, refresh: bool = False) -> bool:
         """True when the store's local index holds a finished sync."""
-        if self.ctx.index is None:
-            return False
         if refresh or key not in self._index_ready:
-            status = await self.ctx.engine.run(self.ctx.index.status(key))
+            status = await self.ctx.engine.run(self.ctx.services.index.status(key))
             ready = status.count > 0 and status.state in (IndexState.READY, IndexState.SYNCING)
             self._index_ready[key] = ready
         return self._index_ready[key]
@@ -113,7 +111,7 @@ class OrderSource:
             query.sort, SortKey.DATE_ADDED
         )
         result = await self.ctx.engine.run(
-            self.ctx.index.search(
+            self.ctx.services.index.search(
                 query.store,
                 index_text(query),
                 index_filters(query),
@@ -140,7 +138,7 @@ class OrderSource:
     async def folder_counts(self, key: str, folders: dict[int, str]) -> dict[int | None, int]:
         """Orders per folder (None: all orders), from the index or one request per folder."""
         if await self.index_ready(key):
-            stats = await self.ctx.engine.run(self.ctx.index.stats(key))
+            stats = await self.ctx.engine.run(self.ctx.services.index.stats(key))
             counts: dict[int | None, int] = {None: stats.count}
             for group in stats.groups:
                 if group.key.lstrip("-").isdigit():

@@ -29,6 +29,7 @@ from app.gui.orders.actions import OrderActions
 from app.gui.orders.detail import OrderDetail
 from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
+from app.gui.orders.indexing import IndexFollower
 from app.gui.orders.live import apply_order_event
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.rows import row_from_order
@@ -67,6 +68,7 @@ class OrdersWindow(QMainWindow):
         self.model = OrdersTableModel(self.source.page, parent=self)
         self._build()
         self.actions_ = OrderActions(self)
+        self.indexing = IndexFollower(self)
         self.actions_.install_shortcuts()
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
@@ -207,8 +209,8 @@ class OrdersWindow(QMainWindow):
         self.model.reset(self.filter_bar.apply_to(OrderQuery(store=key)))
         self.refresh_counts()
         store = self.source.stores.get(key)
-        if store is not None and store.index_enabled and not self.source.uses_index(key):
-            self.sync_index()
+        if store is not None and not self.source.uses_index(key):
+            await self.indexing.follow_if_running(store)
 
     def _fill_folders(self, counts: dict[int | None, int]) -> None:
         self.folder_list.fill(self.folders, counts, self.model.query.folder_id)
@@ -274,12 +276,10 @@ class OrdersWindow(QMainWindow):
     def cancel_load(self) -> None:
         """Stop the page load or index sync in progress."""
         self.model.cancel()
-        key = self.store_key
-        if key is not None and self.ctx.index is not None and self.actions_.syncing:
-            self.tasks.start(self.ctx.engine.run(self.ctx.index.cancel(key)))
+        self.indexing.cancel()
 
     def _loading_changed(self, loading: bool) -> None:
-        if not self.actions_.syncing:
+        if not self.indexing.syncing:
             self.status.show_progress(loading)
 
     def _loaded(self, shown: int, total: int) -> None:
@@ -359,18 +359,19 @@ class OrdersWindow(QMainWindow):
         self.tasks.start(self.load_stores())
 
     def _on_sync_progress(self, event: Event) -> None:
-        self.actions_.sync_progress(event)
+        self.indexing.on_progress(event)
 
     def sync_index(self) -> None:
         """Bring the store's local index up to date (progress in the status bar)."""
-        self.actions_.sync_index()
+        self.indexing.sync()
 
     # -- closing ----------------------------------------------------------------------------
 
     @property
     def busy(self) -> bool:
         """True while any load, count, detail or action is still running."""
-        return self.tasks.busy or self.actions_.tasks.busy or self.model.is_loading
+        busy = self.tasks.busy or self.actions_.tasks.busy or self.indexing.tasks.busy
+        return busy or self.model.is_loading
 
     def shutdown(self) -> None:
         """Cancel all work and stop listening (the app is quitting); safe to call twice."""
@@ -379,6 +380,7 @@ class OrdersWindow(QMainWindow):
         self._shut_down = True
         self.tasks.cancel_all()
         self.actions_.tasks.cancel_all()
+        self.indexing.tasks.cancel_all()
         self.model.shutdown()
         for signal, slot in (
             (self.bridge.order_changed, self._on_order_changed),

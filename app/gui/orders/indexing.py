@@ -1,0 +1,120 @@
+"""The browser's side of the local order index: start a sync, follow its progress events,
+switch the table to the index once it is ready. The syncs themselves are the services'
+scheduled syncs (so the engine stops them cleanly at quit)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from app.core.events import Event
+from app.gui.errors import is_expected, user_message
+from app.gui.tasks import TaskGroup
+
+if TYPE_CHECKING:
+    from app.gui.orders.window import OrdersWindow
+
+FINISHED_STATES = frozenset({"ready", "failed"})
+
+
+async def keeps_index(services: Any, store: Any) -> bool:
+    """Whether the store keeps a local index (engine loop: reads a setting)."""
+    return bool(services.local_orders.keeps_index(store))
+
+
+async def sync_now(services: Any, store: Any) -> None:
+    """Run the store's index sync now, then on its schedule (engine loop).
+
+    Raises:
+        IndexDisabledError: The store keeps no local index (the sentence says how to enable it).
+    """
+    await services.local_orders.ensure(store)
+    handle = await services.index_handle(store)
+    services.index.schedule(handle, services.local_orders.every)
+
+
+async def sync_running(services: Any, store: Any) -> bool:
+    """Whether a sync of the store is running right now (engine loop)."""
+    status = await services.index.status(store.key)
+    return str(status.state) == "syncing"
+
+
+class IndexFollower(QObject):
+    """Starts syncs and turns ``sync.progress`` events into the window's progress bar."""
+
+    def __init__(self, window: OrdersWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = window.ctx
+        self.tasks = TaskGroup()
+        self.syncing = False
+
+    def sync(self) -> None:
+        """Sync the current store's index now."""
+        store = self.window.current_store()
+        if store is None or self.syncing:
+            return
+        self._begin(store.name)
+
+        async def run() -> None:
+            try:
+                await self.ctx.engine.run(sync_now(self.ctx.services, store))
+            except Exception as error:
+                self._end()
+                if not is_expected(error):
+                    raise
+                self.window.show_error(user_message(error))
+
+        self.tasks.start(run())
+
+    async def follow_if_running(self, store: Any) -> None:
+        """Show progress when a scheduled sync of ``store`` is already building the index."""
+        if await self.ctx.engine.run(sync_running(self.ctx.services, store)):
+            self._begin(store.name)
+
+    def cancel(self) -> None:
+        """Stop the running sync of the current store (it resumes from its checkpoint later)."""
+        key = self.window.store_key
+        if key is None or not self.syncing:
+            return
+        self.tasks.start(self.ctx.engine.run(self.ctx.services.index.cancel(key)))
+        self._end()
+        self.window.show_error("Index sync stopped; it continues from where it was next time.")
+
+    def _begin(self, name: str) -> None:
+        self.syncing = True
+        self.window.status.show_progress(True)
+        self.window.show_error(f"Building the search index of {name}…")
+
+    def _end(self) -> None:
+        self.syncing = False
+        self.window.status.show_progress(self.window.model.is_loading)
+
+    def on_progress(self, event: Event) -> None:
+        """Reflect a ``sync.progress`` event of the current store."""
+        if event.store_id != self.window.store_key:
+            return
+        state = str(event.data.get("state", ""))
+        done, total = int(event.data.get("done", 0)), int(event.data.get("total", 0))
+        if state == "syncing" and event.data.get("phase") != "reconcile":
+            self.syncing = True
+            self.window.status.show_progress(True, done, total)
+            if total:
+                self.window.show_error(f"Building the search index: {done:,} of {total:,}…")
+            return
+        if state in FINISHED_STATES and self.syncing:
+            self._end()
+            if state == "failed":
+                self.window.show_error("The index sync failed; the list reads Order Desk live.")
+                return
+            self.window.show_error(f"Search index ready ({done:,} orders).")
+            self.tasks.start(self._switch_to_index(event.store_id))
+
+    async def _switch_to_index(self, key: str | None) -> None:
+        if key is None or key != self.window.store_key:
+            return
+        was_using = self.window.source.uses_index(key)
+        if await self.window.source.index_ready(key, refresh=True) and not was_using:
+            self.window.model.refresh()
+            self.window.refresh_counts()

@@ -1,0 +1,76 @@
+"""``python -m app`` as a user starts it: version, demo start-up, single instance, clean quit."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
+START_LIMIT_S = 30.0
+QUIT_LIMIT_S = 5.0
+
+
+def app_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    env["ORDERDESK_TRAY_VAULT_PASSPHRASE"] = "test-passphrase"
+    return env
+
+
+def run_app(*args: str, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT, env=app_env(), capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+def wait_for_log(log: Path, text: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + START_LIMIT_S
+    while not (log.exists() and text in log.read_text(encoding="utf-8")):
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        assert time.monotonic() < deadline, f"no {text!r} in the log"
+        time.sleep(0.05)
+
+
+def test_version() -> None:
+    done = run_app("--version")
+    assert done.returncode == 0 and done.stdout.strip() == f"orderdesk-tray {__version__}"
+
+
+def test_demo_start_single_instance_and_clean_quit(data_home: Path) -> None:
+    log = data_home / "logs" / "orderdesk-tray.log"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "app", "--demo"],
+        cwd=ROOT, env=app_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for_log(log, "tray up", first)
+        wait_for_log(log, "MCP host serving", first)
+        assert (data_home / "endpoint.json").exists()
+        second = run_app()
+        assert second.returncode == 0
+        assert "already running" in second.stderr
+        asked = time.monotonic()
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(QUIT_LIMIT_S) == 0
+        assert time.monotonic() - asked < QUIT_LIMIT_S
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+        for stream in (first.stdout, first.stderr):
+            if stream is not None:
+                stream.close()
+    text = log.read_text(encoding="utf-8")
+    assert "stopped in" in text and "Traceback" not in text
+    assert "demo-0a1b2c3d" not in text  # the demo key never reaches the log
