@@ -23,8 +23,8 @@ from app.core.services.errors import (
 from app.core.services.filters import OrderFilters
 from app.core.services.guard import DuplicateGuard
 from app.core.services.inventory import InventoryFilters, InventoryService
-from app.core.services.merge import ABSENT, FieldChange, apply_changes, diff
 from app.core.services.local_orders import LocalOrders, LocalSearch, LocalStats
+from app.core.services.merge import ABSENT, FieldChange, apply_changes, diff
 from app.core.services.orders import OrderService, OrderUpdate
 from app.core.services.pool import ClientPool
 from app.core.services.records import InventoryList, OrderList, StoreInfo, StoreRecord
