@@ -65,6 +65,7 @@ class ApprovalDialog(QDialog):
         self.diff.setHorizontalHeaderLabels(["Field", "Now", "After"])
         self.diff.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.diff.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.diff.verticalHeader().hide()
         for row, change in enumerate(changes):
             for column, key in enumerate(("field", "before", "after")):
                 self.diff.setItem(row, column, QTableWidgetItem(_text(change.get(key))))

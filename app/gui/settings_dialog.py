@@ -75,6 +75,13 @@ def editor_value(widget: QWidget) -> Any:
     raise TypeError(type(widget).__name__)
 
 
+def theme_sentence(scheme: Qt.ColorScheme) -> str:
+    """Say that colours follow the system's light or dark theme."""
+    if scheme == Qt.ColorScheme.Unknown:
+        return "Colours follow the system theme."
+    return f"Colours follow the system theme (now {scheme.name.lower()})."
+
+
 class SettingsDialog(QDialog):
     """Every setting with its description as tooltip; Save writes the changed ones."""
 
@@ -85,17 +92,18 @@ class SettingsDialog(QDialog):
         self.loaded: dict[str, SettingValue] = {}
         self.editors: dict[str, QWidget] = {}
         self.setWindowTitle("Settings")
+        self.setMinimumWidth(640)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         for spec in SETTINGS:
             editor = editor_for(spec)
             editor.setToolTip(spec.description)
             label = QLabel(spec.description)
-            label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.editors[spec.key] = editor
             form.addRow(label, editor)
-        scheme = QGuiApplication.styleHints().colorScheme().name.lower()
-        theme = QLabel(f"Colours follow the system theme (now: {scheme}).")
+        theme = QLabel(theme_sentence(QGuiApplication.styleHints().colorScheme()))
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)

@@ -15,37 +15,19 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    """Process Qt events until ``condition()`` holds (or fail after ``timeout``)."""
-    from PySide6.QtWidgets import QApplication
+async def save(widget: Any, name: str) -> None:
+    """Let layouts and paints settle on the running loop, then grab ``widget`` to ``name``.png.
 
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not reach the expected state")
-        QApplication.processEvents()
-        time.sleep(0.01)
-
-
-def settle(seconds: float = 0.3) -> None:
-    """Let layouts and paints finish before a grab."""
-    from PySide6.QtWidgets import QApplication
-
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QApplication.processEvents()
-        time.sleep(0.01)
-
-
-def save(widget: object, name: str) -> None:
-    """Grab ``widget`` into ``name``.png."""
-    settle()
-    pixmap = widget.grab()  # type: ignore[attr-defined]
+    Never ``processEvents()`` inside a coroutine: it would run other tasks re-entrantly.
+    """
+    await asyncio.sleep(0.4)
+    pixmap = widget.grab()
     pixmap.save(str(HERE / f"{name}.png"))
     print(f"wrote {name}.png ({pixmap.width()}x{pixmap.height()})")
 
@@ -62,6 +44,7 @@ def main() -> int:
     start.open_storage()
     runtime = start.Runtime.start()
     try:
+        os.environ.setdefault("QT_QPA_PLATFORMTHEME", "")
         qt = create_qt_app(["orderdesk-tray"])
         loop = install_loop(qt)
         return loop.run_until_complete(shoot(runtime, TrayApplication))
@@ -71,35 +54,116 @@ def main() -> int:
 
 async def shoot(runtime: object, tray_class: type) -> int:
     """Take every screenshot (runs on the qasync loop)."""
-    from PySide6.QtWidgets import QApplication
-
     tray = tray_class(runtime.gui_context())  # type: ignore[attr-defined]
+    await shoot_stores(runtime, tray)
+    await shoot_orders(runtime, tray)
+    await shoot_dialogs(runtime, tray)
+    await shoot_tray(tray)
+    tray.close()
+    return 0
+
+
+async def shoot_stores(runtime: Any, tray: Any) -> None:
+    """Store manager: first run, the add form with a refused key, the demo store listed."""
     stores = tray.show_stores()
     await until(lambda: stores.empty.isVisible())
-    save(stores, "stores-first-run")
+    await save(stores, "stores-first-run")
+    await runtime.engine.run(runtime.add_demo())
+    await until(lambda: len(stores.stores) == 1)
     form = stores.add_store()
     form.name.setText("Main shop")
-    form.store_id.setText("123456")
-    form.api_key.setText("wrong-key-for-the-screenshot")
-    save(form, "store-add")
+    form.store_id.setText("100001")
+    form.api_key.setText("a-wrong-key")
+    form.api_url.setText(runtime.sandboxes[0].base_url)
+    form.test_connection()
+    await until(lambda: "rejected" in form.result.text())
+    await save(form, "store-add-refused")
     form.close()
-    await runtime.engine.run(runtime.add_demo())  # type: ignore[attr-defined]
-    await until(lambda: len(stores.stores) == 1)
-    save(stores, "stores")
+    stores.table.selectRow(0)
+    await save(stores, "stores")
     stores.close()
+
+
+async def shoot_orders(runtime: Any, tray: Any) -> None:
+    """The order browser on the demo store, with the index built and an order selected."""
     window = tray.show_orders()
-    await until(lambda: window.model.rowCount() > 0 and not window.indexing.syncing, 60)
+    await until(lambda: window.model.rowCount() > 0, 60)
+    window.sync_index()
+    await until(lambda: window.source.uses_index(window.store_key), 60)
     await until(lambda: "(" in window.folder_counts().get(None, ""))
     window.select_row(0)
     await until(lambda: window.detail.order is not None)
-    save(window, "orders")
-    if tray.tray is not None:
-        tray.tray.rebuild_menu()
-        tray.tray.menu.popup(QApplication.primaryScreen().geometry().center())
-        save(tray.tray.menu, "tray-menu")
-        tray.tray.menu.hide()
-    tray.close()
-    return 0
+    await until(lambda: not window.busy)
+    await save(window, "orders")
+    store, order = window.current_store(), window.detail.order
+    orders = runtime.services.orders
+    await runtime.engine.run(
+        orders.add_shipment(store, order.id, {"tracking_number": "1Z999AA10123456784",
+                                              "carrier_code": "UPS"}, actor="mcp:Claude")
+    )  # fmt: skip
+    await runtime.engine.run(orders.move(store, [order.id], 2, actor="mcp:Claude"))
+    await until(lambda: window.detail.shipments.rowCount() == 1)
+    await until(lambda: window.folder_counts()[2] != "Prepared (58)")
+    await until(lambda: not window.busy)
+    await save(window, "orders-after-ai-change")
+    window.actions_.add_shipment()
+    await save(window.actions_.dialog, "add-shipment")
+    window.actions_.dialog.close()
+    window.filter_bar.search.setText("Tanaka")
+    window.filter_bar.apply_now()
+    await until(lambda: window.model.query.text == "Tanaka")
+    await until(lambda: not window.busy)
+    await save(window, "orders-search")
+
+
+async def shoot_dialogs(runtime: Any, tray: Any) -> None:
+    """Activity, connect a client, settings, an approval prompt and the crash dialog."""
+    from app.core.access import ApprovalRequest, ClientIdentity, FieldChange, Policy
+    from app.gui.crash import crash_report
+    from app.gui.crash_dialog import CrashDialog
+
+    activity = tray.show_activity()
+    await until(lambda: len(activity.entries) > 0)
+    activity.table.selectRow(0)
+    await save(activity, "activity")
+    clients = tray.show_connect_client()
+    await save(clients, "connect-client")
+    settings = tray.show_settings()
+    await until(lambda: bool(settings.loaded))
+    await save(settings, "settings")
+    tray.start()
+    client = ClientIdentity("Claude Desktop", frozenset({"move"}), None, Policy.ASK, 1)
+    request = ApprovalRequest(
+        client, "Demo Store", "orders_move", "order SH-3000",
+        (FieldChange("folder", "New", "Closed"),), "Move order SH-3000 to Closed.",
+    )  # fmt: skip
+    runtime.engine.submit(runtime.approvals.request(request))
+    await until(lambda: bool(tray._approvals.dialogs))
+    await save(next(iter(tray._approvals.dialogs.values())), "approval")
+    try:
+        raise RuntimeError("an example of an unexpected error")
+    except RuntimeError as error:
+        dialog = CrashDialog(crash_report(type(error), error, error.__traceback__))
+        dialog.show()
+        await save(dialog, "crash-dialog")
+        dialog.close()
+
+
+async def shoot_tray(tray: Any) -> None:
+    """The tray menu, and the screen's top edge where a tray host shows the icon."""
+    from PySide6.QtWidgets import QApplication
+
+    if tray.tray is None:
+        print("no system tray here (start trayer): tray shots skipped")
+        return
+    tray.tray.menu.aboutToShow.emit()
+    tray.tray.menu.popup(QApplication.primaryScreen().geometry().center())
+    await save(tray.tray.menu, "tray-menu")
+    tray.tray.menu.hide()
+    screen = QApplication.primaryScreen()
+    top = screen.grabWindow(0, screen.geometry().width() - 400, 0, 400, 40)
+    top.save(str(HERE / "tray-icon.png"))
+    print("wrote tray-icon.png")
 
 
 async def until(condition: Callable[[], bool], limit: float = 20.0) -> None:
@@ -107,7 +171,7 @@ async def until(condition: Callable[[], bool], limit: float = 20.0) -> None:
     deadline = time.monotonic() + limit
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError("the window did not reach the expected state")
+            raise TimeoutError(f"the window did not reach the expected state: {condition}")
         await asyncio.sleep(0.02)
 
 

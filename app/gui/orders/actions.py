@@ -229,6 +229,7 @@ class OrderActions(QObject):
         progress = QProgressDialog("Collecting orders…", "Cancel", 0, 0, self.window)
         progress.setWindowTitle("Export CSV")
         progress.setMinimumDuration(300)
+        progress.setWindowModality(Qt.WindowModality.NonModal)  # modal would processEvents()
         rows: list[OrderRow] = []
         total: int | None = None
         try:

@@ -92,24 +92,34 @@ class IndexFollower(QObject):
         self.window.status.show_progress(self.window.model.is_loading)
 
     def on_progress(self, event: Event) -> None:
-        """Reflect a ``sync.progress`` event of the current store."""
-        if event.store_id != self.window.store_key:
+        """Reflect a ``sync.progress`` event of the current store.
+
+        The first build (or a sync the user asked for) shows progress; the quiet incremental
+        syncs that follow each order change only refresh the folder counts when they finish.
+        """
+        key = self.window.store_key
+        if event.store_id != key:
             return
         state = str(event.data.get("state", ""))
         done, total = int(event.data.get("done", 0)), int(event.data.get("total", 0))
-        if state == "syncing" and event.data.get("phase") != "reconcile":
+        building = self.syncing or not self.window.source.uses_index(key)
+        if state == "syncing" and event.data.get("phase") != "reconcile" and building:
             self.syncing = True
             self.window.status.show_progress(True, done, total)
             if total:
                 self.window.show_error(f"Building the search index: {done:,} of {total:,}…")
             return
-        if state in FINISHED_STATES and self.syncing:
-            self._end()
-            if state == "failed":
-                self.window.show_error("The index sync failed; the list reads Order Desk live.")
-                return
-            self.window.show_error(f"Search index ready ({done:,} orders).")
-            self.tasks.start(self._switch_to_index(event.store_id))
+        if state not in FINISHED_STATES:
+            return
+        self.window.refresh_counts()
+        if not self.syncing:
+            return
+        self._end()
+        if state == "failed":
+            self.window.show_error("The index sync failed; the list reads Order Desk live.")
+            return
+        self.window.show_error(f"Search index ready ({done:,} orders).")
+        self.tasks.start(self._switch_to_index(event.store_id))
 
     async def _switch_to_index(self, key: str | None) -> None:
         if key is None or key != self.window.store_key:

@@ -36,13 +36,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("source_id", "Order #"),
     ("date_added", "Added"),
     ("customer", "Customer"),
-    ("email", "E-mail"),
-    ("source_name", "Source"),
     ("folder", "Folder"),
-    ("quantity", "Units"),
     ("total", "Total"),
+    ("source_name", "Source"),
+    ("email", "E-mail"),
+    ("quantity", "Units"),
     ("payment_status", "Payment"),
 )
+COLUMN_WIDTHS = (110, 122, 140, 85, 75, 95, 190, 45)
 SORTABLE = {"date_added": "date_added", "total": "total"}
 """Column key -> sort key of the search (the rest keep the current order)."""
 

@@ -35,7 +35,7 @@ from app.gui.orders.query import OrderQuery
 from app.gui.orders.rows import row_from_order
 from app.gui.orders.source import OrderSource
 from app.gui.orders.status_bar import LoadStatus
-from app.gui.orders.table_model import OrdersTableModel
+from app.gui.orders.table_model import COLUMN_WIDTHS, OrdersTableModel
 from app.gui.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class OrdersWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setWordWrap(False)
-        for column, width in enumerate((110, 130, 150, 200, 100, 90, 50, 80)):
+        for column, width in enumerate(COLUMN_WIDTHS):
             self.table.setColumnWidth(column, width)
         self.table.setAlternatingRowColors(True)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -115,7 +115,7 @@ class OrdersWindow(QMainWindow):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
-        splitter.setSizes([170, 700, 560])
+        splitter.setSizes([170, 750, 520])
         self.setCentralWidget(splitter)
         self._toolbar()
         self._status_bar()
