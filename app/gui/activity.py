@@ -29,6 +29,7 @@ from app.gui.orders.rows import format_when
 from app.gui.tasks import TaskGroup
 
 PAGE = 200
+REVERTIBLE = frozenset({"order.update", "order.revert"})
 ACTOR = "gui"
 
 
@@ -75,11 +76,13 @@ class ActivityWindow(QDialog):
         refresh = QPushButton("Refresh (F5)")
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.reload)
+        self.count = QLabel()
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
         buttons.addWidget(self.revert_button)
         buttons.addWidget(refresh)
+        buttons.addWidget(self.count)
         buttons.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -99,7 +102,7 @@ class ActivityWindow(QDialog):
             values = (format_when(entry.at), entry.actor, entry.action, entry.target or "")
             for column, text in enumerate((*values, entry.outcome)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.status.setText(f"{len(self.entries)} of {page.total} entries")
+        self.count.setText(f"{len(self.entries)} of {page.total} entries.")
 
     def selected(self) -> Any:
         """The selected audit entry, or None."""
@@ -110,7 +113,7 @@ class ActivityWindow(QDialog):
         entry = self.selected()
         self.details.setPlainText(change_summary(entry) if entry is not None else "")
         self.revert_button.setEnabled(
-            entry is not None and entry.ok and entry.action.startswith("order.update")
+            entry is not None and entry.ok and entry.action in REVERTIBLE
         )
 
     def revert_selected(self) -> None:

@@ -194,3 +194,18 @@ def test_export_current_view_to_csv(qtbot: Any, window: OrdersWindow, tmp_path: 
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][0] == "order_id" and len(rows) == SANDBOX_ORDERS + 1
+
+
+def test_with_the_index_an_ai_change_updates_row_and_counts(
+    qtbot: Any, ctx: GuiContext, store: Any, window: OrdersWindow
+) -> None:
+    indexed(qtbot, window)
+    qtbot.waitUntil(lambda: "(" in window.folder_counts().get(1, ""), timeout=WAIT)
+    before = window.folder_counts()
+    row = next(r for r in window.model.rows() if r.folder_id == 1)
+    ctx.engine.call(ctx.services.orders.move(store, [row.id], 5, actor="mcp:claude"))
+    qtbot.waitUntil(lambda: window.model.row_at(window.model.find(row.id)).folder_id == 5,
+                    timeout=WAIT)  # fmt: skip
+    qtbot.waitUntil(lambda: window.folder_counts()[1] != before[1], timeout=WAIT)
+    assert window.folder_counts()[5] != before[5]
+    assert not window.indexing.syncing  # a quiet incremental sync shows no progress bar
