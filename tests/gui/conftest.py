@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +30,20 @@ from app.gui.context import GuiContext
 SANDBOX_ORDERS = 450
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread (engine, sandbox, worker) running behind it."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5.0
+    while True:
+        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)  # polling with a deadline: threads end on their own schedule
+    assert not left, f"threads left running: {[t.name for t in left]}"
 
 
 @pytest.fixture

@@ -209,3 +209,18 @@ def test_with_the_index_an_ai_change_updates_row_and_counts(
     qtbot.waitUntil(lambda: window.folder_counts()[1] != before[1], timeout=WAIT)
     assert window.folder_counts()[5] != before[5]
     assert not window.indexing.syncing  # a quiet incremental sync shows no progress bar
+
+
+def test_keyboard_shortcuts(qtbot: Any, window: OrdersWindow) -> None:
+    qtbot.waitUntil(lambda: all_loaded(window), timeout=WAIT)
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.search.hasFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: all_loaded(window) and window.model.rowCount() > 0, timeout=WAIT)
+    select_first(qtbot, window)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert isinstance(window.actions_.dialog, QMessageBox)
+    window.actions_.dialog.reject()

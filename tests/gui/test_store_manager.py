@@ -86,3 +86,20 @@ def test_remove_and_default(
     manager.confirm_remove(manager.selected())
     qtbot.waitUntil(lambda: manager.stores == [] and manager.empty.isVisible(), timeout=10000)
     assert ctx.engine.call(ctx.services.stores.list()) == []
+
+
+def test_try_the_demo_store(
+    qtbot: Any, ctx: GuiContext, sandbox: SandboxServer, manager: StoreManagerDialog
+) -> None:
+    async def start_demo() -> Any:
+        stores = ctx.services.stores
+        return await ctx.engine.run(
+            stores.register("Demo Store", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url)
+        )
+
+    ctx.start_demo = start_demo
+    qtbot.waitUntil(lambda: manager.empty.isVisible())
+    manager.demo_button.setVisible(True)
+    qtbot.mouseClick(manager.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(manager.stores) == 1, timeout=10000)
+    assert manager.stores[0].name == "Demo Store" and "ready" in manager.status.text()
