@@ -213,10 +213,12 @@ def test_with_the_index_an_ai_change_updates_row_and_counts(
 
 def test_keyboard_shortcuts(qtbot: Any, window: OrdersWindow) -> None:
     qtbot.waitUntil(lambda: all_loaded(window), timeout=WAIT)
+    window.raise_()
     window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert window.filter_bar.search.hasFocus()
+    assert window.focusWidget() is window.filter_bar.search
     qtbot.keyClick(window.table, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: all_loaded(window) and window.model.rowCount() > 0, timeout=WAIT)
     select_first(qtbot, window)
