@@ -112,9 +112,7 @@ class ActivityWindow(QDialog):
     def _selected(self) -> None:
         entry = self.selected()
         self.details.setPlainText(change_summary(entry) if entry is not None else "")
-        self.revert_button.setEnabled(
-            entry is not None and entry.ok and entry.action in REVERTIBLE
-        )
+        self.revert_button.setEnabled(entry is not None and entry.ok and entry.action in REVERTIBLE)
 
     def revert_selected(self) -> None:
         """Undo the selected update after asking (fails cleanly on a conflict)."""
