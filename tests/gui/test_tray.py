@@ -161,3 +161,31 @@ def test_unanswered_approval_times_out_to_deny_and_closes(
     decision = pending.result()
     assert not decision.approved and decision.by == "timeout"
     qtbot.waitUntil(lambda: not prompter.dialogs)
+
+
+def test_vault_passphrase_is_asked_on_the_gui_thread(qtbot: Any) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from app.gui.passphrase import PassphrasePrompt
+
+    def answer() -> None:  # runs inside the dialog's own modal loop
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QInputDialog) and widget.isVisible():
+                widget.setTextValue("correct horse")
+                widget.accept()
+
+    answering = QTimer()
+    answering.timeout.connect(answer)
+    answering.start(20)
+    prompt = PassphrasePrompt()
+    answers: list[str | None] = []
+    asker = threading.Thread(target=lambda: answers.append(prompt()))
+    asker.start()
+    try:
+        qtbot.waitUntil(lambda: bool(answers))
+    finally:
+        answering.stop()
+        asker.join()
+    assert answers == ["correct horse"]
+    assert prompt() is None  # on the GUI thread it never blocks
