@@ -32,7 +32,7 @@ from app.core.index.models import (
 from app.core.index.queries import from_epoch
 from app.core.index.runner import SyncRun
 from app.core.index.store_index import OrderIndex
-from app.core.index.sync import OVERLAP_SECONDS, in_thread
+from app.core.index.sync import OVERLAP_SECONDS, drain_threads, in_thread
 from app.core.orderdesk import OrderDeskError
 
 log = logging.getLogger(__name__)
@@ -386,10 +386,14 @@ class IndexService:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        tasks = list(self._background.values())
+        current = asyncio.current_task()
+        tasks = [
+            t for t in (*self._background.values(), *self._running.values()) if t is not current
+        ]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await drain_threads()
         for index in self._indexes.values():
             index.db.close()
         self._indexes.clear()

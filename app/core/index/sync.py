@@ -23,6 +23,7 @@ from app.core.orderdesk import Order, OrderDeskClient, format_datetime, to_datet
 from app.core.orderdesk.parsing import MAX_PAGE_SIZE
 
 T = TypeVar("T")
+_IN_FLIGHT: set[asyncio.Future[Any]] = set()
 Progress = Callable[[int, int], None]
 
 OVERLAP_SECONDS = 60
@@ -36,11 +37,25 @@ async def in_thread(function: Callable[..., T], *args: Any) -> T:
     cancellation propagates, so the file is never left with a half-applied page.
     """
     future = asyncio.ensure_future(asyncio.to_thread(function, *args))
+    _IN_FLIGHT.add(future)
+    future.add_done_callback(_IN_FLIGHT.discard)
     try:
         return await asyncio.shield(future)
     except asyncio.CancelledError:
         await asyncio.wait([future])
         raise
+
+
+async def drain_threads() -> None:
+    """Wait until no index work started by :func:`in_thread` on this loop is still running.
+
+    Closing a SQLite connection while a worker thread uses it can crash the process, so the
+    index is closed only after this returns.
+    """
+    loop = asyncio.get_running_loop()
+    pending = [f for f in _IN_FLIGHT if f.get_loop() is loop and not f.done()]
+    if pending:
+        await asyncio.wait(pending)
 
 
 def now_epoch() -> int:
