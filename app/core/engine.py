@@ -89,6 +89,11 @@ class Engine:
         await self._shutdown()
 
     async def _shutdown(self) -> None:
+        # Background jobs first, so none is mid-request when the closers shut their clients.
+        spawned = list(self._tasks)
+        for task in spawned:
+            task.cancel()
+        await asyncio.gather(*spawned, return_exceptions=True)
         for closer in reversed(self._closers):
             try:
                 await closer()

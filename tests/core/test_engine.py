@@ -140,3 +140,27 @@ def test_bad_subscriber_does_not_break_others(engine: Engine) -> None:
     engine.hub.subscribe(lambda e: seen.append(e.kind))
     engine.hub.publish(Event.of(ORDER_CHANGED))
     assert seen == [ORDER_CHANGED]
+
+
+def test_spawned_tasks_are_cancelled_before_closers_run() -> None:
+    eng = Engine()
+    eng.start()
+    order: list[str] = []
+    started = threading.Event()
+
+    async def job() -> None:
+        started.set()
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            order.append("job cancelled")
+            raise
+
+    async def closer() -> None:
+        order.append("closer ran")
+
+    eng.add_closer(closer)
+    eng.spawn(job())
+    assert started.wait(2)
+    eng.stop()
+    assert order == ["job cancelled", "closer ran"]
