@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from app import APP_NAME, __version__
 
 if TYPE_CHECKING:
-    from app.commands.serve import DemoKeySecrets
+    from app.core.demo import DemoKeySecrets
     from app.core.engine import Engine
     from app.core.sandbox import SandboxServer
     from app.core.services import Services, StoreRecord
@@ -76,8 +76,8 @@ class Runtime:
     @classmethod
     def start(cls) -> Runtime:
         """Start the engine thread and build the services on it (database already bound)."""
-        from app.commands.serve import DemoKeySecrets
         from app.core.access import ApprovalQueue, ClientRegistry
+        from app.core.demo import DemoKeySecrets
         from app.core.engine import Engine
         from app.core.secrets import open_secret_store
         from app.core.services import Services
@@ -123,10 +123,9 @@ class Runtime:
 
     async def add_demo(self) -> StoreRecord:
         """Start a sandbox Order Desk and register it as "Demo Store" (engine loop)."""
-        from app.commands.serve import add_demo_store
-        from app.core.sandbox import SandboxServer, SandboxStoreSpec
+        from app.core.demo import add_demo_store, demo_sandbox
 
-        sandbox = SandboxServer([SandboxStoreSpec(orders=DEMO_ORDERS)]).start()
+        sandbox = demo_sandbox(DEMO_ORDERS).start()
         self.sandboxes.append(sandbox)
         store_id = await add_demo_store(self.services, self.secrets, sandbox.base_url)
         return await self.services.stores.resolve(store_id)

@@ -6,9 +6,8 @@ local endpoint like the tray does and ``--http`` Streamable HTTP on 127.0.0.1, b
 SIGINT/SIGTERM; ``--stdio`` serves one session for ``$ORDERDESK_TRAY_TOKEN`` (read-only without).
 
 ``--demo`` starts the sandbox Order Desk on loopback and registers it as "Demo Store". Its API
-key is a public constant (:data:`app.core.sandbox.DEMO_API_KEY`), so :class:`DemoKeySecrets`
-answers it without touching the keychain or the vault: the demo works headless in CI, where no
-keychain exists and no vault passphrase is set.
+key is a public constant, so :class:`app.core.demo.DemoKeySecrets` answers it without touching
+the keychain or the vault: the demo works headless in CI, where no keychain exists.
 """
 
 from __future__ import annotations
@@ -26,13 +25,10 @@ from app.commands import EXIT_OK, CommandError
 
 if TYPE_CHECKING:
     from app.core.engine import Engine
-    from app.core.secrets import SecretStore
-    from app.core.services import Services
     from app.mcp.host import McpHost
 
 log = logging.getLogger(__name__)
 
-DEMO_STORE_NAME = "Demo Store"
 TOKEN_ENV = "ORDERDESK_TRAY_TOKEN"  # noqa: S105 - the variable's name
 
 
@@ -58,88 +54,15 @@ def _port(text: str) -> int:
     return int(text)
 
 
-class DemoKeySecrets:
-    """A secret store that knows the demo store's public key and defers the rest.
-
-    The demo key is no secret (it is in the source), so it is never written to the keychain or
-    the vault; every other key goes to ``inner`` untouched.
-    """
-
-    def __init__(self, inner: SecretStore) -> None:
-        self.inner = inner
-        self.demo_ids: set[str] = set()
-
-    @property
-    def backend_name(self) -> str:
-        """The wrapped backend's name."""
-        return self.inner.backend_name
-
-    @property
-    def is_system(self) -> bool:
-        """Whether the wrapped backend is the OS keychain."""
-        return self.inner.is_system
-
-    def is_unlocked(self) -> bool:
-        """Whether the wrapped backend can be read now."""
-        return self.inner.is_unlocked()
-
-    def describe(self) -> str:
-        """The wrapped backend's description."""
-        return self.inner.describe()
-
-    def get(self, store_id: str) -> str | None:
-        """The demo key for a demo store, else the wrapped backend's answer."""
-        from app.core.sandbox import DEMO_API_KEY
-
-        return DEMO_API_KEY if store_id in self.demo_ids else self.inner.get(store_id)
-
-    def set(self, store_id: str, secret: str) -> None:
-        """Remember a demo store (no write), else store the key in the wrapped backend."""
-        from app.core.sandbox import DEMO_API_KEY
-
-        if secret == DEMO_API_KEY:
-            self.demo_ids.add(store_id)
-        else:
-            self.inner.set(store_id, secret)
-
-    def delete(self, store_id: str) -> None:
-        """Forget a demo store, else delete from the wrapped backend."""
-        if store_id in self.demo_ids:
-            self.demo_ids.discard(store_id)
-        else:
-            self.inner.delete(store_id)
-
-
-async def add_demo_store(services: Services, secrets: DemoKeySecrets, api_url: str) -> int:
-    """Register the sandbox as "Demo Store" (or point an earlier one at it); return its id."""
-    from app.core.db.models import Store
-    from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID
-
-    row = Store.get_or_none(Store.name == DEMO_STORE_NAME)
-    if row is None:
-        record = await services.stores.register(
-            DEMO_STORE_NAME, DEMO_STORE_ID, DEMO_API_KEY, api_url, actor="demo"
-        )
-        return record.id
-    if row.orderdesk_store_id != DEMO_STORE_ID:
-        raise CommandError(
-            f"A store called {DEMO_STORE_NAME!r} exists and is not the demo; rename it "
-            "or use another ORDERDESK_TRAY_HOME for the demo."
-        )
-    Store.update(api_url=api_url).where(Store.id == row.id).execute()
-    secrets.demo_ids.add(str(row.id))
-    return int(row.id)
-
-
 @contextmanager
 def demo_sandbox(enabled: bool) -> Iterator[str | None]:
     """Run the sandbox Order Desk on loopback when ``enabled``; yields its API URL."""
     if not enabled:
         yield None
         return
-    from app.core.sandbox import SandboxServer
+    from app.core.demo import demo_sandbox as make_sandbox
 
-    with SandboxServer() as sandbox:
+    with make_sandbox() as sandbox:
         yield sandbox.base_url
 
 
@@ -152,6 +75,7 @@ def build_host(engine: Engine, demo_url: str | None) -> McpHost:
     from app.commands.runtime import _prompt_passphrase
     from app.core import settings
     from app.core.access import ClientRegistry
+    from app.core.demo import DemoKeySecrets, DemoStoreConflict, add_demo_store
     from app.core.secrets import open_secret_store
     from app.core.services import Services
     from app.mcp.host import McpHost
@@ -159,7 +83,10 @@ def build_host(engine: Engine, demo_url: str | None) -> McpHost:
     secrets = DemoKeySecrets(open_secret_store(_prompt_passphrase))
     services = Services.create(engine, secrets=secrets)
     if demo_url is not None:
-        store_id = engine.call(add_demo_store(services, secrets, demo_url))
+        try:
+            store_id = engine.call(add_demo_store(services, secrets, demo_url))
+        except DemoStoreConflict as exc:
+            raise CommandError(str(exc)) from None
         log.info("demo store ready (id %s) at %s", store_id, demo_url)
     indexed = services.start_indexing()
     log.info("local order index syncing for %d store(s)", len(indexed))

@@ -18,9 +18,9 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from app.commands.serve import DemoKeySecrets
 from app.core import settings
 from app.core.access import ApprovalQueue, ClientRegistry
+from app.core.demo import DemoKeySecrets
 from app.core.engine import Engine
 from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.core.secrets import open_secret_store

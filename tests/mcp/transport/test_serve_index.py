@@ -15,14 +15,13 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
+from app.core.demo import DEMO_ORDERS
 from tests.mcp.transport.serve_helpers import serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),
     pytest.mark.slow,
 ]
-
-DEMO_ORDERS = 200  # the default sandbox store
 
 
 def _wait_for_index_file(home: Path, deadline: float) -> None:
