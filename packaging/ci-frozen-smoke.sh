@@ -102,6 +102,23 @@ stop_tray() {
 }
 step "stop frozen tray (SIGTERM)" stop_tray
 
+client_config_points_at_bundle() {
+  # "Connect an AI client" and `orderdesk-mcp config` share one writer; the entry it merges
+  # must launch the frozen orderdesk-mcp of this bundle, with a token and no API key.
+  "$BUNDLE/orderdesk-mcp" config cursor --client smoke --write >/dev/null
+  python3 - "$HOME/.cursor/mcp.json" "$BUNDLE/orderdesk-mcp" <<'EOF'
+import json, sys
+config = json.load(open(sys.argv[1]))
+entry = next(iter(config["mcpServers"].values()))
+if entry["command"] != sys.argv[2]:
+    sys.exit(f"config command is {entry['command']!r}, expected {sys.argv[2]!r}")
+if not entry.get("env", {}).get("ORDERDESK_TRAY_TOKEN"):
+    sys.exit("config entry has no ORDERDESK_TRAY_TOKEN")
+print(f"   client config command: {entry['command']}")
+EOF
+}
+step "client config points at the frozen orderdesk-mcp" client_config_points_at_bundle
+
 total_ms=$(ms_since "$SMOKE_START")
 echo "smoke: frozen bundle OK in $((total_ms / 1000)) s (budget ${BUDGET_S} s)"
 if [ $((total_ms / 1000)) -ge $BUDGET_S ]; then
