@@ -197,14 +197,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.demo:
             runtime.engine.call(runtime.add_demo())
-        return run_gui(runtime, crash, started)  # 7, 8
+        return run_gui(runtime, crash, started, open_orders=args.demo)  # 7, 8
     finally:
         runtime.close()
         close_db()
 
 
-def run_gui(runtime: Runtime, crash: CrashHandler, started: float) -> int:
-    """QApplication, qasync loop, tray; runs until Quit and returns the exit code."""
+def run_gui(
+    runtime: Runtime, crash: CrashHandler, started: float, *, open_orders: bool = False
+) -> int:
+    """QApplication, qasync loop, tray; runs until Quit and returns the exit code.
+
+    ``open_orders`` opens the order browser at once (the demo: something to look at first).
+    """
     from app.gui.application import (
         TrayApplication,
         create_qt_app,
@@ -227,6 +232,8 @@ def run_gui(runtime: Runtime, crash: CrashHandler, started: float) -> int:
     quit_on_signals(app, tray.quit)
     tray.start()
     log.info("tray up %.0f ms after start", (time.perf_counter() - started) * 1000)
+    if open_orders:
+        tray.show_orders()
     runtime.start_background()
     try:
         return run_until_quit(loop)
