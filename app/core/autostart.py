@@ -1,0 +1,353 @@
+"""Start the tray when the user logs in: one login entry per platform, written or removed.
+
+* Linux and other XDG desktops: ``$XDG_CONFIG_HOME/autostart/orderdesk-tray.desktop``
+  (``~/.config/autostart`` by default).
+* macOS: a launch agent ``~/Library/LaunchAgents/me.orderdesk.tray.plist`` with ``RunAtLoad``;
+  launchd reads it at the next login.
+* Windows: the ``OrderDesk Tray`` value under ``HKCU\\Software\\Microsoft\\Windows\\
+  CurrentVersion\\Run`` (``winreg`` is imported only there).
+
+:func:`sync` compares the entry with the wanted state and rewrites it only when it differs, so the
+tray can call it at every start. Every function takes ``platform`` (a ``sys.platform`` value)
+and, for Windows, ``registry`` (the ``winreg`` module or a stand-in) so each platform's code path
+can be tested anywhere.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import plistlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Protocol
+
+from app import APP_ID, APP_NAME
+
+LAUNCH_AGENT_LABEL = "me.orderdesk.tray"
+"""The macOS launch agent's label (the bundle identifier)."""
+DESKTOP_FILE = f"{APP_ID}.desktop"
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+RUN_VALUE = APP_NAME
+
+_DESKTOP_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+_DESKTOP_ESCAPED_IN_QUOTES = ("\\", '"', "`", "$")
+
+
+class AutostartError(OSError):
+    """The login entry could not be read, written or removed (the message says where)."""
+
+
+class LoginEntry(Protocol):
+    """One platform's login entry: its serialized form, read back and written."""
+
+    where: str
+    """Where the entry lives, for messages."""
+
+    def render(self, command: list[str]) -> str:
+        """The entry's content for ``command``."""
+        ...
+
+    def read(self) -> str | None:
+        """The entry's current content, or None when there is none."""
+        ...
+
+    def write(self, command: list[str]) -> None:
+        """Create or replace the entry."""
+        ...
+
+    def remove(self) -> None:
+        """Delete the entry if it exists."""
+        ...
+
+
+# -- Linux / XDG --------------------------------------------------------------------------------
+
+
+def desktop_exec_arg(arg: str) -> str:
+    """Quote one argument for a desktop file's ``Exec`` key.
+
+    The Desktop Entry spec quotes an argument holding a reserved character in double quotes,
+    backslash-escaping ``"`` `` ` `` ``$`` and ``\\`` inside; ``%`` doubles; then the string
+    escape of every value doubles each backslash again.
+    """
+    if arg and not any(char in _DESKTOP_RESERVED for char in arg):
+        quoted = arg
+    else:
+        inner = arg
+        for char in _DESKTOP_ESCAPED_IN_QUOTES:
+            inner = inner.replace(char, "\\" + char)
+        quoted = f'"{inner}"'
+    quoted = quoted.replace("%", "%%")
+    return quoted.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def desktop_exec(command: list[str]) -> str:
+    """The ``Exec`` value that runs ``command``."""
+    return " ".join(desktop_exec_arg(arg) for arg in command)
+
+
+def xdg_autostart_dir() -> Path:
+    """``$XDG_CONFIG_HOME/autostart``, or ``~/.config/autostart``."""
+    config = os.environ.get("XDG_CONFIG_HOME", "")
+    base = Path(config) if config and os.path.isabs(config) else Path.home() / ".config"
+    return base / "autostart"
+
+
+class XdgAutostartEntry:
+    """A ``.desktop`` file in the XDG autostart folder."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or xdg_autostart_dir() / DESKTOP_FILE
+        self.where = str(self.path)
+
+    def render(self, command: list[str]) -> str:
+        """The desktop file's text."""
+        lines = [
+            "[Desktop Entry]",
+            "Type=Application",
+            "Version=1.0",
+            f"Name={APP_NAME}",
+            f"Comment=Start {APP_NAME} in the system tray at login",
+            f"Exec={desktop_exec(command)}",
+            f"Icon={APP_ID}",
+            "Terminal=false",
+            "NoDisplay=true",
+            "X-GNOME-Autostart-enabled=true",
+            "X-GNOME-Autostart-Delay=5",
+            "X-KDE-autostart-after=panel",
+        ]
+        return "\n".join(lines) + "\n"
+
+    def read(self) -> str | None:
+        """The file's text, or None."""
+        return _read_text(self.path)
+
+    def write(self, command: list[str]) -> None:
+        """Write the file (atomically)."""
+        _write_text(self.path, self.render(command))
+
+    def remove(self) -> None:
+        """Delete the file."""
+        self.path.unlink(missing_ok=True)
+
+
+# -- macOS --------------------------------------------------------------------------------------
+
+
+class LaunchAgentEntry:
+    """A launch agent plist with ``RunAtLoad`` in ``~/Library/LaunchAgents``."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or Path.home() / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+        self.where = str(self.path)
+
+    def render(self, command: list[str]) -> str:
+        """The plist as XML text."""
+        agent = {
+            "Label": LAUNCH_AGENT_LABEL,
+            "ProgramArguments": list(command),
+            "RunAtLoad": True,
+            "ProcessType": "Interactive",
+            "LimitLoadToSessionType": "Aqua",
+        }
+        return plistlib.dumps(agent, fmt=plistlib.FMT_XML).decode("utf-8")
+
+    def read(self) -> str | None:
+        """The plist's text, or None."""
+        return _read_text(self.path)
+
+    def write(self, command: list[str]) -> None:
+        """Write the plist (atomically)."""
+        _write_text(self.path, self.render(command))
+
+    def remove(self) -> None:
+        """Delete the plist."""
+        self.path.unlink(missing_ok=True)
+
+
+# -- Windows ------------------------------------------------------------------------------------
+
+
+class RunKeyEntry:
+    """A value under the current user's ``Run`` key.
+
+    Args:
+        registry: The ``winreg`` module (or an object with the same functions).
+    """
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
+        self.where = f"HKEY_CURRENT_USER\\{RUN_KEY} ({RUN_VALUE})"
+
+    def render(self, command: list[str]) -> str:
+        """The command line, quoted the way Windows parses it."""
+        return subprocess.list2cmdline(command)
+
+    def read(self) -> str | None:
+        """The value's command line, or None."""
+        reg = self.registry
+        try:
+            with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, reg.KEY_READ) as key:
+                value, _kind = reg.QueryValueEx(key, RUN_VALUE)
+        except FileNotFoundError:
+            return None
+        return str(value)
+
+    def write(self, command: list[str]) -> None:
+        """Set the value."""
+        reg = self.registry
+        with reg.CreateKeyEx(reg.HKEY_CURRENT_USER, RUN_KEY, 0, reg.KEY_SET_VALUE) as key:
+            reg.SetValueEx(key, RUN_VALUE, 0, reg.REG_SZ, self.render(command))
+
+    def remove(self) -> None:
+        """Delete the value."""
+        reg = self.registry
+        try:
+            with reg.OpenKey(reg.HKEY_CURRENT_USER, RUN_KEY, 0, reg.KEY_SET_VALUE) as key:
+                reg.DeleteValue(key, RUN_VALUE)
+        except FileNotFoundError:
+            return
+
+
+# -- choosing and applying ------------------------------------------------------------------------
+
+
+def login_entry(platform: str | None = None, registry: Any = None) -> LoginEntry:
+    """The login entry of ``platform`` (default: this one).
+
+    Args:
+        platform: A ``sys.platform`` value.
+        registry: For Windows, the ``winreg`` module to use; imported when None.
+    """
+    platform = platform or sys.platform
+    if platform == "win32":
+        return RunKeyEntry(registry if registry is not None else importlib.import_module("winreg"))
+    if platform == "darwin":
+        return LaunchAgentEntry()
+    return XdgAutostartEntry()
+
+
+def enable(command: list[str], *, platform: str | None = None, registry: Any = None) -> None:
+    """Create (or replace) the login entry that runs ``command``.
+
+    Raises:
+        AutostartError: The entry could not be written.
+    """
+    entry = login_entry(platform, registry)
+    try:
+        entry.write(command)
+    except OSError as error:
+        raise AutostartError(
+            f"Could not add {APP_NAME} to the programs started at login ({entry.where}): "
+            f"{error.strerror or error}. Check that the folder is writable, then try again."
+        ) from error
+
+
+def disable(*, platform: str | None = None, registry: Any = None) -> None:
+    """Remove the login entry if there is one.
+
+    Raises:
+        AutostartError: The entry exists but could not be removed.
+    """
+    entry = login_entry(platform, registry)
+    try:
+        entry.remove()
+    except OSError as error:
+        raise AutostartError(
+            f"Could not remove {APP_NAME} from the programs started at login ({entry.where}): "
+            f"{error.strerror or error}. Remove it by hand or check its permissions."
+        ) from error
+
+
+def is_enabled(*, platform: str | None = None, registry: Any = None) -> bool:
+    """Return True when a login entry exists (whatever command it runs)."""
+    return _current(login_entry(platform, registry)) is not None
+
+
+def sync(
+    wanted: bool,
+    command: list[str] | None = None,
+    *,
+    platform: str | None = None,
+    registry: Any = None,
+) -> bool:
+    """Make the login entry match ``wanted``; touch it only when it differs.
+
+    Args:
+        wanted: Whether the tray should start at login (the ``start_at_login`` setting).
+        command: What the entry runs; :func:`autostart_command` when None.
+        platform: A ``sys.platform`` value (default: this one).
+        registry: For Windows, the ``winreg`` module or a stand-in.
+
+    Returns:
+        True when the entry was written or removed, False when it already matched.
+
+    Raises:
+        AutostartError: The entry could not be written or removed.
+    """
+    entry = login_entry(platform, registry)
+    current = _current(entry)
+    if not wanted:
+        if current is None:
+            return False
+        disable(platform=platform, registry=registry)
+        return True
+    wanted_command = command if command is not None else autostart_command(platform=platform)
+    if current == entry.render(wanted_command):
+        return False
+    enable(wanted_command, platform=platform, registry=registry)
+    return True
+
+
+def autostart_command(
+    executable: str | None = None, frozen: bool | None = None, platform: str | None = None
+) -> list[str]:
+    """The command a login entry should run to start the tray.
+
+    A frozen bundle runs its ``orderdesk-tray`` executable; a virtual environment its
+    ``orderdesk-tray`` script beside the interpreter; failing that, ``python -m app``
+    (``pythonw`` on Windows when present, so no console window opens).
+
+    Args:
+        executable: The running interpreter or bundle; defaults to ``sys.executable``.
+        frozen: Whether this is a frozen bundle; defaults to ``sys.frozen``.
+        platform: A ``sys.platform`` value (default: this one).
+    """
+    platform = platform or sys.platform
+    suffix = ".exe" if platform == "win32" else ""
+    interpreter = Path(os.path.abspath(executable or sys.executable))
+    script = interpreter.parent / f"{APP_ID}{suffix}"
+    if frozen if frozen is not None else bool(getattr(sys, "frozen", False)):
+        return [str(script)]
+    for candidate in (script, interpreter.parent / "Scripts" / script.name):
+        if candidate.is_file():
+            return [str(candidate)]
+    windowless = interpreter.with_name("pythonw.exe")
+    if platform == "win32" and windowless.is_file():
+        interpreter = windowless
+    return [str(interpreter), "-m", "app"]
+
+
+def _current(entry: LoginEntry) -> str | None:
+    try:
+        return entry.read()
+    except OSError as error:
+        raise AutostartError(
+            f"Could not read the login entry ({entry.where}): {error.strerror or error}."
+        ) from error
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
