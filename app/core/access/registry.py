@@ -154,6 +154,30 @@ class ClientRegistry:
         )
         return None if row is None else _info(row)
 
+    def set_policy(self, name: str, policy: str | Policy) -> ClientInfo:
+        """Change what ``name``'s writes do (allow, ask or deny) and return the client.
+
+        Sessions already connected keep the policy they authenticated with; the new one
+        applies from the client's next connection.
+
+        Raises:
+            AccessError: No live client has that name, or the policy is not one of the three.
+        """
+        clean = name.strip()
+        checked = parse_policy(policy)
+        row = ClientToken.get_or_none(
+            (ClientToken.name == clean) & ClientToken.revoked_at.is_null()
+        )
+        if row is None:
+            raise AccessError(
+                f"No client named {clean!r}; `orderdesk-mcp clients list` shows the clients."
+            )
+        if row.policy != checked.value:
+            row.policy = checked.value
+            row.save(only=[ClientToken.policy])
+            log.info("client %s write policy set to %s", clean, checked.value)
+        return _info(row)
+
     def revoke(self, name: str) -> bool:
         """Revoke ``name``'s token and tell live sessions; False when no such live client."""
         clean = name.strip()
