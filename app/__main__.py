@@ -1,6 +1,6 @@
 """``python -m app`` / ``orderdesk-tray``: start the tray app in one readable order.
 
-1. excepthook and crash dialog      5. database, migrations, settings
+1. excepthook and crash dialog      5. database, migrations, settings, login entry
 2. arguments                         6. engine thread: services, index, demo sandbox
 3. data folders                      7. QApplication and the qasync loop
 4. rotating log                      8. tray (or the order browser when there is no tray),
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -70,6 +71,7 @@ class Runtime:
     prompt: LatePassphrasePrompt
     registry: Any
     approvals: Any
+    sessions: Any
     host: McpHost | None = None
     sandboxes: list[SandboxServer] = field(default_factory=list)
 
@@ -77,6 +79,7 @@ class Runtime:
     def start(cls) -> Runtime:
         """Start the engine thread and build the services on it (database already bound)."""
         from app.core.access import ApprovalQueue, ClientRegistry
+        from app.core.access.sessions import LiveSessions
         from app.core.demo import DemoKeySecrets
         from app.core.engine import Engine
         from app.core.secrets import open_secret_store
@@ -90,6 +93,7 @@ class Runtime:
         return cls(
             engine, services, secrets, prompt,
             registry=ClientRegistry(engine.hub), approvals=ApprovalQueue(engine.hub),
+            sessions=LiveSessions(engine.hub),  # before the MCP host: it sees every session
         )  # fmt: skip
 
     def start_background(self) -> None:
@@ -139,13 +143,15 @@ class Runtime:
 
         return GuiContext(
             engine=self.engine, services=self.services, secrets=self.secrets,
-            registry=self.registry, approvals=self.approvals, start_demo=start_demo,
+            registry=self.registry, approvals=self.approvals, sessions=self.sessions,
+            start_demo=start_demo,
         )  # fmt: skip
 
     def close(self) -> None:
         """Stop the MCP host, the engine (closers: index, pool, DB) and the sandboxes."""
         started = time.perf_counter()
         self.engine.stop(STOP_BUDGET_S)  # its closers stop the MCP host, index, pool, DB
+        self.sessions.close()
         for sandbox in self.sandboxes:
             sandbox.stop()
         log.info("stopped in %.0f ms", (time.perf_counter() - started) * 1000)
@@ -160,6 +166,28 @@ def open_storage() -> None:
     init_db()
     settings.upsert_defaults()
     setup_logging(settings.get_str("log.level"))
+
+
+def sync_start_at_login() -> None:
+    """Make the login entry match the ``start_at_login`` setting; rewrite it only if different.
+
+    With ``ORDERDESK_TRAY_HOME`` set (tests, CI, portable installs) the entry is left alone:
+    it starts the tray on the default data folder, which is not this process's folder.
+    A failure is logged; it never stops the tray from starting.
+    """
+    from app.core import autostart, paths, settings
+
+    if os.environ.get(paths.HOME_ENV):
+        log.info("start at login not synced: %s overrides the data folder", paths.HOME_ENV)
+        return
+    wanted = settings.get_bool("start_at_login")
+    try:
+        changed = autostart.sync(wanted)
+    except autostart.AutostartError as error:
+        log.warning("start at login not updated: %s", error)
+        return
+    if changed:
+        log.info("start at login entry %s", "written" if wanted else "removed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaTooNewError as error:
         print(f"{APP_NAME}: {error}", file=sys.stderr)
         return 1
+    sync_start_at_login()
     runtime = Runtime.start()  # 6
     try:
         if args.demo:

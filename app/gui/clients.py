@@ -1,27 +1,32 @@
-"""Connect an AI client: create its token, then write or show its config entry."""
+"""Connect an AI client: create its token, then write or show its config entry; see and revoke
+the clients already connected."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.access import ALL_SCOPES, ClientRegistry
+from app.core.access import ALL_SCOPES, AccessError, ClientRegistry
 from app.core.client_configs import (
     ClientKind,
     ConfigFileError,
@@ -31,16 +36,29 @@ from app.core.client_configs import (
     render,
     shell_line,
 )
+from app.gui.bridge import HubBridge
+from app.gui.connected_clients import ConnectedClientsPanel
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.tasks import TaskGroup
 
 DEFAULT_SCOPES = ("read", "write-notes")
+POLICY_CHOICES = (
+    ("ask", "Ask me before each change"),
+    ("allow", "Allow changes"),
+    ("deny", "Never allow changes"),
+)
+"""The write policies as (value, label), in the order the combos show them."""
 
 
-async def create_client(registry: ClientRegistry, name: str, scopes: list[str], policy: str) -> str:
-    """Register a client (engine loop) and return its token (shown once)."""
-    _, token = registry.add(name, scopes, None, policy)
+async def create_client(
+    registry: ClientRegistry, name: str, scopes: list[str], policy: str, stores: list[str] | None
+) -> str:
+    """Register a client (engine loop) and return its token (shown once).
+
+    ``stores`` names the stores the client may use; None means every store.
+    """
+    _, token = registry.add(name, scopes, stores, policy)
     return token
 
 
@@ -58,25 +76,56 @@ def entry_text(kind: ClientKind, token: str) -> str:
     return json.dumps(render(kind, token), indent=2)
 
 
-class ConnectClientDialog(QDialog):
-    """Pick the AI client, its scopes and write policy; create the token; write or copy."""
+def policy_label(policy: str) -> str:
+    """The words a policy combo shows for ``policy``."""
+    return dict(POLICY_CHOICES).get(policy, policy)
 
-    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+
+class ConnectClientDialog(QDialog):
+    """Pick the AI client, its scopes, stores and write policy; create the token; write or copy.
+
+    Below, the registered clients with their live sessions, each revocable.
+
+    Args:
+        ctx: Engine, services, registry and live sessions.
+        bridge: Hub events as signals; when None the dialog makes (and closes) its own.
+        parent: Owning widget.
+    """
+
+    def __init__(
+        self, ctx: GuiContext, bridge: HubBridge | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = TaskGroup()
         self.token: str | None = None
+        self._own_bridge = bridge is None
+        self.bridge = bridge if bridge is not None else HubBridge(ctx.engine.hub, self)
         self.setWindowTitle("Connect an AI client")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(720)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_new_client())
+        self.connected = ConnectedClientsPanel(ctx)
+        layout.addWidget(self.connected, 1)
+        self._connections = [
+            (self.bridge.client_connected, self.connected.reload),
+            (self.bridge.client_disconnected, self.connected.reload),
+            (self.bridge.store_changed, self._stores_changed),
+        ]
+        for signal, slot in self._connections:
+            signal.connect(slot)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _build_new_client(self) -> QGroupBox:
         self.kind = QComboBox()
         for kind in ClientKind:
             self.kind.addItem(kind.display_name, kind)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.name = QLineEdit(self.kind.currentText())
         self.policy = QComboBox()
-        self.policy.addItem("Ask me before each change", "ask")
-        self.policy.addItem("Allow changes", "allow")
-        self.policy.addItem("Never allow changes", "deny")
+        for value, label in POLICY_CHOICES:
+            self.policy.addItem(label, value)
         self.scopes: dict[str, QCheckBox] = {}
         grid = QGridLayout()
         for number, scope in enumerate(ALL_SCOPES):
@@ -84,11 +133,20 @@ class ConnectClientDialog(QDialog):
             box.setChecked(scope in DEFAULT_SCOPES)
             self.scopes[scope] = box
             grid.addWidget(box, number // 4, number % 4)
+        self.stores = QListWidget()
+        self.stores.setMaximumHeight(90)
+        self.stores.setToolTip("Check the stores this client may use; none checked: every store.")
+        stores_hint = QLabel("None checked: every store, also ones added later.")
+        stores_hint.setEnabled(False)
+        stores_box = QVBoxLayout()
+        stores_box.addWidget(self.stores)
+        stores_box.addWidget(stores_hint)
         form = QFormLayout()
         form.addRow("AI &client:", self.kind)
         form.addRow("&Name:", self.name)
         form.addRow("Writes:", self.policy)
         form.addRow("May:", grid)
+        form.addRow("S&tores:", stores_box)
         self.create_button = QPushButton("Create &token")
         self.create_button.clicked.connect(self.create)
         self.write_button = QPushButton("&Write config file")
@@ -101,6 +159,7 @@ class ConnectClientDialog(QDialog):
         self.entry.setReadOnly(True)
         self.entry.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.entry.setPlaceholderText("The config entry appears here once the token exists.")
+        self.entry.setMaximumHeight(150)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -108,11 +167,15 @@ class ConnectClientDialog(QDialog):
         for button in (self.create_button, self.write_button, self.copy_button):
             buttons.addWidget(button)
         buttons.addStretch()
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
-        layout.addWidget(self.entry)
-        layout.addWidget(self.status)
+        group = QGroupBox("New client")
+        box = QVBoxLayout(group)
+        box.addLayout(form)
+        box.addLayout(buttons)
+        box.addWidget(self.entry)
+        box.addWidget(self.status)
+        return group
+
+    # -- new client --------------------------------------------------------------------------
 
     def current_kind(self) -> ClientKind:
         """The chosen AI client."""
@@ -127,21 +190,31 @@ class ConnectClientDialog(QDialog):
     def _where(self) -> None:
         self.status.setText(f"Config file: {config_path(self.current_kind())}")
 
+    def _checked_stores(self) -> list[QListWidgetItem]:
+        items = [self.stores.item(row) for row in range(self.stores.count())]
+        return [item for item in items if item.checkState() == Qt.CheckState.Checked]
+
+    def chosen_stores(self) -> list[str] | None:
+        """Names of the checked stores; None (every store) when none is checked."""
+        return [item.text() for item in self._checked_stores()] or None
+
     def create(self) -> None:
-        """Create the client's token with the chosen scopes and policy."""
+        """Create the client's token with the chosen scopes, stores and policy."""
         if self.ctx.registry is None:
             return
         scopes = [scope for scope, box in self.scopes.items() if box.isChecked()] or ["read"]
         name, policy = self.name.text().strip(), str(self.policy.currentData())
-        registry = self.ctx.registry
+        stores, registry = self.chosen_stores(), self.ctx.registry
 
         async def run() -> None:
-            self.token = await self.ctx.engine.run(create_client(registry, name, scopes, policy))
+            created = create_client(registry, name, scopes, policy, stores)
+            self.token = await self.ctx.engine.run(created)
             self.entry.setPlainText(entry_text(self.current_kind(), self.token))
             self.create_button.setEnabled(False)
             self.write_button.setEnabled(True)
             self.copy_button.setEnabled(True)
             self._where()
+            await self.connected.load_clients()
 
         self._run(run())
 
@@ -161,11 +234,43 @@ class ConnectClientDialog(QDialog):
         QGuiApplication.clipboard().setText(self.entry.toPlainText())
         self.status.setText("Copied. The token is in it: keep it private.")
 
+    # -- stores and connected clients ----------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload the store list and the connected clients."""
+        self._run(self.load_stores())
+        self.connected.reload()
+
+    async def load_stores(self) -> None:
+        """Fill the stores allow-list, keeping what was checked."""
+        checked = {item.data(Qt.ItemDataRole.UserRole) for item in self._checked_stores()}
+        stores: list[Any] = await self.ctx.engine.run(self.ctx.services.stores.list())
+        self.stores.clear()
+        for store in stores:
+            item = QListWidgetItem(store.name)
+            item.setData(Qt.ItemDataRole.UserRole, store.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if store.id in checked else Qt.CheckState.Unchecked
+            )
+            self.stores.addItem(item)
+
+    def _stores_changed(self, _event: object = None) -> None:
+        self._run(self.load_stores())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Show fresh clients and stores each time the dialog opens."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.reload()
+
+    # -- plumbing ------------------------------------------------------------------------------
+
     def _run(self, coro: object) -> None:
         async def guarded() -> None:
             try:
                 await coro  # type: ignore[misc]
-            except ConfigFileError as error:
+            except (ConfigFileError, AccessError) as error:
                 self.status.setText(str(error))
             except Exception as error:
                 if not is_expected(error):
@@ -175,5 +280,11 @@ class ConnectClientDialog(QDialog):
         self.tasks.start(guarded())
 
     def shutdown(self) -> None:
-        """Cancel work in progress."""
+        """Cancel work in progress and disconnect from the hub's signals."""
         self.tasks.cancel_all()
+        self.connected.shutdown()
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections = []
+        if self._own_bridge:
+            self.bridge.close()

@@ -11,6 +11,7 @@ from app.core.secrets import SecretStore
 
 if TYPE_CHECKING:
     from app.core.access import ApprovalQueue, ClientRegistry
+    from app.core.access.sessions import LiveSessions
     from app.core.services.records import StoreRecord
 
 
@@ -23,6 +24,8 @@ class GuiContext:
         services: The core services container (stores, orders, audit).
         registry: AI client tokens, for the "Connect an AI client" dialog.
         approvals: The approval queue the tray answers.
+        sessions: The AI client sessions connected now (fed by hub events); None when the
+            MCP host is not part of this process.
         secrets: Where API keys live (for the store manager's backend sentence and unlock).
         start_demo: Starts the demo sandbox and registers "Demo Store" (GUI thread, returns the
             store once it is ready); None when the demo is not offered.
@@ -33,4 +36,5 @@ class GuiContext:
     secrets: SecretStore
     registry: ClientRegistry | None = None
     approvals: ApprovalQueue | None = None
+    sessions: LiveSessions | None = None
     start_demo: Callable[[], Awaitable[StoreRecord]] | None = None
