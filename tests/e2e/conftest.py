@@ -20,12 +20,16 @@ import pytest
 
 TRAY_WAIT_MS = 10000
 TRAYER_STOP_S = 5.0
+TASKS_STOP_S = 2.0
 
 
 def tray_host_missing() -> str | None:
     """Why no tray host can run here, or None when it can."""
     if not os.environ.get("DISPLAY"):
-        return "needs an X display (DISPLAY is unset): run under xvfb-run"
+        return (
+            "needs an X display and DISPLAY is unset: run under xvfb-run (note that "
+            ".ci/keyring-session.sh unsets DISPLAY for the command it runs)"
+        )
     if shutil.which("trayer") is None:
         return "needs the trayer tray host (apt-get install trayer)"
     return None
@@ -90,6 +94,10 @@ def gui_loop(qapp: Any) -> Iterator[Any]:
     finally:
         for task in asyncio.all_tasks(loop):
             task.cancel()
-        qapp.processEvents()
+        deadline = time.monotonic() + TASKS_STOP_S
+        while asyncio.all_tasks(loop) and time.monotonic() < deadline:
+            qapp.processEvents()  # cancelled tasks finish on the loop's next turns
+        left = asyncio.all_tasks(loop)
         loop.close()
+        assert not left, f"tasks still pending after cancel: {left}"
         asyncio.set_event_loop(None)

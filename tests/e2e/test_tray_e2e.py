@@ -145,6 +145,10 @@ def folder_count(label: str) -> int:
     return int(found.group(1).replace(",", ""))
 
 
+FOLDER_COLUMN = 3
+"""The Folder column of the order table (checked against the model's COLUMNS below)."""
+
+
 def browser_ready(window: Any) -> bool:
     """The browser reads the local index, its page is loaded and the folders are counted."""
     key = window.store_key
@@ -179,7 +183,9 @@ def test_an_ai_move_through_the_shim_shows_in_the_open_browser(
     qtbot: Any, tray_app: Any, runtime: Any, data_home: Path
 ) -> None:
     from app.core import paths
+    from app.gui.orders.table_model import COLUMNS
 
+    assert COLUMNS[FOLDER_COLUMN][0] == "folder"
     tray = tray_app.tray
     assert tray is not None, "Qt found no system tray although trayer runs"
     qtbot.waitUntil(lambda: tray.icon.isVisible() and not tray.icon.geometry().isEmpty())
@@ -209,7 +215,7 @@ def test_an_ai_move_through_the_shim_shows_in_the_open_browser(
         return (
             shown is not None
             and shown.folder_id == target
-            and window.model.index(number, 3).data() == target_name
+            and window.model.index(number, FOLDER_COLUMN).data() == target_name
             and detail is not None
             and detail.id == row.id
             and detail.folder_id == target
@@ -253,8 +259,11 @@ class RecordingTray:
 
 
 @pytest.fixture
-def restored_process_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Put back what ``app.__main__.main`` installs process-wide: hooks, signals, logging."""
+def restored_process_hooks(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Put back what ``app.__main__.main`` installs process-wide: hooks, signal handlers and
+    their wake-up timer on the QApplication, logging."""
+    from PySide6.QtCore import QTimer
+
     from app.core.logs import teardown_logging
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
@@ -265,6 +274,9 @@ def restored_process_hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     finally:
         for number, handler in handlers.items():
             signal.signal(number, handler)
+        for timer in qapp.findChildren(QTimer, "signal-wake"):
+            timer.stop()
+            timer.deleteLater()
         teardown_logging()
 
 
@@ -288,11 +300,16 @@ def test_the_trays_quit_stops_the_endpoint_and_the_engine(
     asked: list[float] = []
     give_up = time.monotonic() + WAIT_MS / 1000
 
+    def serving_and_idle(tray_app: Any) -> bool:
+        browser = tray_app.window("orders")  # --demo opens it at start
+        idle = browser is not None and not browser.busy
+        return idle and tray_app.tray.icon.isVisible() and endpoint.exists()
+
     def quit_when_serving() -> None:
         tray = recorder.apps[0].tray if recorder.apps else None
         if asked:
             return
-        if tray is None or not tray.icon.isVisible() or not endpoint.exists():
+        if tray is None or not serving_and_idle(recorder.apps[0]):
             if time.monotonic() > give_up:  # never served: leave the loop, the asserts say why
                 QApplication.quit()
             return
