@@ -342,7 +342,7 @@ def _current(entry: LoginEntry) -> str | None:
 def _read_text(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no entry (or no folder) there
         return None
 
 

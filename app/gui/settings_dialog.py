@@ -1,32 +1,57 @@
-"""The settings dialog: one row per declared setting, built from the setting specs."""
+"""The settings dialog: one row per declared setting, built from the setting specs, and each AI
+client's write policy.
+
+Saving ``start_at_login`` writes or removes the login entry (:mod:`app.core.autostart`) before
+the setting is stored, so the two never disagree after a failure.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core import autostart
+from app.core.access import AccessError, ClientInfo, ClientRegistry
 from app.core.settings import SETTINGS, SettingSpec, SettingValue
+from app.gui.clients import POLICY_CHOICES
+from app.gui.connected_clients import list_clients
 from app.gui.context import GuiContext
 from app.gui.core_calls import read_all_settings, write_setting
 from app.gui.errors import is_expected, user_message
 from app.gui.tasks import TaskGroup
 
 INT_LIMIT = 2_000_000_000
+START_AT_LOGIN = "start_at_login"
+
+
+async def apply_start_at_login(enabled: bool) -> None:
+    """Write or remove the login entry (engine thread; raises AutostartError)."""
+    autostart.sync(enabled)
+
+
+async def set_client_policy(registry: ClientRegistry, name: str, policy: str) -> None:
+    """Change one client's write policy (engine loop)."""
+    registry.set_policy(name, policy)
 
 
 def editor_for(spec: SettingSpec) -> QWidget:
@@ -82,8 +107,59 @@ def theme_sentence(scheme: Qt.ColorScheme) -> str:
     return f"Colours follow the system theme (now {scheme.name.lower()})."
 
 
+class ClientPolicies(QGroupBox):
+    """A table of the registered AI clients with a write-policy combo each."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("AI clients: what their writes do", parent)
+        self.loaded: dict[str, str] = {}
+        self.combos: dict[str, QComboBox] = {}
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Client", "May", "Writes"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setMaximumHeight(150)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel("No AI client yet: connect one from the tray menu.")
+        note = QLabel("A changed policy applies from the client's next connection.")
+        note.setEnabled(False)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table)
+        box.addWidget(self.empty)
+        box.addWidget(note)
+
+    def show_clients(self, clients: list[ClientInfo]) -> None:
+        """One row per client, its combo set to the stored policy."""
+        self.loaded = {info.name: info.policy.value for info in clients}
+        self.combos = {}
+        self.table.setRowCount(len(clients))
+        for row, info in enumerate(clients):
+            combo = QComboBox()
+            for value, label in POLICY_CHOICES:
+                combo.addItem(label, value)
+            combo.setCurrentIndex(combo.findData(info.policy.value))
+            self.combos[info.name] = combo
+            self.table.setItem(row, 0, QTableWidgetItem(info.name))
+            self.table.setItem(row, 1, QTableWidgetItem(", ".join(info.scopes)))
+            self.table.setCellWidget(row, 2, combo)
+        self.table.setVisible(bool(clients))
+        self.empty.setVisible(not clients)
+
+    def changes(self) -> dict[str, str]:
+        """Client name -> new policy, for each combo that differs from the stored policy."""
+        chosen = {name: str(combo.currentData()) for name, combo in self.combos.items()}
+        return {name: policy for name, policy in chosen.items() if policy != self.loaded[name]}
+
+
 class SettingsDialog(QDialog):
-    """Every setting with its description as tooltip; Save writes the changed ones."""
+    """Every setting with its description as tooltip, and each AI client's write policy.
+
+    Save writes what changed; the dialog reads everything again each time it opens.
+    """
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +179,8 @@ class SettingsDialog(QDialog):
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.editors[spec.key] = editor
             form.addRow(label, editor)
+        self.policies = ClientPolicies()
+        self.policies.setVisible(ctx.registry is not None)
         theme = QLabel(theme_sentence(QGuiApplication.styleHints().colorScheme()))
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -114,17 +192,26 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.policies)
         layout.addWidget(theme)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self.tasks.start(self.load())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Read the stored values each time the dialog opens."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.tasks.start(self.load())
 
     async def load(self) -> None:
-        """Read every setting into its editor."""
-        self.loaded = await self.ctx.engine.run(read_all_settings())
-        for key, value in self.loaded.items():
+        """Read every setting into its editor, and the clients into the policy table."""
+        loaded = await self.ctx.engine.run(read_all_settings())
+        for key, value in loaded.items():
             if key in self.editors:
                 set_editor(self.editors[key], value)
+        if self.ctx.registry is not None:
+            self.policies.show_clients(await self.ctx.engine.run(list_clients(self.ctx.registry)))
+        self.loaded = loaded
 
     def changes(self) -> dict[str, Any]:
         """Settings whose editor differs from the stored value."""
@@ -135,27 +222,41 @@ class SettingsDialog(QDialog):
         }
 
     def save(self) -> None:
-        """Write the changed settings."""
-        changes = self.changes()
+        """Write the changed settings and client policies."""
+        self.tasks.start(self.save_changes(self.changes(), self.policies.changes()))
 
-        async def run() -> None:
-            try:
-                for key, value in changes.items():
-                    await self.ctx.engine.run(write_setting(key, value))
-                    self.loaded[key] = value
-            except Exception as error:
-                if not is_expected(error):
-                    raise
-                self.status.setText(user_message(error))
-                return
-            self.status.setText(
-                f"Saved {len(changes)} setting(s). Endpoint changes apply at the next start."
-                if changes
-                else "Nothing changed."
-            )
+    async def save_changes(self, changes: dict[str, Any], policies: dict[str, str]) -> None:
+        """Apply ``changes`` (login entry first) and ``policies``; say what happened."""
+        try:
+            for key, value in changes.items():
+                if key == START_AT_LOGIN:
+                    await self.ctx.engine.run(apply_start_at_login(bool(value)))
+                await self.ctx.engine.run(write_setting(key, value))
+                self.loaded[key] = value
+            for name, policy in policies.items():
+                await self.ctx.engine.run(set_client_policy(self._registry(), name, policy))
+                self.policies.loaded[name] = policy
+        except Exception as error:
+            if not isinstance(error, AccessError) and not is_expected(error):
+                raise
+            self.status.setText(user_message(error))
+            return
+        self.status.setText(saved_sentence(len(changes), len(policies)))
 
-        self.tasks.start(run())
+    def _registry(self) -> ClientRegistry:
+        assert self.ctx.registry is not None  # the policy table is empty without one
+        return self.ctx.registry
 
     def shutdown(self) -> None:
         """Cancel work in progress."""
         self.tasks.cancel_all()
+
+
+def saved_sentence(settings: int, policies: int) -> str:
+    """What Save did, in a sentence."""
+    if not settings and not policies:
+        return "Nothing changed."
+    parts = [f"Saved {settings} setting(s)"] if settings else []
+    if policies:
+        parts.append(f"{'saved' if parts else 'Saved'} {policies} client policy(ies)")
+    return " and ".join(parts) + ". Endpoint changes apply at the next start."
