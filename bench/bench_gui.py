@@ -46,15 +46,27 @@ ORDERS_TITLE = "Orders — "
 
 def app_env(home: Path) -> dict[str, str]:
     """The app's environment: its own data folder, no keychain, a vault passphrase."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("ORDERDESK_TRAY_TOKEN", "ORDERDESK_API_URL")
-    }
+    env = dict(os.environ)
+    for name in ("ORDERDESK_TRAY_TOKEN", "ORDERDESK_API_URL"):
+        env.pop(name, None)
     env["ORDERDESK_TRAY_HOME"] = str(home)
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
     env["ORDERDESK_TRAY_VAULT_PASSPHRASE"] = "bench-gui-passphrase"
     return env
+
+
+def spawn_app(home: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Start ``python -m app ARGS`` on the data folder ``home`` (output discarded)."""
+    quiet = subprocess.DEVNULL
+    command = [PY, "-m", "app", *args]
+    return subprocess.Popen(command, cwd=ROOT, env=app_env(home), stdout=quiet, stderr=quiet)
+
+
+def run_cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run ``orderdesk-mcp ARGS`` on the data folder ``home``."""
+    command = [PY, "-m", "app.cli", *args]
+    return subprocess.run(command, cwd=ROOT, env=app_env(home), input=stdin, text=True,
+                          capture_output=True, check=False)  # fmt: skip
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str, poll: float = 0.002) -> None:
@@ -107,13 +119,7 @@ def cold_start_once() -> tuple[float, float]:
     """Seconds from spawn to the ``tray up`` log line, and the app's own in-process figure."""
     home = Path(tempfile.mkdtemp(prefix="bench-gui-start-"))
     started = time.perf_counter()
-    proc = subprocess.Popen(
-        [PY, "-m", "app", "--demo"],
-        cwd=ROOT,
-        env=app_env(home),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = spawn_app(home, "--demo")
     try:
         wait_for(lambda: "tray up" in log_text(home) or proc.poll() is not None, 60, "tray up")
         elapsed = time.perf_counter() - started
@@ -170,14 +176,7 @@ def rss_mb(pid: int, field: str = "VmRSS") -> float:
 
 def index_orders(home: Path) -> int:
     """Orders in the bench store's local index (``orderdesk-mcp index status --json``)."""
-    done = subprocess.run(
-        [PY, "-m", "app.cli", "index", "status", STORE_NAME, "--json"],
-        cwd=ROOT,
-        env=app_env(home),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_cli(home, "index", "status", STORE_NAME, "--json")
     if done.returncode != 0:
         return 0
     rows = json.loads(done.stdout)
@@ -207,34 +206,16 @@ def settled_rss(pid: int, window: float = 5.0, limit: float = 120.0) -> float:
 
 def bench_idle_rss(url: str, orders: int) -> float:
     home = Path(tempfile.mkdtemp(prefix="bench-gui-rss-"))
-    env = app_env(home)
-    add = [
-        PY,
-        "-m",
-        "app.cli",
-        "stores",
-        "add",
-        STORE_NAME,
-        "--store-id",
-        DEMO_STORE_ID,
-        "--api-url",
-        url,
-    ]
-    subprocess.run(
-        add,
-        cwd=ROOT,
-        env=env,
-        input=DEMO_API_KEY + "\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    tray = subprocess.Popen(
-        [PY, "-m", "app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    added = run_cli(home, "stores", "add", STORE_NAME, "--store-id", DEMO_STORE_ID,
+                    "--api-url", url, stdin=DEMO_API_KEY + "\n")  # fmt: skip
+    if added.returncode != 0:
+        raise RuntimeError(f"stores add failed: {added.stderr}")
+    tray = spawn_app(home)
     try:
         wait_for(lambda: "tray up" in log_text(home), 60, "tray up", poll=0.05)
-        subprocess.run([PY, "-m", "app"], cwd=ROOT, env=env, check=True, capture_output=True)
+        second = spawn_app(home)  # the single instance: asks the first to show its window
+        if second.wait(30) != 0:
+            raise RuntimeError("the second launch failed")
         wait_for(browser_open, 30, "the order browser window", poll=0.2)
         opened = time.monotonic()
         wait_for(lambda: index_orders(home) >= orders, 600, "the index sync", poll=2.0)
