@@ -121,6 +121,7 @@ class ClientPolicies(QGroupBox):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setMaximumHeight(150)
+        self.table.hide()  # until clients are loaded: no empty table sizes the dialog
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

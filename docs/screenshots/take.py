@@ -9,7 +9,9 @@ this file.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -126,7 +128,9 @@ async def shoot_dialogs(runtime: Any, tray: Any) -> None:
     await until(lambda: len(activity.entries) > 0)
     activity.table.selectRow(0)
     await save(activity, "activity")
+    session = await connect_clients(runtime)
     clients = tray.show_connect_client()
+    await until(lambda: "1 session(s)" in clients.connected.sessions_line.text())
     await save(clients, "connect-client")
     settings = tray.show_settings()
     await until(lambda: bool(settings.loaded))
@@ -140,6 +144,7 @@ async def shoot_dialogs(runtime: Any, tray: Any) -> None:
     runtime.engine.submit(runtime.approvals.request(request))
     await until(lambda: bool(tray._approvals.dialogs))
     await save(next(iter(tray._approvals.dialogs.values())), "approval")
+    session.close()
     try:
         raise RuntimeError("an example of an unexpected error")
     except RuntimeError as error:
@@ -147,6 +152,31 @@ async def shoot_dialogs(runtime: Any, tray: Any) -> None:
         dialog.show()
         await save(dialog, "crash-dialog")
         dialog.close()
+
+
+async def connect_clients(runtime: Any) -> socket.socket:
+    """Register two AI clients and connect one through the real MCP host, as the shim does."""
+
+    async def add(name: str, scopes: str, stores: list[str] | None, policy: str) -> str:
+        return str(runtime.registry.add(name, scopes, stores, policy)[1])
+
+    token = await runtime.engine.run(add("Claude Desktop", "read,write-notes,move",
+                                         ["Demo Store"], "ask"))  # fmt: skip
+    await runtime.engine.run(add("Cursor", "read", None, "allow"))
+    await runtime.engine.run(runtime._start_mcp())
+    return hello(runtime.host.endpoint.path, token, "claude")  # milliseconds: the engine answers
+
+
+def hello(path: str, token: str, client: str) -> socket.socket:
+    """Open a session on the local endpoint: the shim's hello line, then its reply."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.connect(path)
+    sock.sendall(json.dumps({"token": token, "client": client}).encode() + b"\n")
+    reply = b""
+    while not reply.endswith(b"\n"):
+        reply += sock.recv(4096)
+    return sock
 
 
 async def shoot_tray(tray: Any) -> None:
