@@ -40,14 +40,14 @@ export XDG_RUNTIME_DIR="$session_dir/run"
 mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$session_dir" "$XDG_RUNTIME_DIR"
 export ODT_KEYRING_PASSWORD="${ODT_KEYRING_PASSWORD:-orderdesk-ci}"
-# No desktop here: nothing could answer an unlock or create prompt.
-unset DISPLAY WAYLAND_DISPLAY
 
 # --unlock creates the "login" collection with this password when it does not exist yet and
 # makes it the default; without it a fresh keyring has no default collection and every write
 # would wait for a "create keyring" prompt.
+# The daemon gets no display (nothing could answer an unlock or create prompt); the command
+# keeps the caller's DISPLAY so GUI tests run on the Xvfb screen.
 printf '%s' "$ODT_KEYRING_PASSWORD" \
-    | gnome-keyring-daemon --foreground --unlock --components=secrets \
+    | env -u DISPLAY -u WAYLAND_DISPLAY gnome-keyring-daemon --foreground --unlock --components=secrets \
         >"$session_dir/gnome-keyring.log" 2>&1 &
 
 secrets_on_bus() {
