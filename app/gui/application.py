@@ -66,9 +66,23 @@ def run_until_quit(loop: qasync.QEventLoop) -> int:
     try:
         code = loop.run_forever()
     finally:
+        _finish_pending(loop)
         loop.close()
         asyncio.set_event_loop(None)
     return int(code or 0)
+
+
+def _finish_pending(loop: qasync.QEventLoop) -> None:
+    """Cancel what is still running on the GUI loop and let it unwind before the loop closes.
+
+    A window still loading when Quit comes would otherwise be destroyed mid-await ("Task was
+    destroyed but it is pending") without running its clean-up.
+    """
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 class TrayApplication(QObject):
