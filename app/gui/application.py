@@ -188,7 +188,7 @@ class TrayApplication(QObject):
         """Open (or raise) the "Connect an AI client" dialog."""
         from app.gui.clients import ConnectClientDialog
 
-        return self._window("clients", lambda: ConnectClientDialog(self.ctx))
+        return self._window("clients", lambda: ConnectClientDialog(self.ctx, self.bridge))
 
     def show_settings(self) -> QWidget:
         """Open (or raise) the settings dialog."""
