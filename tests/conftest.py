@@ -1,9 +1,14 @@
-"""Fixtures shared by every test: a temp data folder, a temp database, a test keyring."""
+"""Fixtures shared by every test: a temp data folder, a temp database, a test keyring, and
+for GUI and end-to-end tests a thread-leak check and a qasync loop on the test QApplication."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import peewee as pw
@@ -12,6 +17,8 @@ import pytest
 from app.core.db import close_db, init_db
 from tests.core.secrets.memory_keyring import MemoryKeyring
 
+THREADS_STOP_S = 5.0
+TASKS_STOP_S = 2.0
 _ISOLATED_ENV = (
     "ORDERDESK_TRAY_TOKEN",
     "ORDERDESK_API_URL",
@@ -55,3 +62,42 @@ def test_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_leftover_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread (engine, sandbox, worker) running behind it."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + THREADS_STOP_S
+    while True:
+        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)  # polling with a deadline: threads end on their own schedule
+    assert not left, f"threads left running: {[t.name for t in left]}"
+
+
+@pytest.fixture
+def gui_loop(qapp: Any) -> Iterator[Any]:
+    """A qasync loop on the test app, current for the test; Qt events drive it.
+
+    Afterwards pending tasks are cancelled and given a few loop turns to unwind; a task still
+    pending then fails the test.
+    """
+    import qasync  # here, so tests without Qt never import it
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+        yield loop
+    finally:
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+        deadline = time.monotonic() + TASKS_STOP_S
+        while asyncio.all_tasks(loop) and time.monotonic() < deadline:
+            qapp.processEvents()  # cancelled tasks finish on the loop's next turns
+        left = asyncio.all_tasks(loop)
+        loop.close()
+        assert not left, f"tasks still pending after cancel: {left}"
+        asyncio.set_event_loop(None)

@@ -1,5 +1,5 @@
-"""End-to-end fixtures: a real tray host (trayer) on the X display, a thread-leak check and a
-qasync loop on the test QApplication.
+"""End-to-end fixtures: a real tray host (trayer) on the X display. The thread-leak check and
+the qasync loop come from tests/conftest.py.
 
 The tray host needs an X display (CI: ``xvfb-run``) and the ``trayer`` program (Debian package
 ``trayer``); a test that asks for it is skipped with the reason when either is missing.
@@ -7,20 +7,15 @@ The tray host needs an X display (CI: ``xvfb-run``) and the ``trayer`` program (
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 TRAY_WAIT_MS = 10000
 TRAYER_STOP_S = 5.0
-TASKS_STOP_S = 2.0
 
 
 def tray_host_missing() -> str | None:
@@ -33,20 +28,6 @@ def tray_host_missing() -> str | None:
     if shutil.which("trayer") is None:
         return "needs the trayer tray host (apt-get install trayer)"
     return None
-
-
-@pytest.fixture
-def no_leftover_threads() -> Iterator[None]:
-    """Fail a test that leaves a thread (engine, sandbox, worker) running behind it."""
-    before = set(threading.enumerate())
-    yield
-    deadline = time.monotonic() + 5.0
-    while True:
-        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-        if not left or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)  # polling with a deadline: threads end on their own schedule
-    assert not left, f"threads left running: {[t.name for t in left]}"
 
 
 @pytest.fixture
@@ -80,24 +61,3 @@ def tray_host(request: pytest.FixtureRequest) -> Iterator[subprocess.Popen[bytes
             host.wait()
         if host.stderr is not None:
             host.stderr.close()
-
-
-@pytest.fixture
-def gui_loop(qapp: Any) -> Iterator[Any]:
-    """A qasync loop on the test app, current for the test; Qt events drive it."""
-    import qasync
-
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        for task in asyncio.all_tasks(loop):
-            task.cancel()
-        deadline = time.monotonic() + TASKS_STOP_S
-        while asyncio.all_tasks(loop) and time.monotonic() < deadline:
-            qapp.processEvents()  # cancelled tasks finish on the loop's next turns
-        left = asyncio.all_tasks(loop)
-        loop.close()
-        assert not left, f"tasks still pending after cancel: {left}"
-        asyncio.set_event_loop(None)

@@ -1,12 +1,9 @@
-"""GUI fixtures: a qasync loop on the test QApplication, a sandbox Order Desk, and a running
-engine with the real services, index and approval queue behind a GuiContext."""
+"""GUI fixtures: a sandbox Order Desk and a running engine with the real services, index and
+approval queue behind a GuiContext (the qasync loop and thread check are in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +13,6 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from PySide6.QtWidgets import QApplication
 
 from app.core import settings
 from app.core.access import ApprovalQueue, ClientRegistry
@@ -29,36 +25,10 @@ from app.gui.context import GuiContext
 
 SANDBOX_ORDERS = 450
 
-pytestmark = pytest.mark.gui
-
 
 @pytest.fixture(autouse=True)
-def no_leftover_threads() -> Iterator[None]:
-    """Fail a test that leaves a thread (engine, sandbox, worker) running behind it."""
-    before = set(threading.enumerate())
-    yield
-    deadline = time.monotonic() + 5.0
-    while True:
-        left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-        if not left or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)  # polling with a deadline: threads end on their own schedule
-    assert not left, f"threads left running: {[t.name for t in left]}"
-
-
-@pytest.fixture
-def gui_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """A qasync loop on the test app, current for the test; Qt events drive it."""
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    try:
-        yield loop
-    finally:
-        for task in asyncio.all_tasks(loop):
-            task.cancel()
-        qapp.processEvents()
-        loop.close()
-        asyncio.set_event_loop(None)
+def _check_threads(no_leftover_threads: None) -> None:
+    """Every GUI test is checked for threads left running (tests/conftest.py)."""
 
 
 @pytest.fixture
