@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from app.core.events import ORDER_CHANGED, ORDER_DELETED, SYNC_PROGRESS, Event, EventHub
@@ -29,7 +29,7 @@ from app.core.index.models import (
     StatsResult,
     SyncReport,
 )
-from app.core.index.queries import from_epoch
+from app.core.index.reads import index_status, search_page, stats_summary
 from app.core.index.runner import SyncRun
 from app.core.index.store_index import OrderIndex
 from app.core.index.sync import OVERLAP_SECONDS, drain_threads, in_thread
@@ -279,14 +279,9 @@ class IndexService:
             descending: Newest, largest or most relevant first.
         """
         index = await self._open(_store_id(store))
-
-        def run() -> SearchResult:
-            rows, total = index.search(
-                query, filters, sort, descending=descending, limit=limit, offset=offset
-            )
-            return SearchResult(tuple(rows), total, _last_sync(index.meta()))
-
-        return await in_thread(run)
+        return await in_thread(
+            partial(search_page, index, query, filters, sort, limit, offset, descending=descending)
+        )
 
     async def stats(
         self,
@@ -304,18 +299,7 @@ class IndexService:
             date_to: Last ``date_added`` counted (inclusive).
         """
         index = await self._open(_store_id(store))
-
-        def run() -> StatsResult:
-            groups = index.stats(GroupBy(group_by), date_from, date_to)
-            return StatsResult(
-                GroupBy(group_by),
-                tuple(groups),
-                sum(group.count for group in groups),
-                sum((group.revenue for group in groups), Decimal("0.00")),
-                _last_sync(index.meta()),
-            )
-
-        return await in_thread(run)
+        return await in_thread(stats_summary, index, GroupBy(group_by), date_from, date_to)
 
     async def status(self, store: StoreRef) -> IndexStatus:
         """Where a store's index stands (does not create a missing index)."""
@@ -323,21 +307,7 @@ class IndexService:
         if store_id not in self._indexes and not index_path(store_id).exists():
             return IndexStatus(store_id, IndexState.EMPTY, 0, None, None, None, 0, "")
         index = await self._open(store_id)
-
-        def run() -> IndexStatus:
-            meta = index.meta()
-            return IndexStatus(
-                store_id=store_id,
-                state=self._state(store_id, meta),
-                count=index.count(),
-                last_synced_at=_last_sync(meta),
-                last_full_sync_at=from_epoch(_int(meta.get("last_full_sync_at"))),
-                last_reconciled_at=from_epoch(_int(meta.get("last_reconciled_at"))),
-                size_bytes=index.db.size_bytes(),
-                last_error=meta.get("last_error", ""),
-            )
-
-        return await in_thread(run)
+        return await in_thread(index_status, index, store_id, partial(self._state, store_id))
 
     def _state(self, store_id: str, meta: dict[str, str]) -> IndexState:
         task = self._running.get(store_id)
@@ -397,11 +367,3 @@ class IndexService:
         for index in self._indexes.values():
             index.db.close()
         self._indexes.clear()
-
-
-def _int(value: str | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _last_sync(meta: dict[str, str]) -> datetime | None:
-    return from_epoch(_int(meta.get("last_sync_at")))
