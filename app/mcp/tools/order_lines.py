@@ -15,12 +15,11 @@ from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolError, ToolOutput, ToolSpec, writer
 from app.mcp.tools.context import Call
 from app.mcp.tools.inputs import ItemChanges, NewItem
-from app.mcp.tools.params import IdempotencyNote, OrderId, RecordId, StoreArg
+from app.mcp.tools.params import ApprovalNote, IdempotencyNote, OrderId, RecordId, StoreArg
 from app.mcp.tools.schema import RECORD, STRING, ToolInput, obj
 
 LineT = TypeVar("LineT", bound=RecordView)
 ItemId = Annotated[RecordId, Field(description="The line's id (order_items[].id).")]
-_APPROVAL = " Needs the user's approval when the client's policy is 'ask'."
 
 
 def line_json(raw: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +155,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "Append a note to an order's history in Order Desk (write-notes scope). History is "
         "append-only and holds about 250 entries, so do not use it for routine logs. "
         + IdempotencyNote
-        + _APPROVAL,
+        + ApprovalNote,
         HistoryAddInput,
         obj({"order_id": STRING, "added": {"type": "boolean"}}, ("order_id", "added")),
         order_history_add,
@@ -168,7 +167,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "order_items_add",
         "Add an order line",
         "Add a product line to an order (write-orders scope); Order Desk recalculates the "
-        "totals. The code (SKU) links the line to inventory." + _APPROVAL,
+        "totals. The code (SKU) links the line to inventory." + ApprovalNote,
         ItemsAddInput,
         _ITEM_OUT,
         order_items_add,
@@ -182,7 +181,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "Change fields of one order line, e.g. its quantity or price (write-orders scope); "
         "fields not given stay as they are. Get line ids from orders_get. "
         + UNTRUSTED_DESCRIPTION
-        + _APPROVAL,
+        + ApprovalNote,
         ItemsUpdateInput,
         _ITEM_OUT,
         order_items_update,
@@ -194,7 +193,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "order_items_remove",
         "Remove an order line",
         "Remove one line from an order (delete scope); Order Desk recalculates the totals. "
-        "This cannot be undone in Order Desk." + _APPROVAL,
+        "This cannot be undone in Order Desk." + ApprovalNote,
         ItemsRemoveInput,
         obj({"order_id": STRING, "removed_item_id": STRING}, ("order_id", "removed_item_id")),
         order_items_remove,

@@ -11,7 +11,7 @@ from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolOutput, ToolSpec, writer
 from app.mcp.tools.context import Call
 from app.mcp.tools.inputs import Address, ChangeSet, NewItem
-from app.mcp.tools.params import DateArg, IdempotencyNote, Money, OrderId, StoreArg
+from app.mcp.tools.params import ApprovalNote, DateArg, IdempotencyNote, Money, OrderId, StoreArg
 from app.mcp.tools.schema import RECORD, STRING, ToolInput, list_of, obj
 
 _ORDER_OUT = obj({"order": RECORD, "date_updated": STRING}, ("order",))
@@ -202,14 +202,13 @@ async def orders_move(call: Call, params: OrdersMoveInput) -> ToolOutput:
     return ToolOutput(data, f"Moved {len(params.order_ids)} order(s) to folder {destination}.")
 
 
-_WRITE_TAIL = " Needs the user's approval when the client's policy is 'ask'."
 TOOLS: list[ToolSpec[Any]] = [
     writer(
         "orders_create",
         "Create an order",
         "Create an order in the store (write-orders scope). Needs at least one line and a "
         "name or company in the shipping address. Give source_id so the order can be found "
-        "again; a repeat with the same source_id is refused. " + IdempotencyNote + _WRITE_TAIL,
+        "again; a repeat with the same source_id is refused. " + IdempotencyNote + ApprovalNote,
         OrdersCreateInput,
         _ORDER_OUT,
         orders_create,
@@ -223,7 +222,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "Change some fields of an order (write-orders scope). Give only what changes; the "
         "rest of the order is kept (the app reads the latest version and merges). Pass the "
         "date_updated you read as expected_date_updated: if the order changed since, nothing "
-        "is written and the result tells you to re-read with orders_get." + _WRITE_TAIL,
+        "is written and the result tells you to re-read with orders_get." + ApprovalNote,
         OrdersUpdateInput,
         obj(
             {
@@ -243,7 +242,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "orders_delete",
         "Delete an order",
         "Delete an order permanently from Order Desk (delete scope). There is no undo in Order "
-        "Desk; prefer moving it to a Canceled folder with orders_move." + _WRITE_TAIL,
+        "Desk; prefer moving it to a Canceled folder with orders_move." + ApprovalNote,
         OrdersDeleteInput,
         obj({"deleted_order_id": STRING}, ("deleted_order_id",)),
         orders_delete,
@@ -256,7 +255,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "Move orders to a folder",
         "Move up to 100 orders to a folder, by folder id or name (move scope). WARNING: the "
         "destination folder's rules run in Order Desk and may e-mail customers, send orders "
-        "to fulfilment or charge cards; check the folder with the user first." + _WRITE_TAIL,
+        "to fulfilment or charge cards; check the folder with the user first." + ApprovalNote,
         OrdersMoveInput,
         obj(
             {

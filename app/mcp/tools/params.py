@@ -72,6 +72,7 @@ IdempotencyNote = (
     "An identical repeat of this write within a short window is refused, so a retry after a "
     "timeout cannot double it."
 )
+ApprovalNote = " Needs the user's approval when the client's policy is 'ask'."
 
 
 def wire_date(text: str) -> str:

@@ -13,12 +13,20 @@ from app.mcp.shaping import PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION, page_info, sh
 from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolOutput, ToolSpec, reader, writer
 from app.mcp.tools.context import Call
-from app.mcp.tools.params import DateArg, Detail, Limit, Money, Offset, RecordId, StoreArg
+from app.mcp.tools.params import (
+    ApprovalNote,
+    DateArg,
+    Detail,
+    Limit,
+    Money,
+    Offset,
+    RecordId,
+    StoreArg,
+)
 from app.mcp.tools.schema import INTEGER, PAGE, RECORD, STRING, ToolInput, list_of, obj
 
 ProductId = Annotated[RecordId, Field(description="The inventory item's id (products_list).")]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
-_APPROVAL = " Needs the user's approval when the client's policy is 'ask'."
 
 
 def _known(name: str) -> str:
@@ -277,7 +285,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "products_create",
         "Create a product",
         "Create an inventory item (inventory-write scope). The code (SKU) must be unique and "
-        "match order lines' codes to link stock." + _APPROVAL,
+        "match order lines' codes to link stock." + ApprovalNote,
         ProductsCreateInput,
         _PRODUCT_OUT,
         products_create,
@@ -290,7 +298,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "Update a product",
         "Change some fields of an inventory item, e.g. stock or price (inventory-write scope); "
         "the rest is kept. Pass the date_updated you read as expected_date_updated to detect "
-        "a change made meanwhile." + _APPROVAL,
+        "a change made meanwhile." + ApprovalNote,
         ProductsUpdateInput,
         obj(
             {
@@ -309,7 +317,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "products_delete",
         "Delete a product",
         "Delete an inventory item permanently (needs both the delete and inventory-write "
-        "scopes)." + _APPROVAL,
+        "scopes)." + ApprovalNote,
         ProductsDeleteInput,
         obj({"deleted_product_id": STRING}, ("deleted_product_id",)),
         products_delete,
@@ -321,7 +329,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "products_batch_update",
         "Update many products",
         "Set price, cost, stock, location or name on up to 100 inventory items in one request "
-        "(inventory-write scope). Each entry succeeds or fails on its own." + _APPROVAL,
+        "(inventory-write scope). Each entry succeeds or fails on its own." + ApprovalNote,
         ProductsBatchInput,
         obj(
             {"results": list_of(obj({"ok": {"type": "boolean"}, "id": STRING})), "failed": INTEGER},

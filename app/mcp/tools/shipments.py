@@ -13,11 +13,17 @@ from app.mcp.tools.base import ToolOutput, ToolSpec, reader, writer
 from app.mcp.tools.context import Call
 from app.mcp.tools.inputs import BatchShipment, ShipmentChanges, ShipmentFields
 from app.mcp.tools.order_lines import find_line
-from app.mcp.tools.params import IdempotencyNote, OrderId, RecordId, StoreArg, wire_date
+from app.mcp.tools.params import (
+    ApprovalNote,
+    IdempotencyNote,
+    OrderId,
+    RecordId,
+    StoreArg,
+    wire_date,
+)
 from app.mcp.tools.schema import BOOLEAN, INTEGER, RECORD, STRING, ToolInput, list_of, obj
 
 ShipmentId = Annotated[RecordId, Field(description="The shipment's id (shipments_list).")]
-_APPROVAL = " Needs the user's approval when the client's policy is 'ask'."
 
 
 def shipment_json(raw: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +188,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "Add a shipment",
         "Record a parcel on an order with its tracking number (write-shipments scope). The "
         "carrier and tracking URL are detected when omitted; list order_items for a partial "
-        "shipment. Order Desk may notify the customer. " + IdempotencyNote + _APPROVAL,
+        "shipment. Order Desk may notify the customer. " + IdempotencyNote + ApprovalNote,
         ShipmentsAddInput,
         _ONE_OUT,
         shipments_add,
@@ -194,7 +200,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "shipments_update",
         "Update a shipment",
         "Change fields of a recorded shipment, e.g. a mistyped tracking number "
-        "(write-shipments scope); fields not given stay." + _APPROVAL,
+        "(write-shipments scope); fields not given stay." + ApprovalNote,
         ShipmentsUpdateInput,
         _ONE_OUT,
         shipments_update,
@@ -206,7 +212,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "shipments_delete",
         "Delete a shipment",
         "Delete a shipment from an order (delete scope). Cannot be undone in Order Desk."
-        + _APPROVAL,
+        + ApprovalNote,
         ShipmentsDeleteInput,
         obj(
             {"order_id": STRING, "deleted_shipment_id": STRING},
@@ -223,7 +229,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "Add up to 100 shipments across orders in one request (write-shipments scope). Each "
         "entry succeeds or fails on its own; the result lists each one, in input order. "
         + IdempotencyNote
-        + _APPROVAL,
+        + ApprovalNote,
         ShipmentsBatchInput,
         obj(
             {
