@@ -126,12 +126,9 @@ class ClientPolicies(QGroupBox):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.empty = QLabel("No AI client yet: connect one from the tray menu.")
-        note = QLabel("A changed policy applies from the client's next connection.")
-        note.setEnabled(False)
         box = QVBoxLayout(self)
         box.addWidget(self.table)
         box.addWidget(self.empty)
-        box.addWidget(note)
 
     def show_clients(self, clients: list[ClientInfo]) -> None:
         """One row per client, its combo set to the stored policy."""

@@ -14,10 +14,13 @@ from mcp.server import Server, ServerRequestContext
 from mcp.shared.exceptions import MCPError
 
 from app import __version__
+from app.core.access.errors import AccessError
 from app.mcp import prompts, resources
 from app.mcp.shaping import UNTRUSTED_DESCRIPTION
 from app.mcp.tools import McpContext, all_tools
-from app.mcp.tools.dispatch import run_tool
+from app.mcp.tools.context import refresh_identity
+from app.mcp.tools.dispatch import error_result, run_tool
+from app.mcp.transport.session import NoSession, current_session
 
 __all__ = ["INSTRUCTIONS", "McpContext", "build_server"]
 
@@ -30,6 +33,22 @@ INSTRUCTIONS = (
     "a `page` with total and next_offset; ask for detail or `fields` only when needed. Writes "
     "may wait for the user's approval in the tray. " + UNTRUSTED_DESCRIPTION
 )
+
+
+def refresh_caller(app: McpContext) -> str | None:
+    """Bring the calling session's identity up to date with the registry.
+
+    Returns:
+        A sentence refusing the request (the client was revoked), or None to go on. Outside a
+        session it returns None and leaves the refusal to the handler.
+    """
+    try:
+        refresh_identity(app, current_session())
+    except NoSession:
+        return None
+    except AccessError as error:
+        return str(error)
+    return None
 
 
 def build_server(app: McpContext) -> Server:
@@ -59,6 +78,9 @@ def build_server(app: McpContext) -> Server:
                 code=types.INVALID_PARAMS,
                 message=f"Unknown tool: {params.name}. Call tools/list for the tools.",
             )
+        refused = refresh_caller(app)
+        if refused is not None:
+            return error_result(refused)
         return await run_tool(app, spec, params.arguments)
 
     async def list_resources(
@@ -74,6 +96,11 @@ def build_server(app: McpContext) -> Server:
     async def read_resource(
         ctx: ServerRequestContext, params: types.ReadResourceRequestParams
     ) -> types.ReadResourceResult:
+        refused = refresh_caller(app)
+        if refused is not None:
+            raise MCPError(
+                code=types.INVALID_PARAMS, message=refused, data={"uri": str(params.uri)}
+            )
         return await resources.read_resource(app, str(params.uri))
 
     async def list_prompts(

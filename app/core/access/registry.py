@@ -1,7 +1,9 @@
 """The registry of AI clients: tokens with scopes, store allow-lists and a write policy.
 
 A thin layer over :mod:`app.core.db.tokens` that speaks in :class:`ClientInfo` and
-:class:`ClientIdentity` and publishes :data:`CLIENT_REVOKED` so live sessions end.
+:class:`ClientIdentity`. It publishes :data:`CLIENT_REVOKED` so live sessions end, and
+:data:`CLIENT_CHANGED` when a client's policy changes; live sessions pick up a changed policy,
+scope or store list through :meth:`ClientRegistry.current` on every call.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from app.core.db.tokens import (
     token_store_ids,
     verify_token,
 )
-from app.core.events import CLIENT_REVOKED, Event, EventHub
+from app.core.events import CLIENT_CHANGED, CLIENT_REVOKED, Event, EventHub
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +107,8 @@ class ClientRegistry:
     """Create, list, revoke and authenticate AI clients.
 
     Args:
-        hub: Where :data:`CLIENT_REVOKED` is published; None in a CLI process with no sessions.
+        hub: Where :data:`CLIENT_REVOKED` and :data:`CLIENT_CHANGED` are published; None in a
+            CLI process with no sessions.
     """
 
     def __init__(self, hub: EventHub | None = None) -> None:
@@ -157,8 +160,8 @@ class ClientRegistry:
     def set_policy(self, name: str, policy: str | Policy) -> ClientInfo:
         """Change what ``name``'s writes do (allow, ask or deny) and return the client.
 
-        Sessions already connected keep the policy they authenticated with; the new one
-        applies from the client's next connection.
+        Live sessions apply the new policy from their next call (:meth:`current`);
+        :data:`CLIENT_CHANGED` is published when the policy actually changed.
 
         Raises:
             AccessError: No live client has that name, or the policy is not one of the three.
@@ -176,6 +179,12 @@ class ClientRegistry:
             row.policy = checked.value
             row.save(only=[ClientToken.policy])
             log.info("client %s write policy set to %s", clean, checked.value)
+            if self._hub is not None:
+                self._hub.publish(
+                    Event.of(
+                        CLIENT_CHANGED, name=clean, client_id=int(row.id), policy=checked.value
+                    )
+                )
         return _info(row)
 
     def revoke(self, name: str) -> bool:
@@ -205,6 +214,28 @@ class ClientRegistry:
                 "The client token was not recognised or has been revoked. Create a new one "
                 "with `orderdesk-mcp clients add NAME` (or the tray's Connect an AI client "
                 "dialog) and put it in ORDERDESK_TRAY_TOKEN."
+            )
+        return _identity(row)
+
+    def current(self, identity: ClientIdentity) -> ClientIdentity:
+        """Return ``identity`` as its client stands now: current policy, scopes and stores.
+
+        One read of the token row by its id. Anonymous identities stay as they are. An id with
+        no row left (revoked, then its name reused) also keeps its identity: :meth:`is_live`
+        reports it dead, and the MCP host ends such sessions.
+
+        Raises:
+            AuthenticationError: The client's token has been revoked.
+        """
+        if identity.client_id is None:
+            return identity
+        row = ClientToken.get_or_none(ClientToken.id == identity.client_id)
+        if row is None:
+            return identity
+        if row.revoked_at is not None:
+            raise AuthenticationError(
+                f"Client '{identity.name}' has been revoked, so this session can do nothing "
+                "more. Ask the user to connect the client again with a new token."
             )
         return _identity(row)
 

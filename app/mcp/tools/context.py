@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.core.access.approvals import ApprovalRequest, FieldChange
 from app.core.access.identity import ClientIdentity
 from app.core.access.limits import ClientLimits
+from app.core.access.registry import ClientRegistry
 from app.core.events import EventHub
 from app.core.services.records import StoreRecord
 from app.mcp.tools.base import ToolError
@@ -28,12 +29,27 @@ class McpContext:
         approvals: Where writes under the "ask" policy wait for the user.
         limits: Per-client call and write limits and the "pause MCP" switch.
         hub: The engine's event hub.
+        registry: Where each call reads its client's current policy, scopes and stores.
     """
 
     services: Services
     approvals: ApprovalQueue
     limits: ClientLimits
     hub: EventHub
+    registry: ClientRegistry = field(default_factory=ClientRegistry)
+
+
+def refresh_identity(app: McpContext, session: SessionState) -> None:
+    """Give ``session`` its client's current identity, so a changed policy applies at once.
+
+    Called before each tool call and resource read; anonymous sessions stay anonymous.
+
+    Raises:
+        AuthenticationError: The client's token was revoked meanwhile.
+    """
+    identity = session.identity
+    if isinstance(identity, ClientIdentity):
+        session.identity = app.registry.current(identity)
 
 
 @dataclass(frozen=True)
