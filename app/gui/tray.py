@@ -9,10 +9,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from app.core import events
+from app.core.access.sessions import LiveSessions
 from app.core.events import Event
 from app.gui.bridge import HubBridge
 from app.gui.icons import app_icon, paused_icon
 from app.gui.status import TrayStatus
+
+CLIENT_EVENTS = (events.CLIENT_CONNECTED, events.CLIENT_DISCONNECTED)
 
 
 @dataclass(frozen=True)
@@ -35,14 +39,25 @@ class Tray(QObject):
         bridge: Hub events as Qt signals (for the tooltip).
         actions: Menu callbacks.
         parent: Owning QObject.
+        sessions: The live AI client sessions (``GuiContext.sessions``); the tooltip's client
+            list is read from it on every connect or disconnect. None: folded from the events.
     """
 
     status_changed = Signal(object)
 
-    def __init__(self, bridge: HubBridge, actions: TrayActions, parent: QObject | None = None):
+    def __init__(
+        self,
+        bridge: HubBridge,
+        actions: TrayActions,
+        parent: QObject | None = None,
+        sessions: LiveSessions | None = None,
+    ):
         super().__init__(parent)
         self._actions = actions
+        self._sessions = sessions
         self.status = TrayStatus(engine_running=True)
+        if sessions is not None:
+            self.status = self.status.with_sessions(sessions.live())
         self.icon = QSystemTrayIcon(app_icon(), self)
         self.menu = QMenu()
         self.menu.aboutToShow.connect(self.rebuild_menu)
@@ -89,15 +104,17 @@ class Tray(QObject):
         pause.setToolTip("Refuse every write from AI clients until unchecked.")
         pause.toggled.connect(self._actions.set_paused)
         self.menu.addAction(pause)
-        clients = sorted(set(self.status.clients.values()))
+        clients = self.status.clients_text()
         if clients:
-            info = self.menu.addAction(f"Connected: {', '.join(clients)}")
+            info = self.menu.addAction(f"Connected: {clients}")
             info.setEnabled(False)
         self.menu.addSeparator()
         self.menu.addAction("Quit").triggered.connect(self._actions.quit)
 
     def _on_event(self, event: Event) -> None:
         updated = self.status.apply(event)
+        if self._sessions is not None and event.kind in CLIENT_EVENTS:
+            updated = updated.with_sessions(self._sessions.live())
         if updated != self.status:
             self.status = updated
             self._refresh()

@@ -11,11 +11,14 @@ from PySide6.QtCore import Qt
 
 from app.core import events
 from app.core.access import ApprovalRequest, ClientIdentity, Policy
+from app.core.access.sessions import LiveSessions
 from app.core.events import Event
 from app.gui.application import TrayApplication
+from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.core_calls import read_setting
 from app.gui.instance import InstanceServer, ask_running_instance_to_show
+from app.gui.tray import Tray, TrayActions
 
 pytestmark = pytest.mark.gui
 MENU = [
@@ -65,13 +68,54 @@ def test_tooltip_follows_hub_events_from_the_engine_thread(
 ) -> None:
     tray = tray_app.tray
     assert tray is not None
-    event = Event.of(events.CLIENT_CONNECTED, session_id="a", name="Claude Desktop")
+    event = Event.of(
+        events.CLIENT_CONNECTED, session_id="a", client="claude-ai", identity="Claude Desktop"
+    )
     publisher = threading.Thread(target=ctx.engine.hub.publish, args=(event,))
     publisher.start()
     publisher.join()
-    qtbot.waitUntil(lambda: "Claude Desktop" in tray.icon.toolTip())
+    qtbot.waitUntil(lambda: "Claude Desktop (1)" in tray.icon.toolTip())
     tray.menu.aboutToShow.emit()
-    assert "Connected: Claude Desktop" in menu_texts(tray_app)
+    assert "Connected: Claude Desktop (1)" in menu_texts(tray_app)
+
+
+def test_tooltip_reads_live_sessions_including_ones_before_the_tray(
+    qtbot: Any, ctx: GuiContext
+) -> None:
+    hub = ctx.engine.hub
+    sessions = LiveSessions(hub)
+    hub.publish(connected_event("s1", "Cursor"))  # connected before the tray was built
+    bridge = HubBridge(hub)
+    tray = Tray(bridge, TrayActions(*[lambda *_: None] * 7), sessions=sessions)
+    try:
+        assert "AI clients: Cursor (1)" in tray.icon.toolTip()
+        publishers = [
+            threading.Thread(target=hub.publish, args=(connected_event(sid, name),))
+            for sid, name in (("s2", "Cursor"), ("s3", "anonymous"))
+        ]
+        for publisher in publishers:
+            publisher.start()
+        for publisher in publishers:
+            publisher.join()
+        qtbot.waitUntil(lambda: "AI clients: Cursor (2), anonymous (1)" in tray.icon.toolTip())
+        hub.publish(Event.of(events.CLIENT_DISCONNECTED, session_id="s1"))
+        qtbot.waitUntil(lambda: "AI clients: Cursor (1), anonymous (1)" in tray.icon.toolTip())
+        assert "some-ai-app" not in tray.icon.toolTip()
+    finally:
+        bridge.close()
+        sessions.close()
+        tray.hide()
+
+
+def connected_event(session_id: str, identity: str) -> Event:
+    """A ``client.connected`` event as the MCP host publishes it."""
+    return Event.of(
+        events.CLIENT_CONNECTED,
+        session_id=session_id,
+        client="some-ai-app",
+        identity=identity,
+        transport="socket",
+    )
 
 
 def test_without_a_tray_the_order_browser_opens_and_first_run_offers_stores(
