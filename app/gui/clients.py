@@ -76,11 +76,6 @@ def entry_text(kind: ClientKind, token: str) -> str:
     return json.dumps(render(kind, token), indent=2)
 
 
-def policy_label(policy: str) -> str:
-    """The words a policy combo shows for ``policy``."""
-    return dict(POLICY_CHOICES).get(policy, policy)
-
-
 class ConnectClientDialog(QDialog):
     """Pick the AI client, its scopes, stores and write policy; create the token; write or copy.
 

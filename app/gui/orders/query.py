@@ -36,17 +36,6 @@ class OrderQuery:
         """The same query limited to another folder (None: every folder)."""
         return replace(self, folder_id=folder_id)
 
-    def is_filtered(self) -> bool:
-        """True when anything but store and sort narrows the list."""
-        return bool(
-            self.text
-            or self.folder_id is not None
-            or self.email
-            or self.source
-            or self.added_from
-            or self.added_to
-        )
-
     def describe(self) -> str:
         """A short summary for the status bar, e.g. ``"ada" in New, since 2025-01-01``."""
         parts = []
