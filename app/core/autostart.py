@@ -62,6 +62,33 @@ class LoginEntry(Protocol):
         ...
 
 
+class FileEntry:
+    """A login entry that is one file: read, written atomically, removed.
+
+    Subclasses pass the default path and render the file's text.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = str(path)
+
+    def render(self, command: list[str]) -> str:
+        """The file's text for ``command``."""
+        raise NotImplementedError
+
+    def read(self) -> str | None:
+        """The file's text, or None."""
+        return _read_text(self.path)
+
+    def write(self, command: list[str]) -> None:
+        """Write the file (atomically)."""
+        _write_text(self.path, self.render(command))
+
+    def remove(self) -> None:
+        """Delete the file."""
+        self.path.unlink(missing_ok=True)
+
+
 # -- Linux / XDG --------------------------------------------------------------------------------
 
 
@@ -95,12 +122,11 @@ def xdg_autostart_dir() -> Path:
     return base / "autostart"
 
 
-class XdgAutostartEntry:
+class XdgAutostartEntry(FileEntry):
     """A ``.desktop`` file in the XDG autostart folder."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or xdg_autostart_dir() / DESKTOP_FILE
-        self.where = str(self.path)
+        super().__init__(path or xdg_autostart_dir() / DESKTOP_FILE)
 
     def render(self, command: list[str]) -> str:
         """The desktop file's text."""
@@ -120,28 +146,17 @@ class XdgAutostartEntry:
         ]
         return "\n".join(lines) + "\n"
 
-    def read(self) -> str | None:
-        """The file's text, or None."""
-        return _read_text(self.path)
-
-    def write(self, command: list[str]) -> None:
-        """Write the file (atomically)."""
-        _write_text(self.path, self.render(command))
-
-    def remove(self) -> None:
-        """Delete the file."""
-        self.path.unlink(missing_ok=True)
-
 
 # -- macOS --------------------------------------------------------------------------------------
 
 
-class LaunchAgentEntry:
+class LaunchAgentEntry(FileEntry):
     """A launch agent plist with ``RunAtLoad`` in ``~/Library/LaunchAgents``."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or Path.home() / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
-        self.where = str(self.path)
+        super().__init__(
+            path or Path.home() / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+        )
 
     def render(self, command: list[str]) -> str:
         """The plist as XML text."""
@@ -153,18 +168,6 @@ class LaunchAgentEntry:
             "LimitLoadToSessionType": "Aqua",
         }
         return plistlib.dumps(agent, fmt=plistlib.FMT_XML).decode("utf-8")
-
-    def read(self) -> str | None:
-        """The plist's text, or None."""
-        return _read_text(self.path)
-
-    def write(self, command: list[str]) -> None:
-        """Write the plist (atomically)."""
-        _write_text(self.path, self.render(command))
-
-    def remove(self) -> None:
-        """Delete the plist."""
-        self.path.unlink(missing_ok=True)
 
 
 # -- Windows ------------------------------------------------------------------------------------
