@@ -104,7 +104,7 @@ class TrayApplication(QObject):
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray: Tray | None = None
         if tray_available:
-            self.tray = Tray(self.bridge, self._tray_actions(), self)
+            self.tray = Tray(self.bridge, self._tray_actions(), self, sessions=ctx.sessions)
         self._windows: dict[str, QWidget] = {}
         self._approvals: Any = None
         self._closed = False
