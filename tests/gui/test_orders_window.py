@@ -88,6 +88,8 @@ def test_filters_by_folder_source_and_date(qtbot: Any, window: OrdersWindow) -> 
     assert window.model.rowCount() > 0
     assert {row.folder_id for row in window.model.rows()} == {2}
     source = window.model.row_at(0).source_name
+    box = window.filter_bar.source
+    qtbot.waitUntil(lambda: box.findText(source) > 0, timeout=WAIT)  # offered from the index
     window.filter_bar.source.setEditText(source)
     window.filter_bar.apply_now()
     qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.source == source)

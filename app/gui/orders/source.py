@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from app.core.index import IndexState, SearchFilters, SortKey
+from app.core.index import GroupBy, IndexState, SearchFilters, SortKey
 from app.core.orderdesk import Order
 from app.core.services.filters import OrderFilters
 from app.gui.context import GuiContext
@@ -152,6 +152,17 @@ class OrderSource:
             )
             result[folder_id] = listing.total
         return result
+
+    async def sources(self, key: str) -> list[str]:
+        """The store's order sources (Shopify, Amazon...) from the index; none without one.
+
+        The source box stays editable, so a store without an index can still filter by a
+        source typed by hand.
+        """
+        if not await self.index_ready(key):
+            return []
+        stats = await self.ctx.engine.run(self.ctx.services.index.stats(key, GroupBy.SOURCE))
+        return [group.key for group in stats.groups if group.key]
 
     async def history(self, key: str, order: Order) -> list[dict[str, Any]]:
         """The order's history entries (one list request with history, found by source id)."""

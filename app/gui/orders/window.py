@@ -216,7 +216,7 @@ class OrdersWindow(QMainWindow):
         self.folder_list.fill(self.folders, counts, self.model.query.folder_id)
 
     def refresh_counts(self) -> None:
-        """Recount orders per folder."""
+        """Recount orders per folder and offer the store's sources in the filter bar."""
         key = self.store_key
         if key is None:
             return
@@ -224,11 +224,13 @@ class OrdersWindow(QMainWindow):
         async def count() -> None:
             try:
                 counts = await self.source.folder_counts(key, self.folders)
+                sources = await self.source.sources(key)
             except Exception as error:
                 self.expected_or_raise(error)
                 return
             if key == self.store_key:
                 self._fill_folders(counts)
+                self.filter_bar.set_sources(sources)
 
         self.tasks.start(count())
 
