@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from app.core.sandbox import SandboxServer
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
@@ -81,15 +82,20 @@ def test_search_with_the_local_index(qtbot: Any, window: OrdersWindow) -> None:
     assert target.id in {row.id for row in window.model.rows()}
 
 
-def test_filters_by_folder_source_and_date(qtbot: Any, window: OrdersWindow) -> None:
+def test_filters_by_folder_source_and_date(
+    qtbot: Any, window: OrdersWindow, sandbox: SandboxServer
+) -> None:
     indexed(qtbot, window)
+    remote = sandbox.store()
+    in_store = {order["source_name"] for order in remote.orders.values()}
+    box = window.filter_bar.source
+    offered = lambda: {box.itemText(i) for i in range(1, box.count())}  # noqa: E731
+    qtbot.waitUntil(lambda: offered() == in_store, timeout=WAIT)  # the store's own sources
     window.select_folder(2)
     qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.folder_id == 2)
     assert window.model.rowCount() > 0
     assert {row.folder_id for row in window.model.rows()} == {2}
     source = window.model.row_at(0).source_name
-    box = window.filter_bar.source
-    qtbot.waitUntil(lambda: box.findText(source) > 0, timeout=WAIT)  # offered from the index
     window.filter_bar.source.setEditText(source)
     window.filter_bar.apply_now()
     qtbot.waitUntil(lambda: all_loaded(window) and window.model.query.source == source)
