@@ -20,6 +20,7 @@ import os
 import plistlib
 import subprocess
 import sys
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -62,7 +63,7 @@ class LoginEntry(Protocol):
         ...
 
 
-class FileEntry:
+class FileEntry(ABC):
     """A login entry that is one file: read, written atomically, removed.
 
     Subclasses pass the default path and render the file's text.
@@ -72,9 +73,9 @@ class FileEntry:
         self.path = path
         self.where = str(path)
 
+    @abstractmethod
     def render(self, command: list[str]) -> str:
         """The file's text for ``command``."""
-        raise NotImplementedError
 
     def read(self) -> str | None:
         """The file's text, or None."""
