@@ -16,6 +16,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
@@ -99,28 +100,50 @@ def find_tray() -> str | None:
     return shutil.which("orderdesk-tray")
 
 
-def launch_tray(executable: str) -> None:
-    """Start the tray detached from this process (it outlives the shim)."""
+def launch_tray(executable: str) -> Callable[[], int | None]:
+    """Start the tray detached from this process (it outlives the shim).
+
+    Returns:
+        A poll function: the tray's exit code once it has ended, else None.
+    """
     import subprocess
 
     quiet = subprocess.DEVNULL
     if sys.platform == "win32":
         flags = subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP
-        subprocess.Popen([executable], stdin=quiet, stdout=quiet, stderr=quiet, creationflags=flags)
+        process = subprocess.Popen(
+            [executable], stdin=quiet, stdout=quiet, stderr=quiet, creationflags=flags
+        )
     else:
-        subprocess.Popen(
+        process = subprocess.Popen(
             [executable], stdin=quiet, stdout=quiet, stderr=quiet, start_new_session=True
         )
+    return process.poll
 
 
-def wait_for_endpoint(endpoint_path: Path, timeout: float | None = None) -> socket.socket:
-    """Poll until the endpoint accepts a connection, or raise :class:`ShimError`."""
+def wait_for_endpoint(
+    endpoint_path: Path,
+    timeout: float | None = None,
+    exited: Callable[[], int | None] = lambda: None,
+) -> socket.socket:
+    """Poll until the endpoint accepts a connection, or raise :class:`ShimError`.
+
+    ``exited`` tells whether the launched tray has already ended: a failed start (non-zero
+    exit) is reported at once instead of after the whole timeout. Exit code 0 means it handed
+    over to a tray that was already starting, so the wait goes on.
+    """
     timeout = LAUNCH_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         sock = try_connect(endpoint_path)
         if sock is not None:
             return sock
+        code = exited()
+        if code:
+            raise ShimError(
+                f"OrderDesk Tray could not start (exit code {code}). Its log is in the data "
+                "folder; start it by hand to see the message."
+            )
         time.sleep(0.1)
     raise ShimError(
         f"OrderDesk Tray was started but did not open its MCP endpoint within {timeout:.0f} s. "
@@ -142,10 +165,10 @@ def open_connection(launch: bool, endpoint_path: Path) -> socket.socket:
             "program or on PATH. Install or start it, then try again."
         )
     try:
-        launch_tray(executable)
+        exited = launch_tray(executable)
     except OSError as exc:
         raise ShimError(f"Could not start OrderDesk Tray ({exc.strerror or exc}).") from None
-    return wait_for_endpoint(endpoint_path)
+    return wait_for_endpoint(endpoint_path, exited=exited)
 
 
 def client_name() -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -143,12 +145,27 @@ def test_launched_tray_that_never_listens_times_out(
     monkeypatch: pytest.MonkeyPatch, data_home: Path
 ) -> None:
     launched: list[str] = []
+
+    def launch(executable: str) -> Callable[[], int | None]:
+        launched.append(executable)
+        return lambda: None  # still running, never listening
+
     monkeypatch.setattr(shim, "find_tray", lambda: "/opt/orderdesk-tray")
-    monkeypatch.setattr(shim, "launch_tray", launched.append)
+    monkeypatch.setattr(shim, "launch_tray", launch)
     monkeypatch.setattr(shim, "LAUNCH_TIMEOUT", 0.3)
     with pytest.raises(shim.ShimError, match="did not open its MCP endpoint"):
         shim.open_connection(True, data_home / "endpoint.json")
     assert launched == ["/opt/orderdesk-tray"]
+
+
+def test_a_tray_that_fails_to_start_is_reported_at_once(
+    monkeypatch: pytest.MonkeyPatch, data_home: Path
+) -> None:
+    monkeypatch.setattr(shim, "find_tray", lambda: shutil.which("false"))
+    started = time.monotonic()
+    with pytest.raises(shim.ShimError, match=r"could not start \(exit code 1\)"):
+        shim.open_connection(True, data_home / "endpoint.json")
+    assert time.monotonic() - started < shim.LAUNCH_TIMEOUT / 2
 
 
 def test_endpoint_path_matches_the_app(
