@@ -152,6 +152,10 @@ class LocalEndpoint:
 
 
 def _remove_socket(info: EndpointInfo) -> None:
+    """Remove the socket and its private runtime folder (when nothing else is left in it)."""
     if info.path:
+        socket_path = Path(info.path)
         with contextlib.suppress(FileNotFoundError):
-            Path(info.path).unlink()
+            socket_path.unlink()
+        with contextlib.suppress(OSError):
+            socket_path.parent.rmdir()

@@ -97,3 +97,4 @@ async def test_endpoint_file_socket_and_cleanup(served: Served, data_home: Any) 
     await served.endpoint.stop()
     assert not served.endpoint.endpoint_path.exists()
     assert not Path(info.path).exists()  # noqa: ASYNC240
+    assert not Path(info.path).parent.exists()  # the private runtime folder too
