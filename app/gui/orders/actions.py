@@ -1,9 +1,13 @@
 """What the order browser does to orders: move, ship, note, edit address, delete, export, and
-sync the local index. Every write goes through the orders service (audited, evented)."""
+sync the local index. Every write goes through the orders service (audited, evented).
+
+An edit based on the copy shown (the address) that meets a newer version asks whether to
+re-apply it on that version (DESIGN §6); the question's text comes from :mod:`.conflicts`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,11 +15,14 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
+from app.core.orderdesk import Order
+from app.core.services import OrderConflict
 from app.gui.errors import is_expected, user_message
+from app.gui.orders.conflicts import change_paths, conflict_question
 from app.gui.orders.detail_text import address_changes
 from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
 from app.gui.orders.export import write_csv
-from app.gui.orders.rows import OrderRow
+from app.gui.orders.rows import OrderRow, row_from_order
 from app.gui.tasks import TaskGroup
 
 if TYPE_CHECKING:
@@ -34,6 +41,12 @@ class OrderActions(QObject):
         self.ctx = window.ctx
         self.tasks = TaskGroup()
         self.dialog: QDialog | None = None
+        detail = window.detail
+        detail.move_requested.connect(self.move_order)
+        detail.shipment_requested.connect(self.add_shipment)
+        detail.note_requested.connect(self.add_note)
+        detail.address_requested.connect(self.edit_address)
+        detail.delete_requested.connect(self.delete_order)
 
     def install_shortcuts(self) -> None:
         """Keyboard shortcuts of the browser window."""
@@ -151,7 +164,11 @@ class OrderActions(QObject):
         self._open(dialog, note)
 
     def edit_address(self) -> None:
-        """Edit the shipping address; only changed fields are sent, based on the shown copy."""
+        """Edit the shipping address; only changed fields are sent, based on the shown copy.
+
+        If the order changed in Order Desk since it was shown, the user is asked whether to
+        apply the same fields to the new version (see :meth:`_update_shown`).
+        """
         target = self._target()
         if target is None:
             return
@@ -163,19 +180,95 @@ class OrderActions(QObject):
             if not changes:
                 self.window.show_error("Nothing changed in the address.")
                 return
-            orders = self.ctx.services.orders
 
             async def work() -> str:
-                await self.ctx.engine.run(
-                    orders.update(
-                        store, order.id, {"shipping": changes}, actor=ACTOR, based_on=order.raw
-                    )
-                )
-                return "Shipping address saved."
+                shipping = {"shipping": changes}
+                if await self._update_shown(store, order, shipping, "address change"):
+                    return "Shipping address saved."
+                return "Address change discarded; the new version of the order is shown."
 
             self._write("Saving the address…", work)
 
         self._open(dialog, save)
+
+    async def _update_shown(
+        self, store: Any, order: Order, changes: Mapping[str, Any], what: str
+    ) -> bool:
+        """Update the order based on the copy shown; on a conflict offer to re-apply.
+
+        The first attempt passes the shown copy (its ``date_updated``). When the order changed
+        meanwhile, the new version is shown and the user is asked; "yes" runs the same change
+        set again with the conflict's current ``date_updated`` as expected (a third edit in
+        between is caught and asked about the same way), "no" writes nothing.
+
+        Returns:
+            True when the change was applied, False when the user kept the new version.
+        """
+        orders = self.ctx.services.orders
+        expected: str | None = None
+        based_on: Mapping[str, Any] = order.raw
+        while True:
+            try:
+                result = await self.ctx.engine.run(
+                    orders.update(
+                        store, order.id, changes, actor=ACTOR,
+                        expected_date_updated=expected, based_on=based_on,
+                    )
+                )  # fmt: skip
+            except OrderConflict as conflict:
+                latest = await self._show_version(store, order.id)
+                question = conflict_question(conflict.changed_fields, change_paths(changes), what)
+                label = order.source_id or order.id
+                if not await self._ask_reapply(f"Order {label} changed meanwhile", question):
+                    return False
+                expected, based_on = conflict.current, latest.raw
+                continue
+            await self._show_version(store, order.id, result.order)
+            return True
+
+    async def _show_version(self, store: Any, order_id: str, order: Order | None = None) -> Order:
+        """Show an order's current version in the browser (read fresh unless given)."""
+        if order is None:
+            order = await self._fresh(store, order_id)
+        window = self.window
+        if window.store_key == store.key:
+            window.model.update_row(row_from_order(order))
+            if window.selected_id() == order_id:
+                window.detail.show_order(order)
+                await window.show_history(store.key, order)
+        return order
+
+    async def _fresh(self, store: Any, order_id: str) -> Order:
+        """Read the order from Order Desk (not from the cache)."""
+        orders = self.ctx.services.orders
+        fresh: Order = await self.ctx.engine.run(orders.get(store, order_id, fresh=True))
+        return fresh
+
+    async def _ask_reapply(self, title: str, question: str) -> bool:
+        """Ask (window-modal, Enter = re-apply, Esc = discard) and wait for the answer."""
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, yes | no, self.window)
+        box.button(yes).setText("Re-&apply my change")
+        box.button(no).setText("&Discard my change")
+        box.setDefaultButton(yes)
+        box.setEscapeButton(no)
+        answer: asyncio.Future[bool] = asyncio.get_event_loop().create_future()
+
+        def finished(_: int) -> None:
+            if not answer.done():
+                answer.set_result(box.clickedButton() is box.button(yes))
+
+        box.finished.connect(finished)
+        self.dialog = box
+        box.open()
+        try:
+            return await answer
+        finally:
+            if self.dialog is box:
+                self.dialog = None
+            box.finished.disconnect(finished)
+            box.close()
+            box.deleteLater()
 
     def delete_order(self) -> None:
         """Delete the selected order after a confirmation."""
