@@ -21,9 +21,12 @@ from app.core.engine import Engine
 from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.core.secrets import open_secret_store
 from app.core.services import Services
+from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
+from app.gui.orders.window import OrdersWindow
 
 SANDBOX_ORDERS = 450
+WINDOW_WAIT = 15000
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +75,18 @@ def store(ctx: GuiContext, sandbox: SandboxServer) -> Any:
     return ctx.engine.call(
         ctx.services.stores.register("Sandbox", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url)
     )
+
+
+@pytest.fixture
+def window(qtbot: Any, ctx: GuiContext, store: Any) -> Iterator[OrdersWindow]:
+    """The order browser on the sandbox store, shown, with its first page loaded."""
+    bridge = HubBridge(ctx.engine.hub)
+    shown = OrdersWindow(ctx, bridge)
+    shown.show()
+    qtbot.waitUntil(lambda: shown.model.rowCount() > 0, timeout=WINDOW_WAIT)
+    yield shown
+    qtbot.waitUntil(lambda: not shown.busy, timeout=WINDOW_WAIT)  # let requests finish
+    shown.shutdown()
+    shown.close()
+    shown.deleteLater()
+    bridge.close()

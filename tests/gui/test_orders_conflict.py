@@ -7,7 +7,6 @@ The question is answered with the keyboard: Enter re-applies (the default), Esc 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.sandbox import SandboxServer
-from app.gui.bridge import HubBridge
-from app.gui.context import GuiContext
 from app.gui.orders.conflicts import change_paths, conflict_question, contested
 from app.gui.orders.dialogs import AddressDialog
 from app.gui.orders.window import OrdersWindow
@@ -74,20 +71,6 @@ def test_change_paths_and_contested_fields() -> None:
 
 
 # -- the browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def window(qtbot: Any, ctx: GuiContext, store: Any) -> Iterator[OrdersWindow]:
-    bridge = HubBridge(ctx.engine.hub)
-    shown = OrdersWindow(ctx, bridge)
-    shown.show()
-    qtbot.waitUntil(lambda: shown.model.rowCount() > 0, timeout=WAIT)
-    yield shown
-    qtbot.waitUntil(lambda: not shown.busy, timeout=WAIT)
-    shown.shutdown()
-    shown.close()
-    shown.deleteLater()
-    bridge.close()
 
 
 def open_first(qtbot: Any, window: OrdersWindow) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.core.sandbox import SandboxServer
-from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
 from app.gui.orders.table_model import PAGE_SIZE
@@ -21,20 +19,6 @@ from tests.gui.conftest import SANDBOX_ORDERS
 
 pytestmark = pytest.mark.gui
 WAIT = 15000
-
-
-@pytest.fixture
-def window(qtbot: Any, ctx: GuiContext, store: Any) -> Iterator[OrdersWindow]:
-    bridge = HubBridge(ctx.engine.hub)
-    shown = OrdersWindow(ctx, bridge)
-    shown.show()
-    qtbot.waitUntil(lambda: shown.model.rowCount() > 0, timeout=WAIT)
-    yield shown
-    qtbot.waitUntil(lambda: not shown.busy, timeout=WAIT)  # let requests finish, not cut them
-    shown.shutdown()
-    shown.close()
-    shown.deleteLater()
-    bridge.close()
 
 
 def all_loaded(window: OrdersWindow) -> bool:
