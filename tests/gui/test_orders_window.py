@@ -218,3 +218,11 @@ def test_keyboard_shortcuts(qtbot: Any, window: OrdersWindow) -> None:
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     assert isinstance(window.actions_.dialog, QMessageBox)
     window.actions_.dialog.reject()
+
+
+def test_each_detail_button_reaches_exactly_one_action(window: OrdersWindow) -> None:
+    from PySide6.QtCore import SIGNAL
+
+    detail = window.detail
+    for name in ("move", "shipment", "note", "address", "delete"):
+        assert detail.receivers(SIGNAL(f"{name}_requested()")) == 1, name
