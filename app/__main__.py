@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("app.main")
 STOP_BUDGET_S = 2.0
-DEMO_ORDERS = 2000
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -129,7 +128,7 @@ class Runtime:
         """Start a sandbox Order Desk and register it as "Demo Store" (engine loop)."""
         from app.core.demo import add_demo_store, demo_sandbox
 
-        sandbox = demo_sandbox(DEMO_ORDERS).start()
+        sandbox = demo_sandbox().start()
         self.sandboxes.append(sandbox)
         store_id = await add_demo_store(self.services, self.secrets, sandbox.base_url)
         return await self.services.stores.resolve(store_id)
