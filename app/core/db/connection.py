@@ -11,6 +11,7 @@ Keep transactions short and never hold one across an ``await``.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import peewee as pw
@@ -50,8 +51,28 @@ def open_database(path: Path) -> pw.SqliteDatabase:
         timeout=BUSY_TIMEOUT_MS / 1000,
         lock_type="IMMEDIATE",
     )
-    db.connect()
+    _connect_when_free(db)
     return db
+
+
+def _connect_when_free(db: pw.SqliteDatabase) -> None:
+    """Connect, retrying while another process or thread holds the lock.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite may answer "database is
+    locked" at once instead of calling the busy handler (to avoid a deadlock) when two
+    connections open the same new file together — the tray and a headless server can.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            db.connect()
+            return
+        except pw.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            if not db.is_closed():
+                db.close()
+            time.sleep(0.05)
 
 
 def init_db(path: Path | None = None) -> pw.SqliteDatabase:

@@ -159,14 +159,16 @@ def test_two_racing_openers_apply_each_step_once(tmp_path: Path) -> None:
     errors: list[BaseException] = []
 
     def opener() -> None:
-        db = open_database(path)
+        db = None
         try:
-            barrier.wait()
+            barrier.wait(timeout=10)  # both open the new file at once, like two processes
+            db = open_database(path)
             results.append(migrate(db, path))
         except BaseException as exc:  # reported in the main thread
             errors.append(exc)
         finally:
-            db.close()
+            if db is not None:
+                db.close()
 
     threads = [threading.Thread(target=opener) for _ in range(2)]
     for thread in threads:
