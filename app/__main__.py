@@ -1,6 +1,6 @@
 """``python -m app`` / ``orderdesk-tray``: start the tray app in one readable order.
 
-1. excepthook and crash dialog      5. database, migrations, settings, login entry
+1. excepthook and crash dialog      5. database, migrations, settings
 2. arguments                         6. engine thread: services, index, demo sandbox
 3. data folders                      7. QApplication and the qasync loop
 4. rotating log                      8. tray (or the order browser when there is no tray),
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -167,28 +166,6 @@ def open_storage() -> None:
     setup_logging(settings.get_str("log.level"))
 
 
-def sync_start_at_login() -> None:
-    """Make the login entry match the ``start_at_login`` setting; rewrite it only if different.
-
-    With ``ORDERDESK_TRAY_HOME`` set (tests, CI, portable installs) the entry is left alone:
-    it starts the tray on the default data folder, which is not this process's folder.
-    A failure is logged; it never stops the tray from starting.
-    """
-    from app.core import autostart, paths, settings
-
-    if os.environ.get(paths.HOME_ENV):
-        log.info("start at login not synced: %s overrides the data folder", paths.HOME_ENV)
-        return
-    wanted = settings.get_bool("start_at_login")
-    try:
-        changed = autostart.sync(wanted)
-    except autostart.AutostartError as error:
-        log.warning("start at login not updated: %s", error)
-        return
-    if changed:
-        log.info("start at login entry %s", "written" if wanted else "removed")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the tray; returns the process exit code."""
     started = time.perf_counter()
@@ -220,7 +197,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SchemaTooNewError as error:
         print(f"{APP_NAME}: {error}", file=sys.stderr)
         return 1
-    sync_start_at_login()
     runtime = Runtime.start()  # 6
     try:
         if args.demo:

@@ -7,10 +7,13 @@
 * Windows: the ``OrderDesk Tray`` value under ``HKCU\\Software\\Microsoft\\Windows\\
   CurrentVersion\\Run`` (``winreg`` is imported only there).
 
-:func:`sync` compares the entry with the wanted state and rewrites it only when it differs, so the
-tray can call it at every start. Every function takes ``platform`` (a ``sys.platform`` value)
-and, for Windows, ``registry`` (the ``winreg`` module or a stand-in) so each platform's code path
-can be tested anywhere.
+:func:`is_enabled` reads the entry and :func:`sync` makes it match what the user chose, touching it
+only when it differs. The entry itself is the truth: there is no stored setting that could
+overwrite it, and starting the tray never writes or removes it, so an installer's choice
+(``installer.iss`` task, ``install-desktop.sh --autostart``) and the settings window agree.
+
+Every function takes ``platform`` (a ``sys.platform`` value) and, for Windows, ``registry`` (the
+``winreg`` module or a stand-in) so each platform's code path can be tested anywhere.
 """
 
 from __future__ import annotations
@@ -280,7 +283,7 @@ def sync(
     """Make the login entry match ``wanted``; touch it only when it differs.
 
     Args:
-        wanted: Whether the tray should start at login (the ``start_at_login`` setting).
+        wanted: Whether the tray should start at login (the user's choice in Settings).
         command: What the entry runs; :func:`autostart_command` when None.
         platform: A ``sys.platform`` value (default: this one).
         registry: For Windows, the ``winreg`` module or a stand-in.

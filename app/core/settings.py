@@ -86,7 +86,6 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("cache.inventory_ttl", 60, int, "Seconds inventory stays fresh.", 0, 86400),
     SettingSpec("cache.store_ttl", 3600, int, "Seconds store settings stay fresh.", 0, 86400),
     SettingSpec("log.level", "INFO", str, "Level of the log file.", choices=LOG_LEVELS),
-    SettingSpec("start_at_login", False, bool, "Start the tray when the user logs in."),
     SettingSpec(
         "index.enabled_for_real_stores",
         False,
@@ -100,7 +99,11 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "writes.duplicate_window", 60, int, "Seconds an identical repeat write is refused.", 0, 3600
     ),
 )
-"""Every setting the app knows. Add one here; no migration is needed."""
+"""Every setting the app knows. Add one here; no migration is needed.
+
+Starting at login is not a setting here: the OS login entry itself is the truth
+(:mod:`app.core.autostart`), so an installer's choice and the settings window never disagree.
+"""
 
 _SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
 

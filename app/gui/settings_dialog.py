@@ -1,8 +1,10 @@
 """The settings dialog: one row per declared setting, built from the setting specs, and each AI
 client's write policy.
 
-Saving ``start_at_login`` writes or removes the login entry (:mod:`app.core.autostart`) before
-the setting is stored, so the two never disagree after a failure.
+The "start at login" box shows and changes the OS login entry itself (:mod:`app.core.autostart`:
+XDG autostart file, launch agent or Run value): it is read each time the dialog opens and written
+or removed on Save, with no stored setting beside it, so the box, the installer's choice and the
+OS always agree.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import APP_NAME
 from app.core import autostart
 from app.core.access import AccessError, ClientInfo, ClientRegistry
 from app.core.settings import SETTINGS, SettingSpec, SettingValue
@@ -47,6 +50,19 @@ START_AT_LOGIN = "start_at_login"
 async def apply_start_at_login(enabled: bool) -> None:
     """Write or remove the login entry (engine thread; raises AutostartError)."""
     autostart.sync(enabled)
+
+
+async def read_start_at_login() -> bool:
+    """Whether the OS has a login entry for the tray (engine thread; raises AutostartError)."""
+    return autostart.is_enabled()
+
+
+def login_editor() -> QCheckBox:
+    """The "start at login" box, with a tooltip that says where the entry lives."""
+    box = QCheckBox()
+    where = autostart.login_entry().where
+    box.setToolTip(f"Adds or removes {APP_NAME} in the programs started at login ({where}).")
+    return box
 
 
 async def set_client_policy(registry: ClientRegistry, name: str, policy: str) -> None:
@@ -177,6 +193,8 @@ class SettingsDialog(QDialog):
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.editors[spec.key] = editor
             form.addRow(label, editor)
+        self.editors[START_AT_LOGIN] = login_editor()
+        form.addRow(QLabel(f"Start {APP_NAME} when I log in."), self.editors[START_AT_LOGIN])
         self.policies = ClientPolicies()
         self.policies.setVisible(ctx.registry is not None)
         theme = QLabel(theme_sentence(QGuiApplication.styleHints().colorScheme()))
@@ -204,12 +222,21 @@ class SettingsDialog(QDialog):
     async def load(self) -> None:
         """Read every setting into its editor, and the clients into the policy table."""
         loaded = await self.ctx.engine.run(read_all_settings())
+        loaded[START_AT_LOGIN] = await self._read_login_entry()
         for key, value in loaded.items():
             if key in self.editors:
                 set_editor(self.editors[key], value)
         if self.ctx.registry is not None:
             self.policies.show_clients(await self.ctx.engine.run(list_clients(self.ctx.registry)))
         self.loaded = loaded
+
+    async def _read_login_entry(self) -> bool:
+        """The login entry's state; an unreadable one shows as off, with the reason."""
+        try:
+            return await self.ctx.engine.run(read_start_at_login())
+        except autostart.AutostartError as error:
+            self.status.setText(str(error))
+            return False
 
     def changes(self) -> dict[str, Any]:
         """Settings whose editor differs from the stored value."""
@@ -224,12 +251,13 @@ class SettingsDialog(QDialog):
         self.tasks.start(self.save_changes(self.changes(), self.policies.changes()))
 
     async def save_changes(self, changes: dict[str, Any], policies: dict[str, str]) -> None:
-        """Apply ``changes`` (login entry first) and ``policies``; say what happened."""
+        """Apply ``changes`` (the login entry in the OS) and ``policies``; say what happened."""
         try:
             for key, value in changes.items():
                 if key == START_AT_LOGIN:
                     await self.ctx.engine.run(apply_start_at_login(bool(value)))
-                await self.ctx.engine.run(write_setting(key, value))
+                else:
+                    await self.ctx.engine.run(write_setting(key, value))
                 self.loaded[key] = value
             for name, policy in policies.items():
                 await self.ctx.engine.run(set_client_policy(self._registry(), name, policy))

@@ -18,7 +18,6 @@ EXPECTED_DEFAULTS = {
     "cache.inventory_ttl": 60,
     "cache.store_ttl": 3600,
     "log.level": "INFO",
-    "start_at_login": False,
     "index.enabled_for_real_stores": False,
     "client.rate_per_minute": 120,
     "client.burst": 240,

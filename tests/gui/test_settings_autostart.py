@@ -1,26 +1,32 @@
-"""Settings: start at login writes/removes the login entry; per-client write policies; the
-start-up sync of the login entry with the setting."""
+"""Settings: the start-at-login box shows and changes the OS login entry itself (clicked as a person
+would); a login entry survives the tray's start; per-client write policies."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import peewee as pw
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QWidget
 
-from app.__main__ import sync_start_at_login
-from app.core import autostart, settings
+from app.core import autostart
 from app.core.access import Policy
 from app.core.paths import HOME_ENV
 from app.gui.clients import create_client
 from app.gui.context import GuiContext
-from app.gui.core_calls import read_setting
 from app.gui.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui
 WAIT = 15000
+ROOT = Path(__file__).resolve().parents[2]
+START_LIMIT_S = 30.0
 
 
 @pytest.fixture
@@ -47,34 +53,68 @@ def exec_line(path: Path) -> str:
     return line.removeprefix("Exec=")
 
 
-@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="XDG autostart")
-def test_start_at_login_writes_and_removes_the_desktop_file(
-    qtbot: Any, ctx: GuiContext, autostart_dir: Path, dialog: SettingsDialog
+def click(qtbot: Any, widget: QWidget) -> None:
+    """A left click in the middle of ``widget``, as a person would."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+
+
+def click_save(qtbot: Any, dialog: SettingsDialog) -> None:
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    click(qtbot, buttons.button(QDialogButtonBox.StandardButton.Save))
+
+
+def reopen(qtbot: Any, dialog: SettingsDialog) -> None:
+    dialog.loaded = {}
+    dialog.hide()
+    dialog.show()
+    qtbot.waitUntil(lambda: bool(dialog.loaded), timeout=WAIT)
+
+
+LINUX_ONLY = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG autostart")
+INSTALLER_ENTRY = (
+    "[Desktop Entry]\nType=Application\nName=OrderDesk Tray\nExec=/opt/odt/orderdesk-tray\n"
+)
+"""What ``install-desktop.sh --autostart`` writes, in short (its Exec points at the bundle)."""
+
+
+@LINUX_ONLY
+def test_the_box_and_the_login_entry_agree_both_ways(
+    qtbot: Any, autostart_dir: Path, dialog: SettingsDialog
 ) -> None:
     entry = autostart_dir / "orderdesk-tray.desktop"
     box = dialog.editors["start_at_login"]
-    box.setChecked(True)  # type: ignore[attr-defined]
-    dialog.save()
+    assert isinstance(box, QCheckBox) and not box.isChecked()
+    click(qtbot, box)
+    assert box.isChecked()
+    click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: "Saved 1 setting" in dialog.status.text(), timeout=WAIT)
     assert exec_line(entry) == autostart.desktop_exec(autostart.autostart_command())
-    assert ctx.engine.call(read_setting("start_at_login")) is True
-    box.setChecked(False)  # type: ignore[attr-defined]
-    dialog.save()
+    click(qtbot, box)
+    click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: not entry.exists(), timeout=WAIT)
-    qtbot.waitUntil(lambda: ctx.engine.call(read_setting("start_at_login")) is False)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_text(INSTALLER_ENTRY, encoding="utf-8")  # the installer (or a person) adds it
+    reopen(qtbot, dialog)
+    assert box.isChecked()
+    click(qtbot, box)
+    click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: not entry.exists(), timeout=WAIT)
+    reopen(qtbot, dialog)
+    assert not box.isChecked()
 
 
 def test_a_login_entry_that_cannot_be_written_saves_nothing(
-    qtbot: Any, ctx: GuiContext, tmp_path: Path, autostart_dir: Path, dialog: SettingsDialog
+    qtbot: Any, tmp_path: Path, autostart_dir: Path, dialog: SettingsDialog
 ) -> None:
     autostart_dir.parent.mkdir(parents=True)
     autostart_dir.write_text("a file where the folder should be")
     (tmp_path / "user" / "Library").mkdir(parents=True)
     (tmp_path / "user" / "Library" / "LaunchAgents").write_text("a file, too")
-    dialog.editors["start_at_login"].setChecked(True)  # type: ignore[attr-defined]
-    dialog.save()
+    click(qtbot, dialog.editors["start_at_login"])
+    click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: "programs started at login" in dialog.status.text(), timeout=WAIT)
-    assert ctx.engine.call(read_setting("start_at_login")) is False
+    assert not autostart.is_enabled()
     assert dialog.changes() == {"start_at_login": True}
 
 
@@ -131,48 +171,42 @@ async def _revoke(ctx: GuiContext, name: str) -> bool:
     return ctx.registry.revoke(name)
 
 
-@pytest.fixture
-def default_home(
-    db: pw.SqliteDatabase, autostart_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """Settings in the temp DB, and no data-folder override (as a user's tray runs)."""
-    settings.upsert_defaults()
-    monkeypatch.delenv(HOME_ENV)
-    return autostart_dir / "orderdesk-tray.desktop"
+def tray_env(tmp_path: Path) -> dict[str, str]:
+    """A user's tray: no data-folder override, HOME and the XDG folders in ``tmp_path``."""
+    env = {k: v for k, v in os.environ.items() if k != HOME_ENV}
+    env.update(
+        HOME=str(tmp_path / "user"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        ORDERDESK_TRAY_VAULT_PASSPHRASE="test-passphrase",
+    )
+    return env
 
 
-@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="XDG autostart")
-def test_start_up_syncs_the_entry_with_the_setting(
-    default_home: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    sync_start_at_login()
-    assert not default_home.exists()
-    settings.set_value("start_at_login", True)
-    sync_start_at_login()
-    assert exec_line(default_home) == autostart.desktop_exec(autostart.autostart_command())
-    written = default_home.stat().st_mtime_ns
-    sync_start_at_login()
-    assert default_home.stat().st_mtime_ns == written  # same content: not rewritten
-    default_home.write_text("[Desktop Entry]\nExec=/old/place/orderdesk-tray\n")
-    sync_start_at_login()
-    assert exec_line(default_home) == autostart.desktop_exec(autostart.autostart_command())
-    settings.set_value("start_at_login", False)
-    monkeypatch.setenv(HOME_ENV, "/some/portable/folder")
-    sync_start_at_login()  # another data folder does not own the entry
-    assert default_home.exists()
-    monkeypatch.delenv(HOME_ENV)
-    sync_start_at_login()
-    assert not default_home.exists()
-
-
-def test_start_up_survives_an_unwritable_entry(
-    default_home: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    default_home.parent.parent.mkdir(parents=True)
-    default_home.parent.write_text("not a folder")
-    (default_home.parent.parent.parent / "user" / "Library").mkdir(parents=True)
-    (default_home.parent.parent.parent / "user" / "Library" / "LaunchAgents").write_text("x")
-    settings.set_value("start_at_login", True)
-    with caplog.at_level("WARNING", logger="app.main"):
-        sync_start_at_login()
-    assert "start at login not updated" in caplog.text
+@LINUX_ONLY
+def test_a_login_entry_survives_the_first_start(tmp_path: Path, autostart_dir: Path) -> None:
+    entry = autostart_dir / "orderdesk-tray.desktop"
+    autostart_dir.mkdir(parents=True)
+    entry.write_text(INSTALLER_ENTRY, encoding="utf-8")
+    log = tmp_path / "data" / "orderdesk-tray" / "logs" / "orderdesk-tray.log"
+    tray = subprocess.Popen(
+        [sys.executable, "-m", "app"], cwd=ROOT, env=tray_env(tmp_path),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + START_LIMIT_S
+        while not (log.exists() and "tray up" in log.read_text(encoding="utf-8")):
+            assert tray.poll() is None, tray.stderr.read() if tray.stderr else ""
+            assert time.monotonic() < deadline, "the tray did not come up"
+            time.sleep(0.05)
+        tray.send_signal(signal.SIGTERM)
+        assert tray.wait(START_LIMIT_S) == 0
+    finally:
+        if tray.poll() is None:
+            tray.kill()
+            tray.wait()
+        if tray.stderr is not None:
+            tray.stderr.close()
+    assert entry.read_text(encoding="utf-8") == INSTALLER_ENTRY
