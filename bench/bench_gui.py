@@ -306,11 +306,11 @@ def bench_search(url: str, orders: int, count: int) -> float:
     home = Path(tempfile.mkdtemp(prefix="bench-gui-search-"))
     os.environ.update(app_env(home))
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from app.__main__ import Runtime, open_storage
     from app.core.db import close_db
     from app.gui.application import create_qt_app, install_loop
     from app.gui.bridge import HubBridge
     from app.gui.orders.window import OrdersWindow
+    from app.runtime import Runtime, open_storage
 
     open_storage()
     runtime = Runtime.start()

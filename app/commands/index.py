@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.commands import EXIT_FAILURE, EXIT_OK, CommandError
-from app.commands.runtime import _prompt_passphrase, print_error, running_engine, storage
+from app.commands.runtime import print_error, running_runtime, storage
 
 if TYPE_CHECKING:
     from app.core.engine import Engine
@@ -62,12 +62,8 @@ def _expected_errors() -> Iterator[None]:
 def _with_services(work: Callable[[Services], Coroutine[Any, Any, T]]) -> T:
     """Run ``work`` on a fresh engine with the database open and the app's services
     (their index service, and the client pool the store handles come from)."""
-    from app.core.secrets import open_secret_store
-    from app.core.services import Services
-
-    with storage(), running_engine() as engine, _expected_errors():
-        services = Services.create(engine, secrets=open_secret_store(_prompt_passphrase))
-        return _call(engine, work(services))
+    with storage(), running_runtime() as runtime, _expected_errors():
+        return _call(runtime.engine, work(runtime.services))
 
 
 def _call(engine: Engine, coro: Coroutine[Any, Any, T]) -> T:

@@ -1,4 +1,4 @@
-"""Set-up shared by the CLI commands: log file, database, settings, and an engine thread.
+"""Set-up shared by the CLI commands: log file, database, settings, and the app's runtime.
 
 Not a sub-command (it is not in ``COMMAND_MODULES``).
 """
@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from app.commands import CommandError
-from app.core.engine import Engine
 
 if TYPE_CHECKING:
-    from app.core.services.stores import StoreService
+    from app.runtime import Runtime
+
+CLI_ENGINE = "orderdesk-cli-engine"
 
 
 @contextmanager
@@ -24,18 +25,16 @@ def storage() -> Iterator[None]:
     Raises:
         CommandError: The database cannot be opened (e.g. written by a newer version).
     """
-    from app.core import settings
-    from app.core.db import SchemaTooNewError, close_db, init_db
+    from app.core.db import SchemaTooNewError, close_db
     from app.core.logs import setup_logging, teardown_logging
+    from app.runtime import open_storage
 
     setup_logging()
     try:
         try:
-            init_db()
+            open_storage()
         except SchemaTooNewError as exc:
             raise CommandError(str(exc)) from exc
-        settings.upsert_defaults()
-        setup_logging(settings.get_str("log.level"))
         yield
     finally:
         close_db()
@@ -43,22 +42,23 @@ def storage() -> Iterator[None]:
 
 
 @contextmanager
-def running_engine() -> Iterator[Engine]:
-    """Start an engine thread for the command; stop it (and its DB connection) on exit."""
-    from app.core.db import database
+def running_runtime(*, demo_keys: bool = False) -> Iterator[Runtime]:
+    """The app's runtime (engine thread and services) for one command; stopped on exit.
 
-    engine = Engine("orderdesk-cli-engine")
-    engine.start()
+    The vault passphrase (when no keychain exists) comes from ``ORDERDESK_TRAY_VAULT_PASSPHRASE``
+    or a hidden prompt on a terminal.
 
-    async def close_engine_connection() -> None:
-        if not database.is_closed():
-            database.close()
+    Args:
+        demo_keys: Answer the demo store's public key without the keychain (``serve --demo``).
+    """
+    from app.runtime import Runtime
 
-    engine.add_closer(close_engine_connection)
+    runtime = Runtime.start(engine_name=CLI_ENGINE, demo_keys=demo_keys)
+    runtime.prompt.target = terminal_passphrase
     try:
-        yield engine
+        yield runtime
     finally:
-        engine.stop()
+        runtime.close()
 
 
 def print_error(message: str) -> None:
@@ -66,22 +66,10 @@ def print_error(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _prompt_passphrase() -> str | None:
+def terminal_passphrase() -> str | None:
     """Ask for the vault passphrase on a terminal; None when there is no terminal."""
     import getpass
 
     if not sys.stdin.isatty():
         return None
     return getpass.getpass("Vault passphrase for OrderDesk Tray: ") or None
-
-
-def build_store_service(engine: Engine) -> StoreService:
-    """Build the app's services on ``engine`` and return the store service.
-
-    The vault passphrase (when no keychain exists) comes from ``ORDERDESK_TRAY_VAULT_PASSPHRASE``
-    or a hidden prompt on a terminal.
-    """
-    from app.core.secrets import open_secret_store
-    from app.core.services import Services
-
-    return Services.create(engine, secrets=open_secret_store(_prompt_passphrase)).stores

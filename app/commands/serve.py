@@ -8,6 +8,8 @@ SIGINT/SIGTERM; ``--stdio`` serves one session for ``$ORDERDESK_TRAY_TOKEN`` (re
 ``--demo`` starts the sandbox Order Desk on loopback and registers it as "Demo Store". Its API
 key is a public constant, so :class:`app.core.demo.DemoKeySecrets` answers it without touching
 the keychain or the vault: the demo works headless in CI, where no keychain exists.
+
+Start-up is :mod:`app.runtime`'s, the same as the tray's.
 """
 
 from __future__ import annotations
@@ -17,8 +19,6 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from app.commands import EXIT_OK, CommandError
@@ -26,6 +26,7 @@ from app.commands import EXIT_OK, CommandError
 if TYPE_CHECKING:
     from app.core.engine import Engine
     from app.mcp.host import McpHost
+    from app.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -54,53 +55,36 @@ def _port(text: str) -> int:
     return int(text)
 
 
-@contextmanager
-def demo_sandbox(enabled: bool) -> Iterator[str | None]:
-    """Run the sandbox Order Desk on loopback when ``enabled``; yields its API URL."""
-    if not enabled:
-        yield None
-        return
-    from app.core.demo import demo_sandbox as make_sandbox
-
-    with make_sandbox() as sandbox:
-        yield sandbox.base_url
-
-
-def build_host(engine: Engine, demo_url: str | None) -> McpHost:
-    """Services, client registry and the MCP host for ``engine`` (plus the demo store).
+def prepare_host(runtime: Runtime, demo: bool) -> McpHost:
+    """Add the demo store when asked, start the index syncs, and build the MCP host.
 
     Scheduled syncs of the local order index start here for every store that keeps one (the
     demo store always); the first sync runs in the background.
-    """
-    from app.commands.runtime import _prompt_passphrase
-    from app.core import settings
-    from app.core.access import ClientRegistry
-    from app.core.demo import DemoKeySecrets, DemoStoreConflict, add_demo_store
-    from app.core.secrets import open_secret_store
-    from app.core.services import Services
-    from app.mcp.host import McpHost
 
-    secrets = DemoKeySecrets(open_secret_store(_prompt_passphrase))
-    services = Services.create(engine, secrets=secrets)
-    if demo_url is not None:
+    Raises:
+        CommandError: A real store already has the demo store's name.
+    """
+    from app.core.demo import DemoStoreConflict
+
+    if demo:
         try:
-            store_id = engine.call(add_demo_store(services, secrets, demo_url))
+            store = runtime.engine.call(runtime.add_demo())
         except DemoStoreConflict as exc:
             raise CommandError(str(exc)) from None
-        log.info("demo store ready (id %s) at %s", store_id, demo_url)
-    indexed = services.start_indexing()
+        log.info("demo store ready (id %s) at %s", store.id, store.api_url)
+    indexed = runtime.services.start_indexing()
     log.info("local order index syncing for %d store(s)", len(indexed))
-    return McpHost(engine, services, ClientRegistry(engine.hub), settings.get)
+    return runtime.mcp_host()
 
 
 def serve(args: argparse.Namespace) -> int:
     """Run the chosen transport until the client leaves (stdio) or a signal arrives."""
-    from app.commands.runtime import running_engine, storage
+    from app.commands.runtime import running_runtime, storage
 
-    with storage(), demo_sandbox(args.demo) as demo_url, running_engine() as engine:
-        host = build_host(engine, demo_url)
+    with storage(), running_runtime(demo_keys=True) as runtime:
+        host = prepare_host(runtime, args.demo)
         if args.stdio:
-            return _serve_stdio(host, engine)
+            return _serve_stdio(host, runtime.engine)
         return _serve_until_signal(host, listen=bool(args.listen), http_port=args.http)
 
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.commands import EXIT_OK, CommandError
-from app.commands.runtime import build_store_service, print_error, running_engine, storage
+from app.commands.runtime import print_error, running_runtime, storage
 
 if TYPE_CHECKING:
     from app.core.services.records import StoreRecord
@@ -91,9 +91,8 @@ def _service_errors() -> Iterator[None]:
 
 def _run(work: Callable[[StoreService], Coroutine[Any, Any, T]]) -> T:
     """Run ``work(service)`` on a fresh engine with the database open."""
-    with storage(), running_engine() as engine, _service_errors():
-        service = build_store_service(engine)
-        return engine.call(work(service))
+    with storage(), running_runtime() as runtime, _service_errors():
+        return runtime.engine.call(work(runtime.services.stores))
 
 
 def add_store(args: argparse.Namespace) -> int:

@@ -107,7 +107,7 @@ class ApprovalPrompter(QObject):
         self._detach = self.queue.attach_approver()
         self.bridge = bridge
         bridge.approval_requested.connect(self._requested)
-        bridge.event.connect(self._maybe_decided)
+        bridge.any_event.connect(self._maybe_decided)
 
     def _requested(self, event: Event) -> None:
         data = event.data

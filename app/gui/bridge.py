@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, SignalInstance, Slot
 
 from app.core import events
 from app.core.events import Event, EventHub
@@ -23,8 +23,8 @@ class HubBridge(QObject):
         parent: Owning QObject.
     """
 
-    event = Signal(object)
-    """Every event."""
+    any_event = Signal(object)
+    """Every event (``event`` would shadow :meth:`QObject.event`)."""
     order_changed = Signal(object)
     """An order was changed or deleted (ORDER_CHANGED / ORDER_DELETED)."""
     store_changed = Signal(object)
@@ -39,7 +39,7 @@ class HubBridge(QObject):
 
     def __init__(self, hub: EventHub, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._routes: dict[str, Signal] = {
+        self._routes: dict[str, SignalInstance] = {
             events.ORDER_CHANGED: self.order_changed,
             events.ORDER_DELETED: self.order_changed,
             events.STORE_CHANGED: self.store_changed,
@@ -61,7 +61,7 @@ class HubBridge(QObject):
 
     @Slot(object)
     def _dispatch(self, event: Event) -> None:
-        self.event.emit(event)
+        self.any_event.emit(event)
         route = self._routes.get(event.kind)
         if route is not None:
             route.emit(event)

@@ -145,7 +145,7 @@ class ConnectClientDialog(QDialog):
         stores_label.setBuddy(self.stores)
         form.addRow(stores_label, stores_box)
         self.create_button = QPushButton("Create &token")
-        self.create_button.clicked.connect(self.create)
+        self.create_button.clicked.connect(self.create_token)
         self.write_button = QPushButton("&Write config file")
         self.write_button.clicked.connect(self.write)
         self.copy_button = QPushButton("Cop&y")
@@ -165,11 +165,11 @@ class ConnectClientDialog(QDialog):
             buttons.addWidget(button)
         buttons.addStretch()
         group = QGroupBox("New client")
-        box = QVBoxLayout(group)
-        box.addLayout(form)
-        box.addLayout(buttons)
-        box.addWidget(self.entry)
-        box.addWidget(self.status)
+        column = QVBoxLayout(group)
+        column.addLayout(form)
+        column.addLayout(buttons)
+        column.addWidget(self.entry)
+        column.addWidget(self.status)
         return group
 
     # -- new client --------------------------------------------------------------------------
@@ -195,7 +195,7 @@ class ConnectClientDialog(QDialog):
         """Names of the checked stores; None (every store) when none is checked."""
         return [item.text() for item in self._checked_stores()] or None
 
-    def create(self) -> None:
+    def create_token(self) -> None:
         """Create the client's token with the chosen scopes, stores and policy."""
         if self.ctx.registry is None:
             return

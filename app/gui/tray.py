@@ -23,11 +23,11 @@ CLIENT_EVENTS = (events.CLIENT_CONNECTED, events.CLIENT_DISCONNECTED)
 class TrayActions:
     """What the menu entries do (the application wires these)."""
 
-    orders: Callable[[], None]
-    stores: Callable[[], None]
-    activity: Callable[[], None]
-    connect_client: Callable[[], None]
-    settings: Callable[[], None]
+    orders: Callable[[], object]
+    stores: Callable[[], object]
+    activity: Callable[[], object]
+    connect_client: Callable[[], object]
+    settings: Callable[[], object]
     set_paused: Callable[[bool], None]
     quit: Callable[[], None]
 
@@ -63,7 +63,7 @@ class Tray(QObject):
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        bridge.event.connect(self._on_event)
+        bridge.any_event.connect(self._on_event)
         self.rebuild_menu()
         self._refresh()
 
@@ -88,7 +88,7 @@ class Tray(QObject):
     def rebuild_menu(self) -> None:
         """Fill the menu from scratch with the current state."""
         self.menu.clear()
-        entries: list[tuple[str, Callable[[], None]]] = [
+        entries: list[tuple[str, Callable[[], object]]] = [
             ("Orders…", self._actions.orders),
             ("Stores…", self._actions.stores),
             ("Activity…", self._actions.activity),

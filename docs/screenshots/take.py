@@ -40,11 +40,11 @@ def main() -> int:
     os.environ["ORDERDESK_TRAY_HOME"] = home
     os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
     os.environ.setdefault("ORDERDESK_TRAY_VAULT_PASSPHRASE", "screenshots")
-    import app.__main__ as start
     from app.gui.application import TrayApplication, create_qt_app, install_loop
+    from app.runtime import Runtime, open_storage
 
-    start.open_storage()
-    runtime = start.Runtime.start()
+    open_storage()
+    runtime = Runtime.start()
     try:
         os.environ.setdefault("QT_QPA_PLATFORMTHEME", "")
         qt = create_qt_app(["orderdesk-tray"])

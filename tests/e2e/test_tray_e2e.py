@@ -108,9 +108,9 @@ class ShimClient:
 @pytest.fixture
 def runtime(data_home: Path, test_keyring: Any) -> Iterator[Any]:
     """The tray's Runtime as ``python -m app --demo`` builds it: storage, engine, demo store."""
-    from app.__main__ import Runtime, open_storage
     from app.core.db import close_db
     from app.core.logs import teardown_logging
+    from app.runtime import Runtime, open_storage
 
     open_storage()
     started = Runtime.start()

@@ -91,7 +91,7 @@ def test_checked_stores_become_the_allow_list(
     assert dialog.stores.item(0).text() == "Sandbox"
     assert dialog.chosen_stores() is None
     dialog.name.setText("Everything")
-    dialog.create()
+    dialog.create_token()
     qtbot.waitUntil(lambda: dialog.token is not None, timeout=WAIT)
     everything = live_ctx.registry.get("Everything")
     assert everything is not None and everything.store_ids is None
@@ -104,7 +104,7 @@ def test_checked_stores_become_the_allow_list(
         other.stores.item(0).setCheckState(Qt.CheckState.Checked)
         assert other.chosen_stores() == ["Sandbox"]
         other.name.setText("Only Sandbox")
-        other.create()
+        other.create_token()
         qtbot.waitUntil(lambda: other.token is not None, timeout=WAIT)
         limited = live_ctx.registry.get("Only Sandbox")
         assert limited is not None and limited.store_ids == (store.id,)
@@ -122,7 +122,7 @@ def test_a_taken_name_gets_a_sentence(
 ) -> None:
     add_client(live_ctx, "Cursor")
     dialog.name.setText("Cursor")
-    dialog.create()
+    dialog.create_token()
     qtbot.waitUntil(lambda: "exists already" in dialog.status.text(), timeout=WAIT)
     assert dialog.token is None
 

@@ -90,7 +90,7 @@ def test_connect_client_creates_a_token_and_writes_the_config(
         dialog.kind.setCurrentIndex(dialog.kind.findData(ClientKind.CURSOR))
         assert dialog.name.text() == "Cursor"
         dialog.scopes["move"].setChecked(True)
-        dialog.create()
+        dialog.create_token()
         qtbot.waitUntil(lambda: dialog.token is not None, timeout=WAIT)
         assert dialog.token in dialog.entry.toPlainText()
         (client,) = ctx.registry.list()

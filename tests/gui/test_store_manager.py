@@ -55,18 +55,18 @@ def test_wrong_key_shows_error_and_saves_nothing_then_right_key_saves(
     form.api_key.setText("not-the-right-key")
     form.api_url.setText(sandbox.base_url)
     qtbot.mouseClick(form.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "rejected" in form.result.text(), timeout=10000)
-    assert form.result.textFormat() == Qt.TextFormat.PlainText
+    qtbot.waitUntil(lambda: "rejected" in form.outcome.text(), timeout=10000)
+    assert form.outcome.textFormat() == Qt.TextFormat.PlainText
     form.buttons.accepted.emit()  # Save
-    qtbot.waitUntil(lambda: "rejected" in form.result.text() and not form.tasks.busy)
+    qtbot.waitUntil(lambda: "rejected" in form.outcome.text() and not form.tasks.busy)
     assert form.isVisible()
     assert ctx.engine.call(ctx.services.stores.list()) == []
     assert test_keyring.get_password(SERVICE_NAME, "1") is None
-    assert "not-the-right-key" not in form.result.text()
+    assert "not-the-right-key" not in form.outcome.text()
 
     form.api_key.setText(DEMO_API_KEY)
     qtbot.mouseClick(form.test_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: form.result.text().startswith("Connected"), timeout=10000)
+    qtbot.waitUntil(lambda: form.outcome.text().startswith("Connected"), timeout=10000)
     form.buttons.accepted.emit()
     qtbot.waitUntil(lambda: len(manager.stores) == 1, timeout=10000)
     qtbot.waitUntil(lambda: not shiboken6.isValid(form))  # closed and deleted

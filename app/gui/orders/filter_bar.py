@@ -48,7 +48,9 @@ class FilterBar(QWidget):
         self.source.setEditable(True)
         self.source.addItem("")
         self.source.addItems(SOURCES)
-        self.source.lineEdit().setPlaceholderText("any source")
+        source_edit = self.source.lineEdit()
+        assert source_edit is not None  # the box is editable
+        source_edit.setPlaceholderText("any source")
         self.added_from = _date_edit()
         self.added_to = _date_edit()
         self._timer = QTimer(self)

@@ -98,7 +98,7 @@ class IndexFollower(QObject):
         syncs that follow each order change only refresh the folder counts when they finish.
         """
         key = self.window.store_key
-        if event.store_id != key:
+        if key is None or event.store_id != key:
             return
         state = str(event.data.get("state", ""))
         done, total = int(event.data.get("done", 0)), int(event.data.get("total", 0))

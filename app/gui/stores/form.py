@@ -72,9 +72,9 @@ class StoreFormDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        self.outcome = QLabel()
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextFormat(Qt.TextFormat.PlainText)
         self.test_button = QPushButton("&Test connection")
         self.test_button.clicked.connect(self.test_connection)
         self.buttons = QDialogButtonBox(
@@ -86,7 +86,7 @@ class StoreFormDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addWidget(self.buttons)
 
     def _fields(self) -> tuple[str, str, str, str | None] | None:
@@ -168,13 +168,13 @@ class StoreFormDialog(QDialog):
         self.test_button.setEnabled(not busy)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not busy)
         if busy:
-            self.result.setStyleSheet("")
-            self.result.setText(text)
+            self.outcome.setStyleSheet("")
+            self.outcome.setText(text)
 
     def show_result(self, ok: bool, text: str) -> None:
         """Show the outcome under the form (green when it worked, red when not)."""
-        self.result.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-        self.result.setText(text)
+        self.outcome.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.outcome.setText(text)
 
     def reject(self) -> None:
         """Close without saving; cancel a test in progress."""
