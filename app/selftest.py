@@ -192,11 +192,11 @@ def import_app_modules(gui: bool) -> str:
 
 
 def check_resources(_home: Path) -> str:
-    """The app icon ships with this installation."""
-    from app.resources import resource_path
+    """Every app icon (SVG, each PNG size, .ico, .icns) ships with this installation."""
+    from app.resources import ICON_FILES, resource_path
 
-    icon = resource_path("icons/orderdesk-tray.svg")
-    return f"{icon.parent}"
+    icons = [resource_path(f"icons/{name}") for name in ICON_FILES]
+    return f"{len(icons)} icons in {icons[0].parent}"
 
 
 def check_keychain(_home: Path) -> str:

@@ -1,33 +1,21 @@
-"""resource_path: the repo's resources/ from source, sys._MEIPASS/resources when frozen."""
+"""resource_path: the icons are package data of app.resources in every kind of install."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from app import resources
 from app.resources import ResourceNotFound, resource_path, resource_root
 
 REPO = Path(__file__).resolve().parents[1]
+PACKAGE_RESOURCES = REPO / "app" / "resources"
 
 
-def test_source_checkout_uses_the_repo_resources_folder() -> None:
-    assert resource_root() == REPO / "resources"
-    assert resource_path("icons/orderdesk-tray.svg") == REPO / "resources/icons/orderdesk-tray.svg"
-
-
-def test_frozen_bundle_uses_meipass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    icon = tmp_path / "resources" / "icons" / "orderdesk-tray.ico"
-    icon.parent.mkdir(parents=True)
-    icon.write_bytes(b"\0")
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert resources.is_frozen()
-    assert resource_path("icons/orderdesk-tray.ico") == icon
-    with pytest.raises(ResourceNotFound, match="reinstall"):
-        resource_path("icons/orderdesk-tray.svg")
+def test_resources_live_in_the_package() -> None:
+    assert resource_root() == PACKAGE_RESOURCES
+    svg = resource_path("icons/orderdesk-tray.svg")
+    assert svg == PACKAGE_RESOURCES / "icons" / "orderdesk-tray.svg"
 
 
 @pytest.mark.parametrize("name", ["/etc/passwd", "../pyproject.toml", "icons/../../app", ""])

@@ -1,4 +1,4 @@
-"""The app icon, from ``resources/icons`` (source tree or bundle), drawn by Qt as a fallback."""
+"""The app icon, from ``app/resources/icons`` (any install or bundle), drawn by Qt as a fallback."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 
 def resource_dir() -> Path:
-    """Return the ``resources`` folder (source checkout or PyInstaller bundle)."""
+    """Return the folder of the shipped files (``app/resources`` in every kind of install)."""
     return resource_root()
 
 

@@ -8,7 +8,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${XDG_DATA_HOME:-$HOME/.local/share}
 CONFIG=${XDG_CONFIG_HOME:-$HOME/.config}
 BIN=$HOME/.local/bin
-ICONS=$HERE/_internal/resources/icons
+ICONS=$HERE/_internal/app/resources/icons
 APP=orderdesk-tray
 
 remove() {

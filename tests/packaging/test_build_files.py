@@ -46,13 +46,13 @@ def test_lean_toc_drops_unused_qt_and_duplicates(helpers: ModuleType) -> None:
         ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/src/e", "BINARY"),
         ("PySide6\\Qt6Pdf.dll", "/src/f", "BINARY"),
         ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/b", "BINARY"),
-        ("resources/icons/orderdesk-tray.svg", "/src/g", "DATA"),
+        ("app/resources/icons/orderdesk-tray.svg", "/src/g", "DATA"),
     ]
     kept = [dest for dest, _src, _kind in helpers.lean_toc(toc)]
     assert kept == [
         "PySide6/Qt/plugins/platforms/libqxcb.so",
         "PySide6/Qt/plugins/platforms/libqoffscreen.so",
-        "resources/icons/orderdesk-tray.svg",
+        "app/resources/icons/orderdesk-tray.svg",
     ]
 
 
@@ -89,14 +89,15 @@ def test_desktop_entries_are_well_formed(name: str) -> None:
     entry = parser["Desktop Entry"]
     assert entry["Type"] == "Application" and entry["Name"] == "OrderDesk Tray"
     assert entry["Exec"] == "orderdesk-tray" and entry["Icon"] == "orderdesk-tray"
-    assert (REPO / "resources" / "icons" / f"{entry['Icon']}.svg").is_file()
+    assert (REPO / "app" / "resources" / "icons" / f"{entry['Icon']}.svg").is_file()
 
 
 @pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
 def test_install_desktop_script_installs_and_removes(tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
     (bundle / "share").mkdir(parents=True)
-    shutil.copytree(REPO / "resources" / "icons", bundle / "_internal" / "resources" / "icons")
+    icons = bundle / "_internal" / "app" / "resources" / "icons"
+    shutil.copytree(REPO / "app" / "resources" / "icons", icons)
     for name in ("orderdesk-tray.desktop", "orderdesk-tray-autostart.desktop"):
         shutil.copy(PACKAGING / "linux" / name, bundle / "share" / name)
     shutil.copy(PACKAGING / "linux" / "install-desktop.sh", bundle / "install-desktop.sh")

@@ -1,7 +1,9 @@
-"""Files shipped beside the code (icons, the desktop file), found the same way frozen or not.
+"""Files shipped with the code (the app icons), found the same way however the app runs.
 
-In a PyInstaller bundle they live under ``sys._MEIPASS/resources`` (the spec copies the repo's
-``resources/`` there); from a source checkout they are the repo's ``resources/`` folder.
+They are package data of ``app.resources`` (this folder): a source checkout, an editable
+install, a wheel (``[tool.setuptools.package-data]`` in pyproject.toml) and the PyInstaller
+bundle (the spec copies them to ``_internal/app/resources``, where PyInstaller points this
+module's ``__file__``) all find them next to this file.
 This module is stdlib-only so that any layer (and the shim) may use it.
 """
 
@@ -9,6 +11,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path, PurePosixPath
+
+ICON_PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+# Every icon file under icons/: the SVG master, its PNG renderings, the Windows and macOS icons.
+ICON_FILES = (
+    "orderdesk-tray.svg",
+    *(f"orderdesk-tray-{size}.png" for size in ICON_PNG_SIZES),
+    "orderdesk-tray.ico",
+    "orderdesk-tray.icns",
+)
 
 
 class ResourceNotFound(FileNotFoundError):
@@ -21,17 +32,15 @@ def is_frozen() -> bool:
 
 
 def resource_root() -> Path:
-    """The ``resources`` folder of this installation (bundle or source checkout)."""
-    if is_frozen():
-        return Path(sys._MEIPASS) / "resources"  # type: ignore[attr-defined]
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The folder holding the shipped files: this package's folder, in every kind of install."""
+    return Path(__file__).absolute().parent
 
 
 def resource_path(name: str) -> Path:
     """Return the path of a shipped file, e.g. ``resource_path("icons/orderdesk-tray.svg")``.
 
     Args:
-        name: A relative, forward-slash path inside ``resources/``.
+        name: A relative, forward-slash path inside ``app/resources/``.
 
     Returns:
         The absolute path of the file.

@@ -1,6 +1,6 @@
 """Render the app icon SVG to PNG sizes, a Windows .ico and a macOS .icns with Qt.
 
-Run from the repository root: ``python resources/render_icons.py``. The outputs are committed,
+Run from the repository root: ``python packaging/render_icons.py``. The outputs are committed,
 so the app and the packagers never need to render at run time.
 """
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-ICON_DIR = Path(__file__).resolve().parent / "icons"
+ICON_DIR = Path(__file__).resolve().parent.parent / "app" / "resources" / "icons"
 SOURCE = ICON_DIR / "orderdesk-tray.svg"
 PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO_SIZE = 256
