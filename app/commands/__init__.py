@@ -13,12 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
+from app.core.errors import ExpectedError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 COMMAND_MODULES = ("serve", "stores", "clients", "config", "index", "selftest")
 
 
-class CommandError(Exception):
+class CommandError(ExpectedError):
     """An expected failure: its message is printed to stderr and the exit code is 1."""
 
 

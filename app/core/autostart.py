@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app import APP_ID, APP_NAME
+from app.core.errors import ExpectedError
 
 LAUNCH_AGENT_LABEL = "me.orderdesk.tray"
 """The macOS launch agent's label (the bundle identifier)."""
@@ -39,7 +40,7 @@ _DESKTOP_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
 _DESKTOP_ESCAPED_IN_QUOTES = ("\\", '"', "`", "$")
 
 
-class AutostartError(OSError):
+class AutostartError(ExpectedError, OSError):
     """The login entry could not be read, written or removed (the message says where)."""
 
 

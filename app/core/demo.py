@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from app.core.errors import Conflict
 from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.core.services.errors import ServiceError
 
@@ -22,7 +23,7 @@ DEMO_STORE_NAME = "Demo Store"
 DEMO_ORDERS = 2000
 
 
-class DemoStoreConflict(ServiceError):
+class DemoStoreConflict(ServiceError, Conflict):
     """A store named like the demo exists and is a real store."""
 
 

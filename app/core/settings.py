@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from app.core.db.models import Setting, database
+from app.core.errors import InvalidChange
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ _T = TypeVar("_T", bool, int, float, str)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class SettingError(ValueError):
+class SettingError(InvalidChange, ValueError):
     """An unknown setting key, or a value of the wrong type or out of range."""
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+from app.core.errors import ExpectedError
 
-class AccessError(Exception):
+
+class AccessError(ExpectedError):
     """A request the access layer refuses; ``str(error)`` says what to do instead."""
 
 

@@ -21,9 +21,10 @@ from typing import Any
 
 from app.core.client_configs.locations import ClientKind, config_path
 from app.core.client_configs.render import SERVER_NAME, server_entry, servers_key
+from app.core.errors import ExpectedError
 
 
-class ConfigFileError(Exception):
+class ConfigFileError(ExpectedError):
     """A config file we must not touch; ``str(error)`` says why and what to do."""
 
 

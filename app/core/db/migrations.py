@@ -20,6 +20,7 @@ import peewee as pw
 
 from app.core.db.models import SchemaVersion, utc_now
 from app.core.db.permissions import create_private_file, make_private
+from app.core.errors import ExpectedError
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ _SCHEMA_VERSION_DDL = (
 )
 
 
-class SchemaTooNewError(RuntimeError):
+class SchemaTooNewError(ExpectedError, RuntimeError):
     """The database was written by a newer version of the app than this one."""
 
     def __init__(self, found: int, supported: int) -> None:

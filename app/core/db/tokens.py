@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable
 
 from app.core.db.models import POLICIES, ClientToken, database, utc_now
+from app.core.errors import InvalidChange
 
 TOKEN_PREFIX = "odt_"  # noqa: S105 - a public marker, not a secret
 TOKEN_BYTES = 32
@@ -30,7 +31,7 @@ SCOPES = (
 """Every scope a token can carry (DESIGN.md §3)."""
 
 
-class TokenError(ValueError):
+class TokenError(InvalidChange, ValueError):
     """A token request that cannot be honoured (bad scope, bad policy, duplicate name)."""
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.core import paths
+from app.core.errors import ExpectedError
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ CREATE VIRTUAL TABLE orders_fts USING fts5(
 """
 
 
-class IndexUnavailable(Exception):
+class IndexUnavailable(ExpectedError):
     """The index file cannot be used (corrupt, removed, or the disk refused it)."""
 
 

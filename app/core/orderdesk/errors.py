@@ -2,12 +2,24 @@
 
 Every failure a caller can meet is an :class:`OrderDeskError`: it carries the server's
 ``message`` (or our own description when the server said nothing useful), the HTTP ``status``
-when there was a response, and the ``method`` and ``path`` of the request. ``str(error)`` is a
-sentence fit for a user. No message ever contains the API key: the client scrubs it with
-:func:`redact` before an error is built.
+when there was a response, and the ``method`` and ``path`` of the request. It is an
+:class:`~app.core.errors.ExpectedError`: ``str(error)`` is its ``sentence`` (what failed) and
+``action`` (the hint), fit for a user. No message ever contains the API key: the client
+scrubs it with :func:`redact` before an error is built.
 """
 
 from __future__ import annotations
+
+from app.core.errors import (
+    Conflict,
+    ExpectedError,
+    InvalidChange,
+    NotFound,
+    OrderDeskRateLimited,
+    OrderDeskRefused,
+    OrderDeskUnreachable,
+    join_text,
+)
 
 REDACTED = "[redacted]"
 
@@ -24,7 +36,7 @@ def redact(text: str, secret: str) -> str:
     return text.replace(secret, REDACTED)
 
 
-class OrderDeskError(Exception):
+class OrderDeskError(ExpectedError):
     """Base class: a request to Order Desk failed.
 
     Attributes:
@@ -54,49 +66,54 @@ class OrderDeskError(Exception):
         self.path = path
         self.may_have_applied = False
 
-    def __str__(self) -> str:
+    @property
+    def sentence(self) -> str:
+        """What failed: the request, the HTTP status and Order Desk's message."""
         request = f"{self.method} {self.path}".strip() or "Order Desk request"
         status = f" (HTTP {self.status})" if self.status is not None else ""
         text = f"{request} failed{status}: {self.message}"
         if not text.endswith((".", "!", "?")):
             text += "."
-        hint = self.describe_hint()
-        if hint:
-            text += f" {hint}"
-        if self.may_have_applied:
-            text += (
-                " The request may have reached Order Desk and taken effect, so it was not"
-                " repeated; check (for an order, look it up by source_id) before trying again."
-            )
         return text
+
+    @property
+    def action(self) -> str:
+        """The hint, and for a write that may have happened, to check before repeating it."""
+        maybe_applied = (
+            "The request may have reached Order Desk and taken effect, so it was not"
+            " repeated; check (for an order, look it up by source_id) before trying again."
+            if self.may_have_applied
+            else ""
+        )
+        return join_text(self.describe_hint(), maybe_applied)
 
     def describe_hint(self) -> str:
         """Return a short sentence telling the user what to do (may be empty)."""
         return self.hint
 
 
-class AuthError(OrderDeskError):
+class AuthError(OrderDeskError, OrderDeskRefused):
     """401/403: Order Desk rejected the store id or API key."""
 
     hint = "Check the store ID and API key (Order Desk: Store Settings > API)."
 
 
-class NotFoundError(OrderDeskError):
+class NotFoundError(OrderDeskError, NotFound):
     """404: the order, item, shipment or inventory item does not exist."""
 
 
-class ValidationError(OrderDeskError):
+class ValidationError(OrderDeskError, InvalidChange):
     """400/422 or a 2xx with ``status: error``: the request was refused as given.
 
     Duplicate orders land here; the server's message names the existing order id.
     """
 
 
-class ConflictError(OrderDeskError):
+class ConflictError(OrderDeskError, Conflict):
     """409: the server reported a conflicting change."""
 
 
-class RateLimitedError(OrderDeskError):
+class RateLimitedError(OrderDeskError, OrderDeskRateLimited):
     """429: the store's request bucket is empty.
 
     Attributes:
@@ -123,13 +140,13 @@ class RateLimitedError(OrderDeskError):
         return f"Order Desk is rate limiting this store; retry in {self.retry_after:g} s."
 
 
-class ServerError(OrderDeskError):
+class ServerError(OrderDeskError, OrderDeskUnreachable):
     """5xx: Order Desk had trouble (or is down)."""
 
     hint = "Order Desk may be having trouble; try again later."
 
 
-class NetworkError(OrderDeskError):
+class NetworkError(OrderDeskError, OrderDeskUnreachable):
     """No usable response: refused or dropped connection, DNS or TLS failure.
 
     Attributes:

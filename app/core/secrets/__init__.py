@@ -15,6 +15,7 @@ from app.core.secrets.base import (
     SecretStore,
     SecretStoreError,
     SecretStoreLocked,
+    VaultLocked,
     VaultPassphraseError,
     VaultTamperedError,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "SecretStore",
     "SecretStoreError",
     "SecretStoreLocked",
+    "VaultLocked",
     "VaultPassphraseError",
     "VaultSecretStore",
     "VaultTamperedError",

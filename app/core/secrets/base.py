@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from app.core.errors import ExpectedError, KeychainLocked, KeychainUnavailable, PassphraseNeeded
+
 SERVICE_NAME = "orderdesk-tray"
 """Service name under which API keys live in the OS keychain."""
 
 MAX_STORE_ID_LENGTH = 200
 
 
-class SecretStoreError(Exception):
+class SecretStoreError(ExpectedError):
     """A secret could not be read or written; ``str(error)`` is a sentence for the user."""
 
     def __init__(self, message: str) -> None:
@@ -23,15 +25,19 @@ class SecretStoreError(Exception):
         self.user_message = message
 
 
-class SecretStoreLocked(SecretStoreError):
+class SecretStoreLocked(SecretStoreError, KeychainLocked):
     """The store exists but is locked (keychain locked, no vault passphrase available)."""
 
 
-class NoKeychainError(SecretStoreError):
+class VaultLocked(SecretStoreLocked, PassphraseNeeded):
+    """The vault file needs its passphrase and none is available yet."""
+
+
+class NoKeychainError(SecretStoreError, KeychainUnavailable):
     """No usable OS keychain exists on this system."""
 
 
-class VaultPassphraseError(SecretStoreError):
+class VaultPassphraseError(SecretStoreError, PassphraseNeeded):
     """The vault passphrase is wrong."""
 
 

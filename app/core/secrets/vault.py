@@ -28,7 +28,7 @@ from app.core import paths
 from app.core.secrets import vault_crypto as vc
 from app.core.secrets.base import (
     SecretStoreError,
-    SecretStoreLocked,
+    VaultLocked,
     VaultPassphraseError,
     VaultTamperedError,
     check_secret,
@@ -97,14 +97,14 @@ class VaultSecretStore:
             passphrase: The passphrase; when None it comes from the environment or the provider.
 
         Raises:
-            SecretStoreLocked: If no passphrase is available.
+            VaultLocked: If no passphrase is available (a SecretStoreLocked).
             VaultPassphraseError: If the passphrase is wrong.
             VaultTamperedError: If the file was altered.
         """
         with self._lock:
             secret = passphrase or self._available_passphrase()
             if not secret:
-                raise SecretStoreLocked(self.describe())
+                raise VaultLocked(self.describe())
             document = self._read()
             if document is None:
                 header = {

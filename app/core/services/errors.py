@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.core.errors import Conflict, ExpectedError, InvalidChange, NotFound
 
-class ServiceError(Exception):
+
+class ServiceError(ExpectedError):
     """Base of every service error; the message is meant for a user or a model."""
 
 
-class StoreNotFoundError(ServiceError):
+class StoreNotFoundError(ServiceError, NotFound):
     """No registered store matches the given name or id.
 
     Attributes:
@@ -38,7 +40,7 @@ class AmbiguousStoreError(ServiceError):
         super().__init__(f"ambiguous: did you mean {', '.join(self.candidates)}?")
 
 
-class StoreExistsError(ServiceError):
+class StoreExistsError(ServiceError, Conflict):
     """A store with that name is already registered."""
 
 
@@ -46,7 +48,7 @@ class MissingCredentialsError(ServiceError):
     """The store's API key is not in the secret store (removed, or another keychain)."""
 
 
-class FolderNotFoundError(ServiceError):
+class FolderNotFoundError(ServiceError, NotFound):
     """A folder name or id does not exist in the store."""
 
 
@@ -54,11 +56,11 @@ class IndexDisabledError(ServiceError):
     """The store keeps no local order index (a real store while the setting is off)."""
 
 
-class InvalidChangeError(ServiceError, ValueError):
+class InvalidChangeError(ServiceError, InvalidChange, ValueError):
     """A change set asks for something an update cannot do (e.g. edit a read-only field)."""
 
 
-class OrderConflict(ServiceError):
+class OrderConflict(ServiceError, Conflict):
     """The record changed since the caller read it; nothing was written.
 
     Attributes:
@@ -88,7 +90,7 @@ class OrderConflict(ServiceError):
         )
 
 
-class DuplicateWriteError(ServiceError):
+class DuplicateWriteError(ServiceError, Conflict):
     """An identical write was made moments ago; it was not repeated."""
 
 

@@ -8,12 +8,13 @@ from typing import Any, Generic, TypeVar
 
 import mcp_types as types
 
+from app.core.errors import ExpectedError
 from app.mcp.tools.schema import JsonSchema, ToolInput, input_schema
 
 InputT = TypeVar("InputT", bound=ToolInput)
 
 
-class ToolError(Exception):
+class ToolError(ExpectedError):
     """An expected failure; its message is a sentence telling the model what to do."""
 
 
