@@ -8,8 +8,10 @@
 ; ISCC /DAppVersion=x.y.z /DAppVersionNumeric=x.y.z.0 overrides it.
 ;
 ; Per-user install without admin rights by default (the override dialog offers all users).
-; Upgrades install in place (fixed AppId) after closing a running tray; uninstall asks whether
-; to keep the data folder (database, logs, vault).
+; Upgrades install in place (fixed AppId) after closing a running tray with `orderdesk-tray --quit`
+; (a clean quit; forced only if it is still running after the wait); uninstall does the same,
+; removes the login entry, and asks whether to keep the data folder (database, logs, vault).
+; A running tray holds the AppMutex below (app\gui\instance.py APP_MUTEX_NAMES; a test checks).
 
 #ifndef AppVersion
   #include "packaging\windows\version.iss"
@@ -22,6 +24,9 @@
 ; platformdirs.user_data_dir("orderdesk-tray", False) on Windows
 #define DataDir "{localappdata}\orderdesk-tray"
 #define RunKey "Software\Microsoft\Windows\CurrentVersion\Run"
+#define AppMutexNames "OrderDeskTray.Running,Global\OrderDeskTray.Running"
+; Where Setup recorded the previous installation (the AppId below, with the _is1 suffix).
+#define UninstallKey "Software\Microsoft\Windows\CurrentVersion\Uninstall\{6F2B8C1E-4D7A-4B59-9E3F-0D1C5A7B2E84}_is1"
 
 [Setup]
 ; Never change the AppId: upgrades and the uninstaller find the installation by it.
@@ -29,6 +34,7 @@ AppId={{6F2B8C1E-4D7A-4B59-9E3F-0D1C5A7B2E84}
 AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
+AppMutex={#AppMutexNames}
 AppPublisher=OrderDesk Tray
 VersionInfoVersion={#AppVersionNumeric}
 VersionInfoProductName={#AppName}
@@ -54,6 +60,9 @@ SolidCompression=yes
 CloseApplications=force
 CloseApplicationsFilter=*.exe
 RestartApplications=no
+; The login entry is the current user's Run value even in an all-users install: the tray's
+; Settings box reads and writes exactly that value, so the two always agree.
+UsedUserAreasWarning=no
 
 [Languages]
 Name: "english"; MessagesFile: "compiler:Default.isl"
@@ -74,8 +83,8 @@ Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; Comment: "Order 
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
 
 [Registry]
-; HKA: the current user's Run key for a per-user install, the machine's for an all-users one.
-Root: HKA; Subkey: "{#RunKey}"; ValueType: string; ValueName: "{#AppName}"; ValueData: """{app}\{#AppExe}"""; Flags: uninsdeletevalue; Tasks: autostart
+; HKCU, the value app\core\autostart.py reads and writes (Settings > start at login).
+Root: HKCU; Subkey: "{#RunKey}"; ValueType: string; ValueName: "{#AppName}"; ValueData: """{app}\{#AppExe}"""; Flags: uninsdeletevalue; Tasks: autostart
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
@@ -85,7 +94,10 @@ Type: dirifempty; Name: "{app}"
 
 [Code]
 const
-  QuitWaitMs = 5000;
+  ForcedWaitMs = 3000;
+
+var
+  TasksPageShown: Boolean;
 
 function RunHidden(const FileName, Params: String): Integer;
 begin
@@ -100,56 +112,113 @@ begin
     '/C tasklist /FI "IMAGENAME eq {#AppExe}" /NH | find /I "{#AppExe}" >nul') = 0;
 end;
 
-{ Ask a running tray to quit (a normal close, so it stops its MCP host and saves its state),
-  give it a few seconds, then end it. Restart Manager covers anything still holding files. }
-procedure CloseRunningTray();
+{ The tray of an earlier installation, from the location Setup recorded for it. }
+function InstalledTrayExe(): String;
 var
-  Waited: Integer;
+  Location: String;
+begin
+  Result := '';
+  if not RegQueryStringValue(HKCU, '{#UninstallKey}', 'InstallLocation', Location) then
+    if not (IsWin64 and RegQueryStringValue(HKLM64, '{#UninstallKey}', 'InstallLocation', Location)) then
+      if not RegQueryStringValue(HKLM32, '{#UninstallKey}', 'InstallLocation', Location) then
+        Exit;
+  Result := AddBackslash(Location) + '{#AppExe}';
+end;
+
+{ `orderdesk-tray --quit` asks the running tray to quit (it stops its MCP host, engine and
+  database) and waits until it has stopped; a tray still running after that (or one too old to
+  know --quit) is ended by force, and Restart Manager covers anything still holding files. }
+procedure CloseRunningTray(const TrayExe: String);
+var
+  Code, Waited: Integer;
 begin
   if not TrayIsRunning() then
     Exit;
-  RunHidden(ExpandConstant('{sys}\taskkill.exe'), '/IM {#AppExe}');
+  if (TrayExe <> '') and FileExists(TrayExe) then
+  begin
+    if IsUninstaller() then
+      Exec(TrayExe, '--quit', '', SW_HIDE, ewWaitUntilTerminated, Code)
+    else
+      ExecAsOriginalUser(TrayExe, '--quit', '', SW_HIDE, ewWaitUntilTerminated, Code);
+    Log(Format('orderdesk-tray --quit exited with %d', [Code]));
+  end;
+  if not TrayIsRunning() then
+    Exit;
+  Log('The tray is still running after --quit; ending it by force.');
+  RunHidden(ExpandConstant('{sys}\taskkill.exe'), '/F /IM {#AppExe}');
   Waited := 0;
-  while TrayIsRunning() and (Waited < QuitWaitMs) do
+  while TrayIsRunning() and (Waited < ForcedWaitMs) do
   begin
     Sleep(250);
     Waited := Waited + 250;
   end;
-  if TrayIsRunning() then
-    RunHidden(ExpandConstant('{sys}\taskkill.exe'), '/F /IM {#AppExe}');
+end;
+
+{ Runs before Setup's own AppMutex check: close a running tray first, so the user does not get
+  "please close it" for something Setup can do. }
+function InitializeSetup(): Boolean;
+begin
+  if CheckForMutexes('{#AppMutexNames}') then
+    CloseRunningTray(InstalledTrayExe());
+  Result := True;
 end;
 
 function PrepareToInstall(var NeedsRestart: Boolean): String;
 begin
-  CloseRunningTray();
+  CloseRunningTray(ExpandConstant('{app}\{#AppExe}'));
   Result := '';
 end;
 
-procedure CurStepChanged(CurStep: TSetupStep);
-var
-  RootKey: Integer;
+{ On an upgrade the "start at login" box shows whether the tray starts at login now (the user
+  may have changed it in Settings), not what was chosen at the last install. }
+procedure CurPageChanged(CurPageID: Integer);
 begin
-  { Unticking "start at login" on an upgrade removes the value an earlier install wrote. }
-  if (CurStep = ssPostInstall) and not WizardIsTaskSelected('autostart') then
+  if (CurPageID = wpSelectTasks) and not TasksPageShown then
   begin
-    if IsAdminInstallMode() then
-      RootKey := HKEY_LOCAL_MACHINE
-    else
-      RootKey := HKEY_CURRENT_USER;
-    RegDeleteValue(RootKey, '{#RunKey}', '{#AppName}');
+    TasksPageShown := True;
+    if RegValueExists(HKCU, '{#RunKey}', '{#AppName}') then
+      WizardSelectTasks('autostart')
+    else if InstalledTrayExe() <> '' then
+      WizardSelectTasks('!autostart');
   end;
 end;
 
-function InitializeUninstall(): Boolean;
+{ The login entry is ours when it is named after the app and starts this installation's tray. }
+procedure RemoveLoginEntry(RootKey: Integer; const Folder: String);
+var
+  Command: String;
 begin
-  CloseRunningTray();
-  Result := True;
+  if RegQueryStringValue(RootKey, '{#RunKey}', '{#AppName}', Command) and
+     (Pos(Lowercase(AddBackslash(Folder)), Lowercase(Command)) > 0) then
+    RegDeleteValue(RootKey, '{#RunKey}', '{#AppName}');
+end;
+
+procedure CurStepChanged(CurStep: TSetupStep);
+begin
+  { Unticking "start at login" (the box showed the current state) removes the value. A silent
+    upgrade keeps whatever the user chose in Settings. }
+  if (CurStep = ssPostInstall) and TasksPageShown and not WizardIsTaskSelected('autostart') then
+  begin
+    RemoveLoginEntry(HKCU, ExpandConstant('{app}'));
+    if IsAdminInstallMode() then
+      RemoveLoginEntry(HKLM, ExpandConstant('{app}'));  { where earlier installers wrote it }
+  end;
 end;
 
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 var
   DataDir: String;
 begin
+  { After the user confirmed, right before Uninstall's own AppMutex check. }
+  if CurUninstallStep = usAppMutexCheck then
+    CloseRunningTray(ExpandConstant('{app}\{#AppExe}'));
+  if CurUninstallStep = usUninstall then
+  begin
+    { Also the value the tray's Settings wrote, which Setup did not record. }
+    RemoveLoginEntry(HKCU, ExpandConstant('{app}'));
+    if IsAdminInstallMode() then
+      RemoveLoginEntry(HKLM, ExpandConstant('{app}'));
+  end;
   if CurUninstallStep <> usPostUninstall then
     Exit;
   DataDir := ExpandConstant('{#DataDir}');

@@ -7,7 +7,8 @@
                                         then the MCP host on the engine thread
 
 Steps 5 and 6 are :mod:`app.runtime`, shared with ``orderdesk-mcp serve`` and the commands.
-A second launch on the same data folder asks the first to show its window and exits 0.
+A second launch on the same data folder asks the first to show its window and exits 0;
+``--quit`` asks it to quit and waits until it has stopped (:mod:`app.gui.instance`).
 Quitting stops the MCP host, the engine and the sandbox, in that order, within about 2 s.
 """
 
@@ -30,7 +31,7 @@ log = logging.getLogger("app.main")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse the tray's command line (``--demo``, ``--version``, ``--selftest``)."""
+    """Parse the tray's command line (``--demo``, ``--version``, ``--selftest``, ``--quit``)."""
     parser = argparse.ArgumentParser(prog="orderdesk-tray", description=f"{APP_NAME}.")
     parser.add_argument("--version", action="version", version=f"orderdesk-tray {__version__}")
     parser.add_argument(
@@ -38,6 +39,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--selftest", action="store_true", help="check the installation, print a line per check"
+    )
+    parser.add_argument(
+        "--quit", action="store_true", help="close a running tray cleanly and wait until it stops"
     )
     return parser.parse_args(list(sys.argv[1:] if argv is None else argv))
 
@@ -57,11 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.core import paths
 
     paths.data_home()  # 3
-    from app.gui.instance import ask_running_instance_to_show
+    from app.gui.instance import ask_running_instance_to_show, hold_app_mutex, quit_command
 
+    if args.quit:
+        return quit_command()
     if ask_running_instance_to_show():
         print(f"{APP_NAME} is already running: its window was brought forward.", file=sys.stderr)
         return 0
+    hold_app_mutex()  # Windows: the installer's AppMutex
     from app.core.logs import setup_logging
 
     setup_logging()  # 4
@@ -109,6 +116,7 @@ def run_gui(
     tray = TrayApplication(runtime.gui_context())
     instance = InstanceServer(parent=tray)
     instance.show_requested.connect(tray.show_orders)
+    instance.quit_requested.connect(tray.quit)  # orderdesk-tray --quit (the installer)
     instance.listen()
     quit_on_signals(app, tray.quit)
     tray.start()

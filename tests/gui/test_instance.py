@@ -1,0 +1,129 @@
+"""Single instance and clean quit: ``orderdesk-tray --quit`` closes a real tray process and waits
+until it has stopped; the Windows mutex the installer's ``AppMutex`` names."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.gui.instance import (
+    APP_MUTEX_NAMES,
+    InstanceServer,
+    QuitOutcome,
+    ask_running_instance_to_quit,
+    hold_app_mutex,
+)
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
+START_LIMIT_S = 30.0
+
+
+def tray_env() -> dict[str, str]:
+    """The tray offscreen, with no keychain (a vault passphrase instead)."""
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    env["ORDERDESK_TRAY_VAULT_PASSPHRASE"] = "test-passphrase"
+    return env
+
+
+def tray_command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=ROOT, env=tray_env(), capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def wait_for_log(log: Path, text: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + START_LIMIT_S
+    while not (log.exists() and text in log.read_text(encoding="utf-8")):
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        assert time.monotonic() < deadline, f"no {text!r} in the log"
+        time.sleep(0.05)
+
+
+def test_quit_closes_a_running_tray_and_waits_until_it_has_stopped(data_home: Path) -> None:
+    log = data_home / "logs" / "orderdesk-tray.log"
+    tray = subprocess.Popen(
+        [sys.executable, "-m", "app"],
+        cwd=ROOT, env=tray_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for_log(log, "MCP host serving", tray)
+        done = tray_command("--quit")
+        # When --quit returns, the tray has already closed its engine, MCP host and database.
+        assert "stopped in" in log.read_text(encoding="utf-8")
+        assert done.returncode == 0, done.stderr
+        assert "the tray quit" in done.stderr
+        assert tray.wait(5) == 0
+    finally:
+        if tray.poll() is None:
+            tray.kill()
+            tray.wait()
+        for stream in (tray.stdout, tray.stderr):
+            if stream is not None:
+                stream.close()
+    text = log.read_text(encoding="utf-8")
+    assert "asked to quit by another process" in text and "Traceback" not in text
+    again = tray_command("--quit")
+    assert again.returncode == 0 and "no tray was running" in again.stderr
+
+
+def test_quit_gives_up_on_a_tray_that_does_not_stop(qtbot: Any, tmp_path: Path) -> None:
+    name = str(tmp_path / "tray.sock")
+    assert ask_running_instance_to_quit(name, timeout=0.2) is QuitOutcome.NOT_RUNNING
+    server = InstanceServer(name)
+    assert server.listen()
+    try:
+        # This thread blocks in the call, so the "tray" never gets to quit.
+        assert ask_running_instance_to_quit(name, timeout=0.5) is QuitOutcome.STILL_RUNNING
+        with qtbot.waitSignal(server.quit_requested, timeout=5000):
+            pass  # the request arrived all the same, once events run
+    finally:
+        server.close()
+
+
+class FakeKernel32:
+    def __init__(self) -> None:
+        self.created: list[tuple[object, bool, str]] = []
+
+    def CreateMutexW(self, attributes: object, owner: bool, name: str) -> int:
+        self.created.append((attributes, owner, name))
+        return len(self.created)
+
+
+def test_windows_holds_the_mutexes_the_installer_checks() -> None:
+    kernel32 = FakeKernel32()
+    assert hold_app_mutex("win32", kernel32) == [1, 2]
+    assert [name for _, _, name in kernel32.created] == list(APP_MUTEX_NAMES)
+    assert all(owner is False for _, owner, _ in kernel32.created)
+    assert hold_app_mutex("linux", kernel32) == []
+
+
+def installer_defines(text: str) -> dict[str, str]:
+    return dict(re.findall(r'^#define (\w+) "(.*)"$', text, flags=re.MULTILINE))
+
+
+def test_installer_app_mutex_names_the_apps_mutexes() -> None:
+    text = (ROOT / "installer.iss").read_text(encoding="utf-8")
+    assert re.findall(r"^AppMutex=(.*)$", text, flags=re.MULTILINE) == ["{#AppMutexNames}"]
+    assert installer_defines(text)["AppMutexNames"].split(",") == list(APP_MUTEX_NAMES)
+
+
+def test_installer_quits_the_tray_with_quit_and_forces_only_as_a_fallback() -> None:
+    text = (ROOT / "installer.iss").read_text(encoding="utf-8")
+    assert "'--quit'" in text
+    kills = re.findall(r"taskkill\.exe'\), '([^']*)'", text)
+    assert kills and all(arg.startswith("/F ") for arg in kills)  # never a bare WM_CLOSE
+    for event in ("function InitializeSetup", "function PrepareToInstall", "usAppMutexCheck"):
+        assert event in text
+    app_id = re.findall(r"^AppId=\{(\{[0-9A-F-]{36}\})$", text, flags=re.MULTILINE)
+    assert installer_defines(text)["UninstallKey"].endswith(f"\\{app_id[0]}_is1")
