@@ -27,10 +27,10 @@ from app.core.secrets import SecretStore, open_secret_store
 from app.core.services import Services
 
 if TYPE_CHECKING:
-    from app.core.sandbox import SandboxServer
     from app.core.services import StoreRecord
     from app.gui.context import GuiContext
     from app.mcp.host import McpHost
+    from app.sandbox import SandboxServer
 
 log = logging.getLogger("app.runtime")
 STOP_BUDGET_S = 2.0
@@ -102,7 +102,7 @@ class Runtime:
             demo_keys: Answer the demo store's public key without the keychain (the tray and
                 ``serve``, which can add the demo store); the store commands keep every key.
         """
-        from app.core.demo import DemoKeySecrets
+        from app.demo import DemoKeySecrets
 
         engine = Engine(engine_name)
         engine.start()
@@ -123,7 +123,7 @@ class Runtime:
         Raises:
             DemoStoreConflict: A real store already has the demo's name.
         """
-        from app.core.demo import DemoKeySecrets, add_demo_store, demo_sandbox
+        from app.demo import DemoKeySecrets, add_demo_store, demo_sandbox
 
         if not isinstance(self.secrets, DemoKeySecrets):
             raise RuntimeError("this runtime was started without demo keys")

@@ -247,7 +247,7 @@ def check_engine_and_sandbox(_home: Path) -> str:
     """Start the engine thread and the demo sandbox; GET /test and one order page; stop both."""
     from app.core.engine import Engine
     from app.core.orderdesk import OrderDeskClient
-    from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
+    from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 
     async def talk(base_url: str) -> str:
         async with OrderDeskClient(DEMO_STORE_ID, DEMO_API_KEY, base_url=base_url) as client:

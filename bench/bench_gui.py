@@ -6,7 +6,7 @@ Needs an X display (``xvfb-run -a``) and ``trayer`` (started here as the system 
   log says ``tray up`` (logged right after the tray icon is shown); median of ``--runs``
   (target < 2 s);
 * idle RSS of the tray with the order browser open on a ``--orders`` store: the sandbox runs in
-  its own process (``python -m app.core.sandbox``, demo store id and key, no rate limit), the
+  its own process (``python -m app.sandbox``, demo store id and key, no rate limit), the
   store is registered with ``orderdesk-mcp stores add --api-url``, the browser is opened by a
   second launch (single instance), and VmRSS is read once the local index is synced and the
   process has settled (target < 250 MB);
@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -153,7 +153,7 @@ def bench_cold_start(runs: int) -> float:
 def start_sandbox(orders: int) -> tuple[subprocess.Popen[str], str]:
     """The sandbox Order Desk in its own process (demo store id and key, no rate limit)."""
     proc = subprocess.Popen(
-        [PY, "-m", "app.core.sandbox", "--orders", str(orders), "--port", "0", "--no-rate-limit"],
+        [PY, "-m", "app.sandbox", "--orders", str(orders), "--port", "0", "--no-rate-limit"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -1,6 +1,6 @@
 """Benchmark: the local order index over a 100k-order sandbox store.
 
-Starts the sandbox in its own process (``python -m app.core.sandbox --orders N --port P``, rate
+Starts the sandbox in its own process (``python -m app.sandbox --orders N --port P``, rate
 limit on) so its CPU does not compete with the sync, then measures and prints:
 
 * full sync: requests (target <= N/500 + 1) and time against what the bucket allows,
@@ -34,7 +34,7 @@ import httpx
 
 from app.core.index import GroupBy, IndexService, SearchFilters, SortKey, StoreHandle
 from app.core.orderdesk import OrderDeskClient
-from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID
 
 BUCKET, REFILL = 20, 3
 QUERIES = (
@@ -71,7 +71,7 @@ def start_sandbox(orders: int) -> tuple[subprocess.Popen[str], str]:
     """Start the sandbox process; returns it and the API base URL it printed."""
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.core.sandbox", "--orders", str(orders), "--port", str(port)],
+        [sys.executable, "-m", "app.sandbox", "--orders", str(orders), "--port", str(port)],
         stdout=subprocess.PIPE,
         text=True,
     )

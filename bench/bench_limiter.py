@@ -18,7 +18,7 @@ import time
 import httpx
 
 from app.core.orderdesk import OrderDeskClient
-from app.core.sandbox import SandboxServer, SandboxStoreSpec
+from app.sandbox import SandboxServer, SandboxStoreSpec
 
 STORE_ID = "100001"
 API_KEY = "bench-key"

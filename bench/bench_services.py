@@ -19,8 +19,8 @@ from pathlib import Path
 
 from app.core.db import close_db, init_db
 from app.core.engine import Engine
-from app.core.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 from app.core.services import CacheTtls, OrderFilters, Services, StoreRecord
+from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 
 STORE_ID = "300003"
 API_KEY = "bench-services-key-5c1d"

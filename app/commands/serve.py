@@ -6,7 +6,7 @@ local endpoint like the tray does and ``--http`` Streamable HTTP on 127.0.0.1, b
 SIGINT/SIGTERM; ``--stdio`` serves one session for ``$ORDERDESK_TRAY_TOKEN`` (read-only without).
 
 ``--demo`` starts the sandbox Order Desk on loopback and registers it as "Demo Store". Its API
-key is a public constant, so :class:`app.core.demo.DemoKeySecrets` answers it without touching
+key is a public constant, so :class:`app.demo.DemoKeySecrets` answers it without touching
 the keychain or the vault: the demo works headless in CI, where no keychain exists.
 
 Start-up is :mod:`app.runtime`'s, the same as the tray's.
@@ -64,7 +64,7 @@ def prepare_host(runtime: Runtime, demo: bool) -> McpHost:
     Raises:
         CommandError: A real store already has the demo store's name.
     """
-    from app.core.demo import DemoStoreConflict
+    from app.demo import DemoStoreConflict
 
     if demo:
         try:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.core.sandbox import SandboxServer, SandboxStoreSpec
+from app.sandbox import SandboxServer, SandboxStoreSpec
 from tests.core.secrets.memory_keyring import FILE_ENV, MemoryKeyring
 
 KNOWN_KEY = "leakcheck-5f1e9a7c3b2d4e6f8a0b1c2d3e4f5a6b"

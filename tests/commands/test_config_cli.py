@@ -12,7 +12,7 @@ import pytest
 
 from app.core.client_configs import TOKEN_ENV, ClientKind, config_path, mcp_executable
 from app.core.db.tokens import TOKEN_PREFIX
-from app.core.sandbox import SandboxServer
+from app.sandbox import SandboxServer
 from tests.commands.conftest import KNOWN_KEY, STORE_ID, run_subprocess
 
 Cli = Any

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from app.core.sandbox import SandboxServer
+from app.sandbox import SandboxServer
 from tests.commands.conftest import KNOWN_KEY, STORE_ID, run_subprocess
 from tests.core.secrets.memory_keyring import MemoryKeyring
 

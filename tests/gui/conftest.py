@@ -16,14 +16,14 @@ import qasync
 
 from app.core import settings
 from app.core.access import ApprovalQueue, ClientRegistry
-from app.core.demo import DemoKeySecrets
 from app.core.engine import Engine
-from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.core.secrets import open_secret_store
 from app.core.services import Services
+from app.demo import DemoKeySecrets
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.orders.window import OrdersWindow
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 
 SANDBOX_ORDERS = 450
 WINDOW_WAIT = 15000

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QTimer
 
-from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.orders.table_model import PAGE_SIZE
 from app.gui.orders.window import OrdersWindow
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 ORDERS = 100_000

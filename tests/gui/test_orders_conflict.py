@@ -13,10 +13,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.sandbox import SandboxServer
 from app.gui.orders.conflicts import change_paths, conflict_question, contested
 from app.gui.orders.dialogs import AddressDialog
 from app.gui.orders.window import OrdersWindow
+from app.sandbox import SandboxServer
 
 pytestmark = pytest.mark.gui
 WAIT = 15000

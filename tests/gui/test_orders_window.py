@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.core.sandbox import SandboxServer
 from app.gui.context import GuiContext
 from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
 from app.gui.orders.table_model import PAGE_SIZE
 from app.gui.orders.window import OrdersWindow
+from app.sandbox import SandboxServer
 from tests.gui.conftest import SANDBOX_ORDERS
 
 pytestmark = pytest.mark.gui

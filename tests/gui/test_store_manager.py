@@ -8,11 +8,11 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 
-from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer
 from app.core.secrets import SERVICE_NAME
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.stores.dialog import StoreManagerDialog
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer
 
 pytestmark = pytest.mark.gui
 

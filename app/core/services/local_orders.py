@@ -28,12 +28,12 @@ from app.core.index import (
     StatsResult,
     StoreHandle,
 )
-from app.core.sandbox.spec import DEMO_API_KEY, DEMO_STORE_ID
 from app.core.secrets import SecretStore, SecretStoreError
 from app.core.services.errors import IndexDisabledError, ServiceError
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreRecord
 from app.core.services.stores import StoreService
+from app.sandbox.spec import DEMO_API_KEY, DEMO_STORE_ID
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import pytest
 from app.core.events import EventHub
 from app.core.index import IndexService, StoreHandle
 from app.core.orderdesk import OrderDeskClient, RetryPolicy
-from app.core.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
+from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 
 STORE_ID = "100001"
 API_KEY = "index-test-key-0123456789"

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from app.commands import run_command
-from app.core.sandbox import SandboxServer
+from app.sandbox import SandboxServer
 from tests.core.index.conftest import API_KEY, ORDERS, STORE_ID
 from tests.core.secrets.memory_keyring import MemoryKeyring
 

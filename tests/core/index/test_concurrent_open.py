@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.core.sandbox import Fault
+from app.sandbox import Fault
 from tests.core.index.conftest import ORDERS, IndexBox
 
 

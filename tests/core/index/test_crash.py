@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from app.core.index import IndexState, index_path
-from app.core.sandbox import Fault
+from app.sandbox import Fault
 from tests.core.index.conftest import API_KEY, ORDERS, STORE_ID, IndexBox
 
 REPO = Path(__file__).resolve().parents[3]

@@ -10,7 +10,7 @@ import pytest
 from app.core.events import SYNC_PROGRESS, Event
 from app.core.index import IndexState, SearchFilters
 from app.core.orderdesk import OrderDeskError
-from app.core.sandbox import Fault
+from app.sandbox import Fault
 from tests.core.index.conftest import ORDERS, IndexBox
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from app.core.orderdesk import LeakyBucket, OrderDeskClient, RetryPolicy
-from app.core.sandbox import SandboxServer, SandboxStoreSpec
+from app.sandbox import SandboxServer, SandboxStoreSpec
 from tests.core.orderdesk.fakes import CountingTransport, FakeClock, ScriptedServer
 
 API_KEY = "sk-test-SECRET-1234567890"

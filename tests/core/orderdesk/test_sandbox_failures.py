@@ -12,7 +12,7 @@ from app.core.orderdesk import (
     NotFoundError,
     RequestTimeout,
 )
-from app.core.sandbox import Fault
+from app.sandbox import Fault
 from tests.core.orderdesk.conftest import API_KEY, Sandbox
 from tests.core.orderdesk.fakes import CountingTransport
 

@@ -11,9 +11,9 @@ import pytest
 
 from app.core.engine import Engine
 from app.core.orderdesk import RetryPolicy
-from app.core.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 from app.core.secrets import open_secret_store
 from app.core.services import CacheTtls, Services, StoreRecord
+from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 from tests.core.secrets.memory_keyring import MemoryKeyring
 
 API_KEY = "sk-services-SECRET-7f3a9c21d4e8b605"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from app.core.events import ORDER_CHANGED, ORDER_DELETED, Event
-from app.core.sandbox import SandboxStore
 from app.core.services import (
     DuplicateWriteError,
     OrderConflict,
@@ -13,6 +12,7 @@ from app.core.services import (
     Services,
     StoreRecord,
 )
+from app.sandbox import SandboxStore
 from tests.core.services.conftest import first_order_id
 
 NEW_ORDER = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import peewee as pw
 
 from app.core.engine import Engine
-from app.core.sandbox import SandboxServer, SandboxStore
 from app.core.services import OrderFilters
+from app.sandbox import SandboxServer, SandboxStore
 from tests.core.secrets.memory_keyring import MemoryKeyring
 from tests.core.services.conftest import API_KEY, STORE_ID, make_services
 

@@ -6,7 +6,6 @@ import copy
 
 import pytest
 
-from app.core.sandbox import SandboxStore
 from app.core.services import (
     DuplicateWriteError,
     InventoryFilters,
@@ -14,6 +13,7 @@ from app.core.services import (
     Services,
     StoreRecord,
 )
+from app.sandbox import SandboxStore
 
 
 def first_item_id(od_store: SandboxStore) -> str:

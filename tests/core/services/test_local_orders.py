@@ -13,8 +13,8 @@ from app.core import settings
 from app.core.db.models import Store
 from app.core.events import SYNC_PROGRESS, Event
 from app.core.index import SearchFilters, index_path
-from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStore
 from app.core.services import IndexDisabledError, Services, StoreRecord
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStore
 from tests.core.services.conftest import API_KEY, first_order_id
 
 

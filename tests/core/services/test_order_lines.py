@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from app.core.sandbox import SandboxStore
 from app.core.services import InvalidChangeError, Services, StoreRecord
+from app.sandbox import SandboxStore
 from tests.core.services.conftest import first_order_id
 
 

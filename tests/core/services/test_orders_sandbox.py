@@ -7,7 +7,6 @@ import copy
 import pytest
 
 from app.core.orderdesk import ServerError
-from app.core.sandbox import Fault, SandboxServer, SandboxStore
 from app.core.services import (
     FolderNotFoundError,
     InvalidChangeError,
@@ -16,6 +15,7 @@ from app.core.services import (
     Services,
     StoreRecord,
 )
+from app.sandbox import Fault, SandboxServer, SandboxStore
 from tests.core.services.conftest import first_order_id
 
 

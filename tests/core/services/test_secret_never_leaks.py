@@ -10,8 +10,8 @@ import pytest
 
 from app.core import logs
 from app.core.orderdesk import OrderDeskError
-from app.core.sandbox import Fault, SandboxServer, SandboxStore
 from app.core.services import ServiceError, Services, StoreRecord
+from app.sandbox import Fault, SandboxServer, SandboxStore
 from tests.core.services.conftest import API_KEY, STORE_ID, first_order_id
 
 

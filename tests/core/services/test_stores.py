@@ -7,7 +7,6 @@ import pytest
 from app.core.db.models import AuditEvent, Store
 from app.core.events import STORE_CHANGED, Event
 from app.core.orderdesk import AuthError
-from app.core.sandbox import SandboxServer, SandboxStore
 from app.core.services import (
     AmbiguousStoreError,
     MissingCredentialsError,
@@ -16,6 +15,7 @@ from app.core.services import (
     StoreNotFoundError,
     StoreRecord,
 )
+from app.sandbox import SandboxServer, SandboxStore
 from tests.core.secrets.memory_keyring import MemoryKeyring
 from tests.core.services.conftest import API_KEY, STORE_ID, STORE_NAME
 

@@ -18,11 +18,11 @@ from app.core import settings
 from app.core.access import ApprovalQueue, ClientIdentity, ClientLimits, Policy, parse_scopes
 from app.core.engine import Engine
 from app.core.events import SYNC_PROGRESS, Event
-from app.core.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from app.core.secrets import open_secret_store
 from app.core.services import Services
 from app.mcp.server import McpContext, build_server
 from app.mcp.transport.session import SessionState, session_scope
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 from tests.core.secrets.memory_keyring import MemoryKeyring
 
 OUTLET_ID = "100002"

@@ -11,8 +11,8 @@ from mcp import MCPError
 from app.core import settings
 from app.core.access import Policy
 from app.core.events import APPROVAL_REQUESTED, Event
-from app.core.sandbox import SandboxServer
 from app.mcp.server import McpContext
+from app.sandbox import SandboxServer
 from tests.mcp.tools.conftest import MODES, OUTLET_ID, OUTLET_KEY, connect, make_identity
 
 

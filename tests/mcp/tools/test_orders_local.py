@@ -11,9 +11,9 @@ import pytest
 
 from app.core import settings
 from app.core.events import SYNC_PROGRESS, Event
-from app.core.sandbox import DEMO_STORE_ID, SandboxServer
 from app.mcp.server import McpContext
 from app.mcp.shaping import UNTRUSTED_NOTICE
+from app.sandbox import DEMO_STORE_ID, SandboxServer
 from tests.mcp.tools.conftest import MODES, OUTLET_ID, OUTLET_KEY, connect
 
 DEMO_ORDERS = 40

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from app.core.sandbox import SandboxServer
 from app.mcp.server import McpContext
+from app.sandbox import SandboxServer
 from tests.mcp.tools.conftest import MODES, OUTLET_ID, OUTLET_KEY, Session, connect
 
 NEW_ORDER: dict[str, Any] = {

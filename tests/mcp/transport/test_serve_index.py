@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from mcp import Client, StdioServerParameters
 
-from app.core.demo import DEMO_ORDERS
+from app.demo import DEMO_ORDERS
 from tests.mcp.transport.serve_helpers import serving
 
 pytestmark = [
