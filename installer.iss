@@ -205,6 +205,19 @@ begin
   end;
 end;
 
+{ `orderdesk-mcp config all --remove`: removes only the entries this app wrote (a backup of
+  each changed file is kept beside it). }
+procedure RemoveClientEntries();
+var
+  Code: Integer;
+begin
+  if Exec(ExpandConstant('{app}\{#McpExe}'), 'config all --remove', '', SW_HIDE,
+      ewWaitUntilTerminated, Code) then
+    Log(Format('orderdesk-mcp config all --remove exited with %d', [Code]))
+  else
+    Log('orderdesk-mcp config all --remove could not be started');
+end;
+
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 var
   DataDir: String;
@@ -218,6 +231,9 @@ begin
     RemoveLoginEntry(HKCU, ExpandConstant('{app}'));
     if IsAdminInstallMode() then
       RemoveLoginEntry(HKLM, ExpandConstant('{app}'));
+    { While orderdesk-mcp.exe is still here: take our server out of every AI client's config
+      (Claude Desktop, Claude Code, Cursor, VS Code, Windsurf), keeping their other servers. }
+    RemoveClientEntries();
   end;
   if CurUninstallStep <> usPostUninstall then
     Exit;

@@ -1,8 +1,12 @@
-"""``orderdesk-mcp config CLIENT [--client NAME] [--write]``: an AI client's config entry.
+"""``orderdesk-mcp config CLIENT [--client NAME] [--write | --remove]``: an AI client's entry.
 
 Prints the entry (or, for Claude Code, the ``claude mcp add`` command) or merges it into the
 client's config file. A token's plaintext is never stored, so the entry needs a new client
 token, or the token of an existing client passed in ``ORDERDESK_TRAY_TOKEN``.
+
+``--remove`` takes out only the entry this app wrote (other servers stay; a backup is made);
+``config all --remove`` does it for every client (the Windows uninstaller runs it). It needs no
+database, so it works even when the data folder is gone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
     from app.core.client_configs import ClientKind
 
 _CLIENT_CHOICES = ("claude", "claude-code", "cursor", "vscode", "windsurf")
+ALL_CLIENTS = "all"
 
 
 def register(subparsers: Any) -> None:
@@ -31,19 +36,34 @@ def register(subparsers: Any) -> None:
         description="Print the MCP server entry for an AI client, or merge it into the "
         "client's config file with --write (other servers are kept; a backup is made).",
     )
-    parser.add_argument("kind", choices=_CLIENT_CHOICES, help="the AI client")
+    parser.add_argument(
+        "kind",
+        choices=(*_CLIENT_CHOICES, ALL_CLIENTS),
+        help="the AI client ('all' only with --remove)",
+    )
     parser.add_argument(
         "--client",
         metavar="NAME",
         help="client token name (default: the product name, e.g. 'Cursor'); a new name gets "
         "a new read-only token, an existing one needs its token in ORDERDESK_TRAY_TOKEN",
     )
-    parser.add_argument("--write", action="store_true", help="merge into the config file")
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true", help="merge into the config file")
+    action.add_argument(
+        "--remove",
+        action="store_true",
+        help="remove the entry this app wrote from the config file (others are kept; a backup "
+        "is made)",
+    )
     parser.set_defaults(handler=configure_client)
 
 
 def configure_client(args: argparse.Namespace) -> int:
-    """Print or write the entry for the chosen AI client."""
+    """Print, write or remove the entry for the chosen AI client."""
+    if args.remove:
+        return remove_entries(args.kind)
+    if args.kind == ALL_CLIENTS:
+        raise CommandError("'all' works only with --remove: name one AI client.")
     from app.core.access import AccessError, ClientRegistry
     from app.core.client_configs import ClientKind, ConfigFileError, check_file
 
@@ -122,3 +142,43 @@ def _print(kind: ClientKind, token: str) -> None:
         return
     print(json.dumps(render(kind, token), indent=2))
     print_error(f"Merge this into {config_path(kind)}, or run again with --write.")
+
+
+def remove_entries(kind_name: str) -> int:
+    """Remove our entry from one client's file, or from every client's (``all``)."""
+    from app.core.client_configs import ClientKind
+
+    names = _CLIENT_CHOICES if kind_name == ALL_CLIENTS else (kind_name,)
+    failures = [message for name in names if (message := _remove_one(ClientKind(name)))]
+    if failures:
+        raise CommandError(" ".join(failures))
+    print_error(
+        "Client tokens stay registered until revoked: see `orderdesk-mcp clients list` and "
+        "`orderdesk-mcp clients revoke NAME`."
+    )
+    return EXIT_OK
+
+
+def _remove_one(kind: ClientKind) -> str:
+    """Remove our entry from ``kind``'s file and say what happened; the failure, or ''."""
+    from app.core.client_configs import ConfigFileError, remove_from_file
+
+    try:
+        result = remove_from_file(kind)
+    except ConfigFileError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"Could not change {kind.display_name}'s config file: {exc}."
+    if result.removed:
+        print_error(
+            f"Removed the 'orderdesk' server from {result.path} (previous file saved as "
+            f"{result.backup_path}). Restart {kind.display_name} to drop it."
+        )
+    elif result.kept:
+        print_error(
+            f"{result.path}: its 'orderdesk' server does not launch orderdesk-mcp, so it is "
+            "not ours and was kept."
+        )
+    else:
+        print_error(f"{kind.display_name}: no entry of ours in {result.path}; nothing changed.")
+    return ""

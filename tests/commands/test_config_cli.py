@@ -13,7 +13,7 @@ import pytest
 from app.core.client_configs import TOKEN_ENV, ClientKind, config_path, mcp_executable
 from app.core.db.tokens import TOKEN_PREFIX
 from app.sandbox import SandboxServer
-from tests.commands.conftest import KNOWN_KEY, STORE_ID, run_subprocess
+from tests.commands.conftest import KNOWN_KEY, REPO, STORE_ID, run_subprocess
 
 Cli = Any
 FILE_KINDS = ["claude", "claude-code", "cursor", "vscode", "windsurf"]
@@ -137,3 +137,87 @@ def test_a_known_api_key_never_reaches_a_config_log_or_db(
         assert KNOWN_KEY.encode() not in path.read_bytes(), path
     assert any(p.suffix == ".log" for p in data_home.rglob("*"))
     assert os.environ.get(TOKEN_ENV) is None
+
+
+def servers_of(kind: str) -> dict[str, Any]:
+    key = "servers" if kind == "vscode" else "mcpServers"
+    servers: dict[str, Any] = json.loads(config_path(ClientKind(kind)).read_text())[key]
+    return servers
+
+
+@pytest.mark.parametrize("kind", FILE_KINDS)
+def test_remove_takes_out_only_our_entry(cli: Cli, kind: str, user_home: Path) -> None:
+    target = config_path(ClientKind(kind))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    key = "servers" if kind == "vscode" else "mcpServers"
+    other = {"command": "npx", "args": ["-y", "some-server"]}
+    target.write_text(json.dumps({key: {"other": other}, "theme": "dark"}))
+    assert cli("config", kind, "--write").code == 0
+    assert set(servers_of(kind)) == {"other", "orderdesk"}
+    removed = cli("config", kind, "--remove")
+    assert removed.code == 0, removed.err
+    assert "Removed the 'orderdesk' server" in removed.err
+    data = json.loads(target.read_text())
+    assert data == {key: {"other": other}, "theme": "dark"}
+    backups = sorted(target.parent.glob(target.name + ".*.bak"))
+    assert len(backups) == 2  # one from --write, one from --remove (it holds our entry)
+    assert any("orderdesk" in json.loads(b.read_text())[key] for b in backups)
+    again = cli("config", kind, "--remove")
+    assert again.code == 0 and "nothing changed" in again.err
+    assert len(list(target.parent.glob(target.name + ".*.bak"))) == 2
+
+
+def test_remove_keeps_another_tools_orderdesk_server(cli: Cli) -> None:
+    target = config_path(ClientKind.CURSOR)
+    target.parent.mkdir(parents=True)
+    theirs = {"mcpServers": {"orderdesk": {"command": "npx", "args": ["orderdesk-mcp-server"]}}}
+    target.write_text(json.dumps(theirs))
+    kept = cli("config", "cursor", "--remove")
+    assert kept.code == 0 and "not ours and was kept" in kept.err
+    assert json.loads(target.read_text()) == theirs
+    assert not list(target.parent.glob("*.bak"))
+
+
+def test_remove_all_cleans_every_client_and_reports_a_broken_file(
+    cli: Cli, user_home: Path, data_home: Path
+) -> None:
+    for kind in ("claude", "vscode"):
+        assert cli("config", kind, "--write").code == 0
+    broken = config_path(ClientKind.WINDSURF)
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json")
+    before = {p for p in user_home.rglob("*") if p.is_file()}
+    done = cli("config", "all", "--remove")
+    assert done.code == 1 and "not valid JSON" in done.err
+    assert servers_of("claude") == {} and servers_of("vscode") == {}
+    assert broken.read_text() == "{not json"
+    assert not config_path(ClientKind.CURSOR).exists()  # no file is created
+    new_files = {p for p in user_home.rglob("*") if p.is_file()} - before
+    assert {p.suffix for p in new_files} == {".bak"} and len(new_files) == 2
+
+
+def test_remove_needs_no_data_folder(
+    subprocess_env: dict[str, str], user_home: Path, tmp_path: Path
+) -> None:
+    target = config_path(ClientKind.CURSOR, subprocess_env)
+    target.parent.mkdir(parents=True)
+    ours = {"command": "C:\\Program Files\\OrderDesk Tray\\orderdesk-mcp.exe", "args": []}
+    target.write_text(json.dumps({"mcpServers": {"orderdesk": ours}}))
+    env = dict(subprocess_env, ORDERDESK_TRAY_HOME=str(tmp_path / "gone"))
+    done = run_subprocess(env, "config", "all", "--remove")
+    assert done.code == 0, done.err
+    assert json.loads(target.read_text()) == {"mcpServers": {}}
+    assert not (tmp_path / "gone").exists()
+
+
+def test_all_is_only_for_remove(cli: Cli) -> None:
+    refused = cli("config", "all")
+    assert refused.code == 1 and "only with --remove" in refused.err
+    assert cli("config", "cursor", "--write", "--remove").code == 2
+
+
+def test_the_windows_uninstaller_removes_our_entries_while_the_exe_is_there() -> None:
+    iss = (REPO / "installer.iss").read_text(encoding="utf-8")
+    assert "'config all --remove'" in iss and "{#McpExe}" in iss
+    uninstall_step = iss[iss.index("if CurUninstallStep = usUninstall then") :]
+    assert "RemoveClientEntries();" in uninstall_step.split("usPostUninstall")[0]

@@ -16,8 +16,10 @@ from app.core.client_configs import (
     check_file,
     claude_code_command,
     config_path,
+    is_our_entry,
     mcp_executable,
     merge_into_file,
+    remove_from_file,
     render,
     shell_line,
     strip_jsonc,
@@ -268,3 +270,33 @@ def test_blank_file_counts_as_empty(home: Path) -> None:
     result = merge_into_file(ClientKind.CLAUDE_DESKTOP, TOKEN, command=COMMAND)
     assert json.loads(target.read_text()) == render(ClientKind.CLAUDE_DESKTOP, TOKEN, COMMAND)
     assert result.backup_path is not None
+
+
+@pytest.mark.parametrize(
+    ("entry", "ours"),
+    [
+        ({"command": "/home/me/.venv/bin/orderdesk-mcp", "args": []}, True),
+        ({"command": "C:\\Program Files\\OrderDesk Tray\\orderdesk-mcp.exe"}, True),
+        ({"command": "/Applications/OrderDesk Tray.app/Contents/MacOS/orderdesk-mcp"}, True),
+        ({"command": "orderdesk-mcp"}, True),
+        ({"command": "npx", "args": ["orderdesk-mcp"]}, False),
+        ({"command": "/opt/orderdesk-mcp-server"}, False),
+        ({"url": "http://127.0.0.1:8765/mcp"}, False),
+        ({"command": ""}, False),
+        ("orderdesk-mcp", False),
+    ],
+)
+def test_our_entry_is_the_one_that_launches_orderdesk_mcp(entry: object, ours: bool) -> None:
+    assert is_our_entry(entry) is ours
+
+
+def test_remove_leaves_a_file_without_our_entry_alone(home: Path) -> None:
+    target = config_path(ClientKind.VSCODE)
+    target.parent.mkdir(parents=True)
+    text = '{\n  // mine\n  "servers": {"other": {"command": "x"}}\n}\n'
+    target.write_text(text)
+    result = remove_from_file(ClientKind.VSCODE)
+    assert result.removed == () and result.backup_path is None
+    assert target.read_text() == text  # comments kept: the file was not rewritten
+    assert remove_from_file(ClientKind.CURSOR).removed == ()
+    assert not config_path(ClientKind.CURSOR).exists()

@@ -1,10 +1,14 @@
-"""Merge our server entry into an AI client's JSON config file, safely.
+"""Merge our server entry into an AI client's JSON config file, safely; or remove it again.
 
 Every other server and key is kept; the old file is copied to a timestamped backup first; the
 new file is written to a temp file and renamed over the old one, readable by the user only. A
 file that is not valid JSON is never overwritten. VS Code's ``mcp.json`` may hold comments
 (JSONC): it is read, the comments are dropped from the merged file, and the result says so
 (the backup keeps them).
+
+:func:`remove_from_file` takes out only what this app wrote: the ``orderdesk`` server when it
+launches an ``orderdesk-mcp`` executable (:func:`is_our_entry`). Another tool's server that
+happens to be called ``orderdesk`` is kept, and so is everything else.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from app.core.client_configs.locations import ClientKind, config_path
+from app.core.client_configs.locations import MCP_COMMAND, ClientKind, config_path
 from app.core.client_configs.render import SERVER_NAME, server_entry, servers_key
 from app.core.errors import ExpectedError
 
@@ -208,3 +212,63 @@ def merge_into_file(
     backup = backup_file(target) if target.exists() else None
     write_atomically(target, json.dumps(new_data, indent=2, ensure_ascii=False) + "\n")
     return MergeResult(target, backup, replaced, had_comments)
+
+
+@dataclass(frozen=True)
+class RemoveResult:
+    """What :func:`remove_from_file` did.
+
+    Attributes:
+        path: The file looked at.
+        backup_path: The copy of the file before the change; None when nothing was removed.
+        removed: The names of the servers removed (empty when the file has none of ours).
+        kept: Servers named ``orderdesk`` that were kept because they do not launch
+            ``orderdesk-mcp`` (another tool's entry).
+    """
+
+    path: Path
+    backup_path: Path | None
+    removed: tuple[str, ...]
+    kept: tuple[str, ...] = ()
+
+
+def is_our_entry(entry: object) -> bool:
+    """True when a server entry launches ``orderdesk-mcp`` (``.exe``; any folder, any OS)."""
+    if not isinstance(entry, dict):
+        return False
+    command = entry.get("command")
+    if not isinstance(command, str) or not command.strip():
+        return False
+    name = PureWindowsPath(command.strip()).name  # splits on / and \ alike
+    return name.lower() in (MCP_COMMAND, f"{MCP_COMMAND}.exe")
+
+
+def remove_from_file(kind: ClientKind, path: Path | None = None) -> RemoveResult:
+    """Remove the ``orderdesk`` server this app wrote from ``kind``'s config file.
+
+    Everything else is kept; the file is backed up first and rewritten only when an entry is
+    removed. A missing file, or one without our entry, is left untouched.
+
+    Args:
+        kind: The AI client.
+        path: The file; defaults to :func:`config_path` for ``kind``.
+
+    Raises:
+        ConfigFileError: The file is not valid JSON (JSONC for VS Code); nothing is changed.
+    """
+    target = _target(kind, path)
+    if not target.exists():
+        return RemoveResult(target, None, ())
+    data, _ = read_config(target, allow_comments=kind is ClientKind.VSCODE)
+    key = servers_key(kind)
+    servers = data.get(key)
+    if not isinstance(servers, dict) or SERVER_NAME not in servers:
+        return RemoveResult(target, None, ())
+    if not is_our_entry(servers[SERVER_NAME]):
+        return RemoveResult(target, None, (), kept=(SERVER_NAME,))
+    backup = backup_file(target)
+    remaining = {name: entry for name, entry in servers.items() if name != SERVER_NAME}
+    write_atomically(
+        target, json.dumps({**data, key: remaining}, indent=2, ensure_ascii=False) + "\n"
+    )
+    return RemoveResult(target, backup, (SERVER_NAME,))
