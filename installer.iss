@@ -10,7 +10,9 @@
 ; Per-user install without admin rights by default (the override dialog offers all users).
 ; Upgrades install in place (fixed AppId) after closing a running tray with `orderdesk-tray --quit`
 ; (a clean quit; forced only if it is still running after the wait); uninstall does the same,
-; removes the login entry, and asks whether to keep the data folder (database, logs, vault).
+; removes the login entry and our entries in AI-client configs (`orderdesk-mcp config all
+; --remove`), offers to delete the API keys (`orderdesk-mcp stores remove --all`; silent:
+; /PURGEKEYS=yes), and asks whether to keep the data folder (database, logs, vault).
 ; A running tray holds the AppMutex below (app\gui\instance.py APP_MUTEX_NAMES; a test checks).
 
 #ifndef AppVersion
@@ -218,6 +220,33 @@ begin
     Log('orderdesk-mcp config all --remove could not be started');
 end;
 
+{ API keys live in Windows Credential Manager, outside the data folder: on request,
+  `orderdesk-mcp stores remove --all` deletes every store's key (and the stores). A silent
+  uninstall does it only with /PURGEKEYS=yes. }
+procedure OfferToDeleteApiKeys();
+var
+  Code: Integer;
+  Wanted: Boolean;
+begin
+  if not DirExists(ExpandConstant('{#DataDir}')) then
+    Exit;
+  if UninstallSilent() then
+    Wanted := CompareText(ExpandConstant('{param:PURGEKEYS|no}'), 'yes') = 0
+  else
+    Wanted := MsgBox('Also delete the Order Desk API keys of your stores?' + #13#10 + #13#10 +
+      '{#AppName} keeps them in Windows Credential Manager. Yes deletes them (and removes the ' +
+      'stores from {#AppName}); No keeps them for a later installation.',
+      mbConfirmation, MB_YESNO or MB_DEFBUTTON2) = IDYES;
+  if not Wanted then
+    Exit;
+  if Exec(ExpandConstant('{app}\{#McpExe}'), 'stores remove --all', '', SW_HIDE,
+      ewWaitUntilTerminated, Code) and (Code = 0) then
+    Log('API keys deleted (orderdesk-mcp stores remove --all)')
+  else
+    SuppressibleMsgBox('The API keys could not all be deleted. Delete the entries named ' +
+      '"orderdesk-tray" in Credential Manager by hand.', mbError, MB_OK, IDOK);
+end;
+
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 var
   DataDir: String;
@@ -234,6 +263,7 @@ begin
     { While orderdesk-mcp.exe is still here: take our server out of every AI client's config
       (Claude Desktop, Claude Code, Cursor, VS Code, Windsurf), keeping their other servers. }
     RemoveClientEntries();
+    OfferToDeleteApiKeys();
   end;
   if CurUninstallStep <> usPostUninstall then
     Exit;
@@ -243,8 +273,7 @@ begin
   if MsgBox('Keep your {#AppName} data?' + #13#10 + #13#10 +
       'The folder ' + DataDir + ' holds your stores, AI client tokens, activity log and ' +
       'settings. Keep it if you may install {#AppName} again.' + #13#10 + #13#10 +
-      'Yes keeps the folder; No deletes it. API keys stay in Windows Credential Manager ' +
-      '(entries named "orderdesk-tray") either way.',
+      'Yes keeps the folder; No deletes it.',
       mbConfirmation, MB_YESNO) = IDNO then
     DelTree(DataDir, True, True, True);
 end;

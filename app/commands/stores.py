@@ -1,4 +1,4 @@
-"""``orderdesk-mcp stores add | list | test | remove | default``: registered Order Desk stores.
+"""``orderdesk-mcp stores add | list | test | remove [--all] | default``: registered stores.
 
 The API key of ``stores add`` comes from stdin when stdin is not a terminal, else from a hidden
 prompt; never from the command line (it would land in shell history and ``ps``).
@@ -45,12 +45,20 @@ def register(subparsers: Any) -> None:
     listing.set_defaults(handler=list_stores)
     for name, handler, text in (
         ("test", test_store, "check that a store's saved API key works"),
-        ("remove", remove_store, "remove a store and its API key"),
         ("default", default_store, "make a store the default"),
     ):
         sub = actions.add_parser(name, help=text)
         sub.add_argument("name", metavar="NAME", help="store name (or our id)")
         sub.set_defaults(handler=handler)
+    remove = actions.add_parser("remove", help="remove a store (or --all) and its API key")
+    remove.add_argument("name", metavar="NAME", nargs="?", help="store name (or our id)")
+    remove.add_argument(
+        "--all",
+        action="store_true",
+        help="remove every store and delete every API key from the secret store (what an "
+        "uninstall offers)",
+    )
+    remove.set_defaults(handler=remove_store)
 
 
 def read_api_key(name: str) -> str:
@@ -154,10 +162,24 @@ def test_store(args: argparse.Namespace) -> int:
 
 
 def remove_store(args: argparse.Namespace) -> int:
-    """Remove a store and delete its key from the secret store."""
+    """Remove a store (or every store) and delete its key from the secret store."""
+    if bool(args.name) == bool(args.all):
+        raise CommandError("Name one store to remove, or pass --all for every store (not both).")
+    if args.all:
+        removed = _run(_remove_every_store)
+        print_error(
+            f"Removed {len(removed)} store(s) and deleted their API keys from the secret store."
+            if removed
+            else "No stores to remove."
+        )
+        return EXIT_OK
     record = _run(lambda s: s.delete(args.name, actor=ACTOR))
     print_error(f"Store {record.name!r} removed, and its API key deleted from the secret store.")
     return EXIT_OK
+
+
+async def _remove_every_store(service: StoreService) -> list[StoreRecord]:
+    return [await service.delete(record.id, actor=ACTOR) for record in await service.list()]
 
 
 def default_store(args: argparse.Namespace) -> int:

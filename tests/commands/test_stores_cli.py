@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from app.sandbox import SandboxServer
-from tests.commands.conftest import KNOWN_KEY, STORE_ID, run_subprocess
+from tests.commands.conftest import KNOWN_KEY, REPO, STORE_ID, run_subprocess
 from tests.core.secrets.memory_keyring import MemoryKeyring
 
 Cli = Any
@@ -99,6 +99,30 @@ def test_test_default_remove(cli: Cli, test_keyring: MemoryKeyring) -> None:
     assert json.dumps(test_keyring.entries).count(KNOWN_KEY) == 1
     missing = cli("stores", "test", "Main")
     assert missing.code == 1 and "No store called 'Main'" in missing.err
+
+
+def test_remove_all_deletes_every_store_and_every_key(
+    cli: Cli, test_keyring: MemoryKeyring
+) -> None:
+    for name in ("Main", "Second"):
+        assert cli("stores", "add", name, "--store-id", STORE_ID, stdin=KNOWN_KEY).code == 0
+    assert json.dumps(test_keyring.entries).count(KNOWN_KEY) == 2
+    purged = cli("stores", "remove", "--all")
+    assert purged.code == 0 and "Removed 2 store(s)" in purged.err
+    assert stores(cli) == []
+    assert KNOWN_KEY not in json.dumps(test_keyring.entries)
+    again = cli("stores", "remove", "--all")
+    assert again.code == 0 and "No stores to remove" in again.err
+    assert cli("stores", "remove").code == 1
+    assert cli("stores", "remove", "Main", "--all").code == 1
+
+
+def test_the_windows_uninstaller_offers_to_delete_the_keys() -> None:
+    iss = (REPO / "installer.iss").read_text(encoding="utf-8")
+    offer = iss[iss.index("procedure OfferToDeleteApiKeys") :]
+    assert "'stores remove --all'" in offer.split("end;\n\n")[0]
+    uninstall_step = iss[iss.index("if CurUninstallStep = usUninstall then") :]
+    assert "OfferToDeleteApiKeys();" in uninstall_step.split("usPostUninstall")[0]
 
 
 def test_duplicate_name_exit_1(cli: Cli) -> None:
