@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from app import APP_ID, APP_NAME
 from app.core.errors import ExpectedError
+from app.core.install_location import location_problem, refusal
 
 LAUNCH_AGENT_LABEL = "me.orderdesk.tray"
 """The macOS launch agent's label (the bundle identifier)."""
@@ -241,8 +242,12 @@ def enable(command: list[str], *, platform: str | None = None, registry: Any = N
     """Create (or replace) the login entry that runs ``command``.
 
     Raises:
-        AutostartError: The entry could not be written.
+        AutostartError: The entry could not be written, or ``command`` lives in a temporary
+            place (a translocated or not yet installed macOS app: :mod:`app.core.install_location`).
     """
+    problem = location_problem(command[0], platform) if command else None
+    if problem is not None:
+        raise AutostartError(refusal("a login item", problem))
     entry = login_entry(platform, registry)
     try:
         entry.write(command)

@@ -23,9 +23,15 @@ from datetime import datetime
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from app.core.client_configs.locations import MCP_COMMAND, ClientKind, config_path
+from app.core.client_configs.locations import (
+    MCP_COMMAND,
+    ClientKind,
+    config_path,
+    mcp_executable,
+)
 from app.core.client_configs.render import SERVER_NAME, server_entry, servers_key
 from app.core.errors import ExpectedError
+from app.core.install_location import location_problem, refusal
 
 
 class ConfigFileError(ExpectedError):
@@ -180,10 +186,22 @@ def check_file(kind: ClientKind, path: Path | None = None) -> Path:
     Raises:
         ConfigFileError: As :func:`merge_into_file` would.
     """
+    check_location(kind)
     target = _target(kind, path)
     data, _ = read_config(target, allow_comments=kind is ClientKind.VSCODE)
     merged(kind, data, "")
     return target
+
+
+def check_location(kind: ClientKind, command: Path | None = None) -> None:
+    """Refuse an entry that would launch ``orderdesk-mcp`` from a temporary place (macOS).
+
+    Raises:
+        ConfigFileError: The app runs translocated, from a disk image or from Downloads.
+    """
+    problem = location_problem(command or mcp_executable())
+    if problem is not None:
+        raise ConfigFileError(refusal(f"{kind.display_name}'s config", problem))
 
 
 def _target(kind: ClientKind, path: Path | None) -> Path:
@@ -203,9 +221,11 @@ def merge_into_file(
         command: The executable the entry launches; defaults to :func:`mcp_executable`.
 
     Raises:
-        ConfigFileError: The file is not valid JSON (or JSONC for VS Code), or its servers key
-            is not an object. Nothing is written then.
+        ConfigFileError: The file is not valid JSON (or JSONC for VS Code), its servers key
+            is not an object, or the command lives in a temporary place (:func:`check_location`).
+            Nothing is written then.
     """
+    check_location(kind, command)
     target = _target(kind, path)
     data, had_comments = read_config(target, allow_comments=kind is ClientKind.VSCODE)
     new_data, replaced = merged(kind, data, token, command)
