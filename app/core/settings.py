@@ -83,6 +83,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("mcp.http_enabled", False, bool, "Also serve MCP over HTTP on 127.0.0.1."),
     SettingSpec("mcp.http_port", 8765, int, "Port of the local MCP HTTP endpoint.", 1, 65535),
     SettingSpec("mcp.paused", False, bool, "Refuse every write from AI clients."),
+    SettingSpec(
+        "mcp.allow_tokenless_read",
+        False,
+        bool,
+        "Let local AI clients without a token connect, read only (off: they are refused).",
+    ),
     SettingSpec("cache.orders_ttl", 15, int, "Seconds an order list stays fresh.", 0, 86400),
     SettingSpec("cache.inventory_ttl", 60, int, "Seconds inventory stays fresh.", 0, 86400),
     SettingSpec("cache.store_ttl", 3600, int, "Seconds store settings stay fresh.", 0, 86400),

@@ -49,7 +49,7 @@ class McpHost:
         services: The app's services, handed to the MCP server's tools.
         registry: Authenticates client tokens and announces revocations.
         settings: Reads a setting (``app.core.settings.get``): ``mcp.socket_enabled``,
-            ``mcp.http_enabled``, ``mcp.http_port``.
+            ``mcp.http_enabled``, ``mcp.http_port``, ``mcp.allow_tokenless_read``.
         approvals: The approval queue shared with the tray (default: a new one).
         limits: Per-client limits (default: from the settings).
         server_factory: Builds the MCP server (default: ``app.mcp.server.build_server``).
@@ -105,6 +105,16 @@ class McpHost:
         """The identity for ``token`` (anonymous read-only for None); raises when refused."""
         return self.registry.authenticate(token)
 
+    def authenticate_local(self, token: str | None) -> Any:
+        """Like :meth:`authenticate` for the shared local endpoint: no token, no session.
+
+        A token-less hello is refused (None) unless ``mcp.allow_tokenless_read`` is on; then
+        it gets the read-only anonymous identity.
+        """
+        if token is None and not self.settings("mcp.allow_tokenless_read"):
+            return None
+        return self.authenticate(token)
+
     # -- life cycle (any thread but the engine's) ---------------------------------------------
 
     def start(self, *, local: bool | None = None, http_port: int | None = None) -> None:
@@ -155,7 +165,9 @@ class McpHost:
         self.engine.add_closer(self.astop)
         try:
             if local:
-                self.local = LocalEndpoint(self.build_server(), self.authenticate, self.sessions)
+                self.local = LocalEndpoint(
+                    self.build_server(), self.authenticate_local, self.sessions
+                )
                 await self.local.start()
             if http_port is not None:
                 self.http = HttpEndpoint(

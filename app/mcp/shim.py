@@ -2,7 +2,8 @@
 
 Stdlib only (plus the tiny path helpers), so it connects in tens of milliseconds: no mcp,
 pydantic, httpx or Qt. It reads the endpoint file, connects, sends one hello line with
-``$ORDERDESK_TRAY_TOKEN`` and the client's name, checks the server's answer, then copies bytes
+``$ORDERDESK_TRAY_TOKEN`` and the client's name (only once the peer is proven to be this
+user's tray, see :mod:`app.mcp.transport.peer`), checks the server's answer, then copies bytes
 both ways until either side closes. If no tray runs it starts one (``--launch``) or says so on
 stderr and exits 1 (``--no-launch``); it never hangs waiting.
 """
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
+from app.mcp.transport.peer import PeerRefused, check_peer, check_socket_file
 
 HOME_ENV = "ORDERDESK_TRAY_HOME"
 ENDPOINT_FILE_NAME = "endpoint.json"
@@ -44,8 +46,15 @@ def _say(message: str) -> None:
 
 
 def connect(info: EndpointInfo) -> socket.socket:
-    """Open a connection to the endpoint; raises OSError when nothing listens there."""
+    """Open a connection to the endpoint and check that this user's tray is at the other end.
+
+    Raises:
+        OSError: Nothing listens there.
+        PeerRefused: Something listens, but it is not provably this user's tray (see
+            :mod:`app.mcp.transport.peer`); nothing was sent to it.
+    """
     if info.transport == "unix" and info.path and hasattr(socket, "AF_UNIX"):
+        check_socket_file(info.path)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(CONNECT_TIMEOUT)
         try:
@@ -58,6 +67,11 @@ def connect(info: EndpointInfo) -> socket.socket:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     else:
         raise OSError(f"unsupported endpoint transport {info.transport!r}")
+    try:
+        check_peer(sock, info.secret)  # still under CONNECT_TIMEOUT: a silent peer cannot hang us
+    except BaseException:
+        sock.close()
+        raise
     sock.settimeout(None)
     return sock
 
@@ -77,7 +91,11 @@ def endpoint_path() -> Path:
 
 
 def try_connect(endpoint_path: Path) -> socket.socket | None:
-    """Connect to the endpoint named in ``endpoint_path``; None if there is none or it is dead."""
+    """Connect to the endpoint named in ``endpoint_path``; None if there is none or it is dead.
+
+    Raises:
+        PeerRefused: An endpoint is there but fails the same-user check.
+    """
     info = read_endpoint(endpoint_path)
     if info is None:
         return None
@@ -257,7 +275,7 @@ def run_shim(launch: bool) -> int:
             pending = hello(sock, os.environ.get(TOKEN_ENV) or None, client_name())
             _binary_stdio()
             return pump(sock, pending)
-    except ShimError as exc:
+    except (ShimError, PeerRefused) as exc:
         _say(str(exc))
         return 1
     except OSError as exc:

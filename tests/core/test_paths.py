@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 from pathlib import Path
@@ -45,3 +46,48 @@ def test_runtime_dir_is_short_and_per_data_folder(
     assert first != second
     assert first.parent == second.parent == runtime
     assert len(first.name) <= 24  # the deep data folder does not lengthen the socket path
+
+
+def _runtime_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the runtime base at a temp folder; return the path runtime_dir() will use."""
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    first = paths.runtime_dir()  # created 0700 and verified
+    assert stat.S_IMODE(first.stat().st_mode) == 0o700
+    first.rmdir()
+    return first
+
+
+@posix_only
+@pytest.mark.parametrize("mode", [0o755, 0o777, 0o701])
+def test_runtime_dir_open_to_others_is_refused(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: int
+) -> None:
+    target = _runtime_target(tmp_path, monkeypatch)
+    target.mkdir()
+    target.chmod(mode)  # pre-created by someone: never "fixed" and used
+    with pytest.raises(paths.UnsafeFolderError, match=f"has mode {mode:04o} instead of 0700"):
+        paths.runtime_dir()
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+@posix_only
+def test_runtime_dir_that_is_a_symlink_is_refused(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = _runtime_target(tmp_path, monkeypatch)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    target.symlink_to(elsewhere)
+    with pytest.raises(paths.UnsafeFolderError, match="is a symbolic link"):
+        paths.runtime_dir()
+
+
+@posix_only
+def test_runtime_dir_of_another_user_is_refused(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = os.getuid()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    monkeypatch.setattr(os, "getuid", lambda: owner + 4242)  # we are not its owner
+    with pytest.raises(paths.UnsafeFolderError, match=rf"belongs to another user \(uid {owner}\)"):
+        paths.runtime_dir()

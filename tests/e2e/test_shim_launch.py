@@ -35,6 +35,7 @@ import pytest
 
 from app.mcp import shim
 from app.mcp.transport.endpoint_file import read_endpoint
+from tests.mcp.transport.serve_helpers import client_token
 
 pytestmark = [
     pytest.mark.gui,
@@ -116,8 +117,8 @@ def wait_for_exit(pid: int, timeout: float) -> int | None:
 class ShimProcess:
     """One ``orderdesk-mcp`` shim run as a subprocess, spoken to in JSON-RPC lines."""
 
-    def __init__(self, *args: str) -> None:
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    def __init__(self, *args: str, token: str) -> None:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ORDERDESK_TRAY_TOKEN=token)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "app.cli", *args],
@@ -199,8 +200,8 @@ class Launches:
         self.shims: list[ShimProcess] = []
         self.trays: set[int] = set()
 
-    def shim(self, *args: str) -> ShimProcess:
-        started = ShimProcess(*args)
+    def shim(self, *args: str, token: str) -> ShimProcess:
+        started = ShimProcess(*args, token=token)
         self.shims.append(started)
         return started
 
@@ -237,10 +238,11 @@ def test_the_shim_launches_the_tray_and_a_second_shim_reuses_it(
     endpoint = data_home / "endpoint.json"
     assert shim.find_tray() is not None, "orderdesk-tray is not installed next to this Python"
     assert read_endpoint(endpoint) is None, "the data folder is not fresh"
+    token = client_token(data_home, "Launcher")  # token-less sessions are refused by default
 
-    first = launches.shim("--launch")
+    first = launches.shim("--launch", token=token)
     info = first.session_info(REPLY_S)
-    assert info["client"] == "anonymous" and info["scopes"] == ["read"], info
+    assert info["client"] == "Launcher" and info["scopes"] == ["read"], info
     served = read_endpoint(endpoint)
     assert served is not None, "the shim answered but no endpoint file names the server"
     tray = served.pid
@@ -251,8 +253,8 @@ def test_the_shim_launches_the_tray_and_a_second_shim_reuses_it(
     assert code == 0, err
     assert parent_of(tray) == os.getpid(), "the tray did not outlive its shim"
 
-    second = launches.shim()  # no arguments: --launch is the default
-    assert second.session_info(REPLY_S)["client"] == "anonymous"
+    second = launches.shim(token=token)  # no arguments: --launch is the default
+    assert second.session_info(REPLY_S)["client"] == "Launcher"
     assert children_of(second.pid) == [], "the second shim started a process of its own"
     again = read_endpoint(endpoint)
     assert again is not None and again.pid == tray

@@ -135,6 +135,7 @@ def test_sessions_are_counted_live_and_revoke_ends_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert live_ctx.registry is not None and live_ctx.sessions is not None
+    settings.set_value("mcp.allow_tokenless_read", True)  # to count a token-less session too
     cursor_token = add_client(live_ctx, "Cursor")
     add_client(live_ctx, "Claude Desktop")
     dialog.connected.reload()  # added behind the dialog's back: no event says so

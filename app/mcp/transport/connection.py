@@ -19,15 +19,15 @@ from anyio.streams.memory import MemoryObjectSendStream
 from mcp.server import Server
 from mcp.shared.message import ServerMessageMetadata, SessionMessage
 
-from app.mcp.transport import wire
+from app.mcp.transport import peer, wire
 from app.mcp.transport.registry import SessionRegistry
 from app.mcp.transport.session import Identity, SessionState, session_scope
 
 log = logging.getLogger(__name__)
 
 Authenticator = Callable[[str | None], Identity | None]
-"""``authenticate(token)``: the client's identity, a read-only anonymous identity for ``None``,
-or None (or an exception) when the token is refused."""
+"""``authenticate(token)``: the client's identity, or None (or an exception) when the token is
+refused. ``None`` (no token) is refused too unless token-less read-only sessions are allowed."""
 
 HELLO_TIMEOUT = 10.0
 LINGER_SECONDS = 2.0
@@ -35,6 +35,13 @@ REFUSED = (
     "This client token is not valid or was revoked. Create a token in OrderDesk Tray "
     "(Connect an AI client, or `orderdesk-mcp clients add NAME`) and set ORDERDESK_TRAY_TOKEN "
     "in the client's configuration."
+)
+TOKENLESS = (
+    "This client presented no token (ORDERDESK_TRAY_TOKEN is not set in its configuration), "
+    "and OrderDesk Tray refuses clients without one. Create a token in OrderDesk Tray (Connect "
+    "an AI client, or `orderdesk-mcp clients add NAME`) and set ORDERDESK_TRAY_TOKEN. To let "
+    "token-less clients read (never write), turn on the setting mcp.allow_tokenless_read in "
+    "the tray's Settings."
 )
 
 
@@ -53,13 +60,28 @@ async def _close(writer: asyncio.StreamWriter) -> None:
         await writer.wait_closed()
 
 
-async def _read_hello(reader: asyncio.StreamReader) -> wire.Hello:
+async def _read_first_line(reader: asyncio.StreamReader) -> bytes:
     try:
         line = await asyncio.wait_for(reader.readuntil(b"\n"), HELLO_TIMEOUT)
     except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError):
         raise wire.HelloError("Expected a hello line first") from None
     if len(line) > wire.MAX_HELLO:
         raise wire.HelloError("The hello line is too long")
+    return line
+
+
+async def _read_hello(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, secret: str | None
+) -> wire.Hello:
+    """Read the hello; first answer a shim's challenge with the proof of ``secret``."""
+    line = await _read_first_line(reader)
+    nonce = wire.parse_challenge(line)
+    if nonce is not None:
+        if secret is None:
+            raise wire.HelloError("This endpoint has no secret to prove itself with")
+        writer.write(wire.proof_reply(peer.proof(secret, nonce)))
+        await writer.drain()
+        line = await _read_first_line(reader)
     return wire.parse_hello(line)
 
 
@@ -83,16 +105,21 @@ async def handle_connection(
     writer: asyncio.StreamWriter,
     authenticate: Authenticator,
     registry: SessionRegistry,
+    secret: str | None = None,
 ) -> None:
-    """Serve one client from its hello to the end of its session, then close the connection."""
+    """Serve one client from its hello to the end of its session, then close the connection.
+
+    Args:
+        secret: The endpoint secret; a shim's challenge is answered with its proof.
+    """
     try:
-        hello = await _read_hello(reader)
+        hello = await _read_hello(reader, writer, secret)
     except wire.HelloError as exc:
         await _refuse(reader, writer, exc)
         return
     identity = check_token(authenticate, hello.token)
     if identity is None:
-        await _refuse(reader, writer, REFUSED)
+        await _refuse(reader, writer, REFUSED if hello.token else TOKENLESS)
         return
     state = SessionState(identity=identity, client_name=hello.client)
     writer.write(wire.hello_reply(state.session_id))

@@ -5,8 +5,11 @@ Stdlib only: the shim reads this file at start-up and must stay light.
 The endpoint file is JSON, mode 0600, replaced atomically::
 
     {"transport": "unix", "path": "/run/user/1000/odt-1000-ab12cd34ef56/mcp.sock",
-     "pid": 4242, "version": "0.1.0", "protocol": 1}
+     "pid": 4242, "version": "0.1.0", "protocol": 1, "secret": "<64 hex>"}
     {"transport": "tcp", "host": "127.0.0.1", "port": 51234, "pid": 4242, ...}
+
+The secret lets the server prove itself to the shim where the OS reports no peer credentials
+(see :mod:`app.mcp.transport.peer`); only this user can read the file.
 
 A process that serves the endpoint holds an exclusive lock on ``endpoint.lock`` beside it for
 its whole life. The OS drops the lock when the process dies, so a stale endpoint file left by a
@@ -37,6 +40,7 @@ class EndpointInfo(NamedTuple):
         host: Loopback address (tcp only).
         port: TCP port (tcp only).
         protocol: Hello protocol version.
+        secret: The endpoint secret the server proves it knows (hex); never logged.
     """
 
     transport: str
@@ -46,6 +50,12 @@ class EndpointInfo(NamedTuple):
     host: str | None = None
     port: int | None = None
     protocol: int = PROTOCOL
+    secret: str | None = None
+
+    def __repr__(self) -> str:
+        """Like the default, without the secret."""
+        shown = ", ".join(f"{k}={v!r}" for k, v in self._asdict().items() if k != "secret")
+        return f"EndpointInfo({shown})"
 
     def to_json(self) -> str:
         """Serialize without the fields that do not apply to this transport."""
@@ -58,11 +68,12 @@ class EndpointInfo(NamedTuple):
         transport, pid = data.get("transport"), data.get("pid")
         if not isinstance(pid, int) or not isinstance(data.get("version"), str):
             return None
+        secret = data.get("secret") if isinstance(data.get("secret"), str) else None
         if transport == "unix" and isinstance(data.get("path"), str):
-            return cls("unix", pid, data["version"], path=data["path"])
+            return cls("unix", pid, data["version"], path=data["path"], secret=secret)
         port = data.get("port")
         if transport == "tcp" and isinstance(data.get("host"), str) and isinstance(port, int):
-            return cls("tcp", pid, data["version"], host=data["host"], port=port)
+            return cls("tcp", pid, data["version"], host=data["host"], port=port, secret=secret)
         return None
 
 

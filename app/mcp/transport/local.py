@@ -20,7 +20,7 @@ from mcp.server import Server
 
 from app import __version__
 from app.core import paths
-from app.mcp.transport import wire
+from app.mcp.transport import peer, wire
 from app.mcp.transport.connection import Authenticator, handle_connection
 from app.mcp.transport.endpoint_file import (
     EndpointInfo,
@@ -66,6 +66,7 @@ class LocalEndpoint:
         self.transport = transport or default_transport()
         self.endpoint_path = endpoint_path or paths.endpoint_file()
         self.info: EndpointInfo | None = None
+        self._secret = peer.new_secret()
         self._lock = EndpointLock(self.endpoint_path.with_suffix(".lock"))
         self._listener: asyncio.Server | None = None
         self._scopes: set[anyio.CancelScope] = set()
@@ -77,6 +78,8 @@ class LocalEndpoint:
 
         Raises:
             EndpointBusy: Another live process serves this data folder's endpoint.
+            UnsafeFolderError: The runtime folder is not private to this user (another user
+                made it, or it is a symlink or open to others); nothing was bound.
             OSError: The socket could not be created.
         """
         self._lock.acquire()
@@ -100,12 +103,16 @@ class LocalEndpoint:
                 self._on_client, path=str(sock_path), limit=wire.MAX_LINE
             )
             sock_path.chmod(0o600)
-            return listener, EndpointInfo("unix", pid, __version__, path=str(sock_path))
+            info = EndpointInfo("unix", pid, __version__, path=str(sock_path), secret=self._secret)
+            return listener, info
         listener = await asyncio.start_server(
             self._on_client, host="127.0.0.1", port=0, limit=wire.MAX_LINE
         )
         port = int(listener.sockets[0].getsockname()[1])
-        return listener, EndpointInfo("tcp", pid, __version__, host="127.0.0.1", port=port)
+        info = EndpointInfo(
+            "tcp", pid, __version__, host="127.0.0.1", port=port, secret=self._secret
+        )
+        return listener, info
 
     async def _on_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # A cancel scope, not Task.cancel(): on 3.11 a cancelled connection task makes asyncio
@@ -116,7 +123,7 @@ class LocalEndpoint:
         try:
             with scope:
                 await handle_connection(
-                    self.server, reader, writer, self.authenticate, self.registry
+                    self.server, reader, writer, self.authenticate, self.registry, self._secret
                 )
         except Exception:
             log.exception("MCP connection failed")

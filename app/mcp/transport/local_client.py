@@ -7,7 +7,9 @@ accept, exactly as the shim does for AI clients.
 
 from __future__ import annotations
 
+import hmac
 import json
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +19,7 @@ from anyio.abc import ByteStream
 from anyio.streams.buffered import BufferedByteReceiveStream
 from mcp.shared.message import SessionMessage
 
-from app.mcp.transport import wire
+from app.mcp.transport import peer, wire
 from app.mcp.transport.endpoint_file import EndpointInfo
 
 ClientStreams = tuple[
@@ -38,6 +40,21 @@ async def _connect(info: EndpointInfo) -> ByteStream:
     raise ValueError(f"Cannot connect to endpoint {info!r}")
 
 
+async def _check_peer(
+    stream: ByteStream, buf: BufferedByteReceiveStream, info: EndpointInfo
+) -> None:
+    """Over TCP (no peer credentials), make the server prove the endpoint secret, as the shim."""
+    if info.transport != "tcp":
+        return
+    if not info.secret:
+        raise HelloRefused("The endpoint file has no secret; the server cannot prove itself")
+    nonce = secrets.token_hex(peer.NONCE_BYTES)
+    await stream.send(json.dumps({"challenge": nonce}).encode() + b"\n")
+    reply = json.loads(await buf.receive_until(b"\n", peer.MAX_PROOF_LINE))
+    if not hmac.compare_digest(str(reply.get("proof")), peer.proof(info.secret, nonce)):
+        raise HelloRefused("The server could not prove it knows the endpoint secret")
+
+
 async def _hello(
     stream: ByteStream, buf: BufferedByteReceiveStream, token: str | None, client: str
 ) -> str:
@@ -55,12 +72,13 @@ async def local_client_transport(
     """Connect to the local endpoint and yield MCP client streams.
 
     Raises:
-        HelloRefused: The token was refused.
+        HelloRefused: The token was refused, or a TCP server failed to prove the secret.
         OSError: Nothing listens at ``info``.
     """
     stream = await _connect(info)
     buf = BufferedByteReceiveStream(stream)
     async with stream:
+        await _check_peer(stream, buf, info)
         await _hello(stream, buf, token, client)
         async with _pumped(stream, buf) as streams:
             yield streams

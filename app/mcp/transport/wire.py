@@ -79,6 +79,33 @@ class HelloError(ValueError):
         self.request_id = request_id
 
 
+MAX_NONCE = 256
+"""Longest accepted challenge nonce, in characters."""
+
+
+def parse_challenge(line: bytes) -> str | None:
+    """The nonce of a ``{"challenge": "<hex>"}`` line, or None when the line is something else.
+
+    A shim that cannot read the peer's credentials sends this before its hello; the server
+    answers with :func:`proof_reply` (see :mod:`app.mcp.transport.peer`).
+    """
+    try:
+        raw = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(raw, dict) or "jsonrpc" in raw or "token" in raw:
+        return None
+    nonce = raw.get("challenge")
+    if isinstance(nonce, str) and 0 < len(nonce) <= MAX_NONCE:
+        return nonce
+    return None
+
+
+def proof_reply(proof: str) -> bytes:
+    """The server's answer to a challenge, as one JSON line."""
+    return json.dumps({"proof": proof}).encode() + b"\n"
+
+
 def parse_hello(line: bytes) -> Hello:
     """Parse the hello line ``{"token": "...", "client": "name"}``.
 

@@ -10,9 +10,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from app.core.db import close_db, init_db
+from app.core.db.tokens import create_token
 from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
 
 CLI = [sys.executable, "-m", "app.cli"]
+
+
+def client_token(home: Path, name: str, scopes: tuple[str, ...] = ("read",)) -> str:
+    """Register a client in ``home``'s database (before serving) and return its token."""
+    init_db(home / "orderdesk-tray.db")
+    try:
+        return create_token(name, scopes)[1]
+    finally:
+        close_db()
 
 
 def wait_for_endpoint(

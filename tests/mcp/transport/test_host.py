@@ -79,3 +79,19 @@ async def test_tcp_transport_on_loopback() -> None:
             assert result.structured_content == {"text": "over tcp"}
     finally:
         await endpoint.stop()
+
+
+async def test_a_tokenless_hello_is_refused_unless_read_only_is_allowed(host: McpHost) -> None:
+    await asyncio.to_thread(host.start, local=True, http_port=None)
+    info = host.endpoint
+    assert info is not None
+    with pytest.raises(HelloRefused, match="presented no token") as refused:
+        async with local_client_transport(info, None, "nameless"):
+            pass
+    assert "mcp.allow_tokenless_read" in str(refused.value)
+    assert await asyncio.to_thread(_session_identity, host) == []
+    settings.set_value("mcp.allow_tokenless_read", True)
+    async with Client(local_client_transport(info, None, "nameless"), cache=None) as client:
+        result = await client.call_tool("session_info", {})
+        assert result.structured_content is not None
+        assert result.structured_content["identity"] == "anonymous"

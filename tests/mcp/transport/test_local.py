@@ -93,7 +93,8 @@ async def test_endpoint_file_socket_and_cleanup(served: Served, data_home: Any) 
     assert stat.S_IMODE(os.stat(info.path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(info.path)).st_mode) == 0o700
     raw = json.loads(served.endpoint.endpoint_path.read_text())
-    assert set(raw) == {"transport", "path", "pid", "version", "protocol"}
+    assert set(raw) == {"transport", "path", "pid", "version", "protocol", "secret"}
+    assert len(raw["secret"]) == 64  # the proof for peers without credentials (0600 above)
     await served.endpoint.stop()
     assert not served.endpoint.endpoint_path.exists()
     assert not Path(info.path).exists()  # noqa: ASYNC240

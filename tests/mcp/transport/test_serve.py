@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from mcp import Client, StdioServerParameters
 
+from app.core import settings
 from app.core.db import close_db, init_db
-from app.core.db.tokens import create_token
 from app.mcp.transport.local_client import local_client_transport
-from tests.mcp.transport.serve_helpers import CLI, serving
+from tests.mcp.transport.serve_helpers import CLI, client_token, serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),
@@ -23,27 +23,52 @@ pytestmark = [
 ]
 
 
-def _token(home: Path, name: str, scopes: tuple[str, ...] = ("read",)) -> str:
-    init_db(home / "orderdesk-tray.db")
-    try:
-        return create_token(name, scopes)[1]
-    finally:
-        close_db()
-
-
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_listen_demo_serves_the_real_tools(data_home: Path, mode: str) -> None:
+    token = client_token(data_home, "Tester")
     with serving(data_home, "--demo") as (proc, info):
-        async with Client(local_client_transport(info, None, "test"), mode=mode, cache=None) as c:  # type: ignore[arg-type]
+        transport = local_client_transport(info, token, "test")
+        async with Client(transport, mode=mode, cache=None) as c:  # type: ignore[arg-type]
             names = {tool.name for tool in (await c.list_tools()).tools}
             assert {"session_info", "stores_list", "orders_list"} <= names
             stores = await c.call_tool("stores_list", {})
             assert "Demo Store" in json.dumps(stores.structured_content)
             who = await c.call_tool("session_info", {})
-            assert "anonymous" in json.dumps(who.structured_content)
+            assert "Tester" in json.dumps(who.structured_content)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0
     assert not (data_home / "endpoint.json").exists()
+
+
+def allow_tokenless_read(home: Path) -> None:
+    init_db(home / "orderdesk-tray.db")
+    try:
+        settings.set_value("mcp.allow_tokenless_read", True)
+    finally:
+        close_db()
+
+
+def test_a_shim_without_a_token_is_refused_with_a_clear_message(data_home: Path) -> None:
+    """A real shim against a real ``serve --listen``: refused, unless read-only is allowed."""
+    env = {k: v for k, v in os.environ.items() if k != "ORDERDESK_TRAY_TOKEN"}
+    env["ORDERDESK_TRAY_HOME"] = str(data_home)
+    init = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "nameless", "version": "0"}}}).encode() + b"\n"  # fmt: skip
+    with serving(data_home):
+        refused = subprocess.run(
+            [*CLI, "--no-launch"], input=init, env=env, capture_output=True, timeout=30
+        )
+        assert refused.returncode == 1
+        assert b"presented no token" in refused.stderr, refused.stderr
+        assert b"mcp.allow_tokenless_read" in refused.stderr
+        assert refused.stdout == b""
+        allow_tokenless_read(data_home)  # read on each hello: no restart needed
+        allowed = subprocess.run(
+            [*CLI, "--no-launch"], input=init, env=env, capture_output=True, timeout=30
+        )
+        assert allowed.returncode == 0, allowed.stderr
+        assert json.loads(allowed.stdout.splitlines()[0])["result"]["serverInfo"]
 
 
 def test_sigterm_exits_cleanly_and_removes_the_endpoint(data_home: Path) -> None:
@@ -77,7 +102,7 @@ def test_stale_endpoint_of_a_dead_process_is_taken_over(data_home: Path) -> None
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"])
 async def test_stdio_serves_one_session_for_the_token(data_home: Path, mode: str) -> None:
-    token = _token(data_home, "stdio-client", ("read", "write-notes"))
+    token = client_token(data_home, "stdio-client", ("read", "write-notes"))
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "app.cli", "serve", "--stdio"],

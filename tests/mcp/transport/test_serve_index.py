@@ -16,7 +16,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from app.demo import DEMO_ORDERS
-from tests.mcp.transport.serve_helpers import serving
+from tests.mcp.transport.serve_helpers import client_token, serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),
@@ -45,13 +45,17 @@ async def _search_until_ready(client: Client, deadline: float) -> dict[str, Any]
 async def test_orders_search_through_the_shim_after_the_first_sync(
     data_home: Path, mode: str
 ) -> None:
+    token = client_token(data_home, "Searcher")
     with serving(data_home, "--demo") as (proc, _):
         _wait_for_index_file(data_home, time.monotonic() + 30)  # serve started the sync itself
-        env = {k: v for k, v in os.environ.items() if k != "ORDERDESK_TRAY_TOKEN"}
         params = StdioServerParameters(
             command=sys.executable,
             args=["-m", "app.cli", "--no-launch"],
-            env={**env, "ORDERDESK_TRAY_HOME": str(data_home)},
+            env={
+                **os.environ,
+                "ORDERDESK_TRAY_HOME": str(data_home),
+                "ORDERDESK_TRAY_TOKEN": token,
+            },
         )
         async with Client(params, mode=mode, cache=None) as client:  # type: ignore[arg-type]
             ready = await _search_until_ready(client, time.monotonic() + 60)
