@@ -39,6 +39,22 @@ CORE_MODULES = (
     "sqlite3",
     "ssl",
 )
+# Python's own C extensions that link system libraries (libsqlite3, libssl/libcrypto, libbz2,
+# liblzma, libuuid, libffi, libmpdec, libz, libexpat). Their pure-Python wrappers can import
+# without them (uuid, decimal fall back silently), so the extensions are imported by name: a
+# bundle that left out a library fails here, not later on a user's machine (issue 10.4).
+STDLIB_EXTENSIONS = (
+    "_sqlite3",
+    "_ssl",
+    "_hashlib",
+    "_bz2",
+    "_lzma",
+    "_uuid",
+    "_ctypes",
+    "_decimal",
+    "zlib",
+    "pyexpat",
+)
 KEYRING_MODULES = (
     "keyring.backends.SecretService",
     "keyring.backends.libsecret",
@@ -110,6 +126,7 @@ def checks(gui: bool) -> list[tuple[str, Check]]:
     """The checks in the order they run."""
     chosen: list[tuple[str, Check]] = [
         ("import core", lambda _home: import_all(CORE_MODULES)),
+        ("import stdlib C", lambda _home: import_all(STDLIB_EXTENSIONS)),
         ("import keyring", lambda _home: import_all(KEYRING_MODULES)),
         ("import mcp", lambda _home: import_all(MCP_MODULES)),
     ]

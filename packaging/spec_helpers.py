@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatch
 from pathlib import PurePosixPath
 
@@ -59,22 +60,43 @@ def lean_toc(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return kept
 
 
-def drop_orphan_system_libs(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+# Kinds of bundle entries that are loaded code and so pull in shared libraries. Python's own
+# extension modules (``_sqlite3``, ``_ssl``, ``_hashlib``, ``_bz2``, ``_uuid``, ...) are
+# EXTENSION, not BINARY: their libraries must count as needed too (issue 10.4).
+LINKING_KINDS = frozenset({"BINARY", "EXTENSION"})
+
+Imports = Callable[[str], Iterable[tuple[str, str | None]]]
+
+
+def is_top_level_lib(dest: str) -> bool:
+    """A system library PyInstaller copied to the top of ``_internal`` (not libpython)."""
+    name = dest.replace("\\", "/")
+    return "/" not in name and name.startswith("lib") and not name.startswith("libpython")
+
+
+def drop_orphan_system_libs(
+    toc: list[tuple[str, str, str]], imports: Imports | None = None
+) -> list[tuple[str, str, str]]:
     """Linux: drop top-level system libraries that nothing kept in the bundle still links.
 
     Binary analysis runs before :func:`lean_toc` removes plugins, so e.g. the GTK 3 theme's
-    whole GTK stack would stay behind. ``ldd`` lists every kept binary's full closure.
-    """
-    from PyInstaller.depend.bindepend import get_imports
+    whole GTK stack would stay behind. Every kept binary and extension module counts
+    (``ldd`` lists each one's full closure, so libraries of libraries are kept too).
 
-    def top_level_lib(dest: str) -> bool:
-        return "/" not in dest and dest.startswith("lib") and not dest.startswith("libpython")
+    Args:
+        toc: The bundle's binaries (dest, source, kind) after :func:`lean_toc`.
+        imports: ``source -> [(name, path), ...]``; PyInstaller's ``get_imports`` by default.
+    """
+    if imports is None:
+        from PyInstaller.depend.bindepend import get_imports
+
+        imports = get_imports
 
     needed: set[str] = set()
     for dest, source, kind in toc:
-        if kind == "BINARY" and not top_level_lib(dest):
-            needed.update(PurePosixPath(name).name for name, _path in get_imports(source))
-    return [entry for entry in toc if not top_level_lib(entry[0]) or entry[0] in needed]
+        if kind in LINKING_KINDS and not is_top_level_lib(dest):
+            needed.update(PurePosixPath(name).name for name, _path in imports(source))
+    return [entry for entry in toc if not is_top_level_lib(entry[0]) or entry[0] in needed]
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:

@@ -56,6 +56,63 @@ def test_lean_toc_drops_unused_qt_and_duplicates(helpers: ModuleType) -> None:
     ]
 
 
+def test_orphan_filter_keeps_what_extension_modules_link(helpers: ModuleType) -> None:
+    # ldd closures of the kept code (the filter must read EXTENSION entries, not only BINARY).
+    links = {
+        "/py/lib-dynload/_sqlite3.so": ["libsqlite3.so.0"],
+        "/py/lib-dynload/_ssl.so": ["libssl.so.3", "libcrypto.so.3"],
+        "/py/lib-dynload/_bz2.so": ["libbz2.so.1.0"],
+        "/py/lib-dynload/_uuid.so": ["/lib/x86_64-linux-gnu/libuuid.so.1"],
+        "/qt/libqxcb.so": ["libQt6XcbQpa.so.6", "libxcb-cursor.so.0"],
+        "/usr/lib/libpython3.11.so.1.0": ["libz.so.1"],
+    }
+    toc = [
+        (
+            "python3.11/lib-dynload/_sqlite3.cpython-311-x86_64-linux-gnu.so",
+            "/py/lib-dynload/_sqlite3.so",
+            "EXTENSION",
+        ),
+        (
+            "python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so",
+            "/py/lib-dynload/_ssl.so",
+            "EXTENSION",
+        ),
+        (
+            "python3.11/lib-dynload/_bz2.cpython-311-x86_64-linux-gnu.so",
+            "/py/lib-dynload/_bz2.so",
+            "EXTENSION",
+        ),
+        (
+            "python3.11/lib-dynload/_uuid.cpython-311-x86_64-linux-gnu.so",
+            "/py/lib-dynload/_uuid.so",
+            "EXTENSION",
+        ),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/qt/libqxcb.so", "BINARY"),
+        ("libpython3.11.so.1.0", "/usr/lib/libpython3.11.so.1.0", "BINARY"),
+    ]
+    libraries = [
+        "libsqlite3.so.0",
+        "libssl.so.3",
+        "libcrypto.so.3",
+        "libbz2.so.1.0",
+        "libuuid.so.1",
+        "libQt6XcbQpa.so.6",
+        "libxcb-cursor.so.0",
+        "libz.so.1",
+    ]
+    orphans = ["libgtk-3.so.0", "libgdk-3.so.0"]  # only the dropped GTK theme plugin linked them
+    toc += [(name, f"/usr/lib/{name}", "BINARY") for name in libraries + orphans]
+
+    def imports(source: str) -> list[tuple[str, str | None]]:
+        return [(name, None) for name in links.get(source, [])]
+
+    kept = [dest for dest, _src, _kind in helpers.drop_orphan_system_libs(toc, imports)]
+
+    assert [dest for dest in kept if helpers.is_top_level_lib(dest)] == libraries
+    assert not set(orphans) & set(kept)
+    assert "libpython3.11.so.1.0" in kept and len(kept) == len(toc) - len(orphans)
+
+
 def test_version_tuple_pads_to_four_numbers(helpers: ModuleType) -> None:
     assert helpers.version_tuple("1.2.3") == (1, 2, 3, 0)
     assert helpers.version_tuple("2") == (2, 0, 0, 0)
