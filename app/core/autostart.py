@@ -128,11 +128,59 @@ def xdg_autostart_dir() -> Path:
     return base / "autostart"
 
 
-class XdgAutostartEntry(FileEntry):
-    """A ``.desktop`` file in the XDG autostart folder."""
+def xdg_system_autostart_dirs() -> list[Path]:
+    """The system-wide autostart folders, ``$XDG_CONFIG_DIRS/autostart`` (``/etc/xdg``)."""
+    dirs = os.environ.get("XDG_CONFIG_DIRS", "") or "/etc/xdg"
+    return [Path(d) / "autostart" for d in dirs.split(":") if d and os.path.isabs(d)]
 
-    def __init__(self, path: Path | None = None) -> None:
+
+def desktop_entry_disabled(text: str) -> bool:
+    """True when a desktop file turns itself off (``Hidden=true``, or GNOME's enabled=false)."""
+    values = dict(
+        line.split("=", 1) for line in text.splitlines() if "=" in line and line[:1] != "#"
+    )
+    return (
+        values.get("Hidden", "").strip() == "true"
+        or values.get("X-GNOME-Autostart-enabled", "").strip() == "false"
+    )
+
+
+class XdgAutostartEntry(FileEntry):
+    """A ``.desktop`` file in the XDG autostart folder.
+
+    A package may install the same file name system-wide (``/etc/xdg/autostart``); the user's
+    file overrides it. So a system file counts as on until the user's file says otherwise, and
+    removing the entry then writes a user file with ``Hidden=true``, the spec's way to turn a
+    system entry off for one user. A user file with ``Hidden=true`` (or GNOME's
+    ``X-GNOME-Autostart-enabled=false``) counts as off.
+    """
+
+    def __init__(self, path: Path | None = None, system_dirs: list[Path] | None = None) -> None:
         super().__init__(path or xdg_autostart_dir() / DESKTOP_FILE)
+        self.system_dirs = xdg_system_autostart_dirs() if system_dirs is None else system_dirs
+
+    def system_file(self) -> Path | None:
+        """The system-wide file of the same name, if one is installed."""
+        for folder in self.system_dirs:
+            if (folder / self.path.name).is_file():
+                return folder / self.path.name
+        return None
+
+    def read(self) -> str | None:
+        """The entry in effect: the user's file, else the system's; None when off."""
+        text = _read_text(self.path)
+        if text is None:
+            system = self.system_file()
+            text = _read_text(system) if system is not None else None
+        return None if text is None or desktop_entry_disabled(text) else text
+
+    def remove(self) -> None:
+        """Delete the user's file; hide a system-wide one for this user."""
+        self.path.unlink(missing_ok=True)
+        if self.system_file() is not None:
+            _write_text(
+                self.path, f"[Desktop Entry]\nType=Application\nName={APP_NAME}\nHidden=true\n"
+            )
 
     def render(self, command: list[str]) -> str:
         """The desktop file's text."""

@@ -29,6 +29,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder.mkdir()
     monkeypatch.setenv("HOME", str(folder))
     monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "etc-xdg"))
     return folder
 
 
@@ -259,3 +260,26 @@ def test_command_without_the_script_runs_the_module(tmp_path: Path) -> None:
 def test_the_running_interpreter_gives_a_runnable_command() -> None:
     command = autostart_command()
     assert Path(command[0]).is_file()
+
+
+def test_a_system_wide_entry_counts_and_is_hidden_per_user(home: Path, tmp_path: Path) -> None:
+    system = tmp_path / "etc-xdg" / "autostart" / "orderdesk-tray.desktop"
+    system.parent.mkdir(parents=True)
+    system.write_text("[Desktop Entry]\nType=Application\nExec=/usr/bin/orderdesk-tray\n")
+    user = home / ".config" / "autostart" / "orderdesk-tray.desktop"
+    assert autostart.is_enabled(platform="linux")  # a package's entry: on until turned off
+    assert autostart.sync(False, platform="linux") is True
+    assert desktop_values(user)["Hidden"] == "true" and system.exists()
+    assert not autostart.is_enabled(platform="linux")
+    assert autostart.sync(False, platform="linux") is False
+    assert autostart.sync(True, COMMAND, platform="linux") is True
+    assert "Hidden" not in desktop_values(user) and autostart.is_enabled(platform="linux")
+
+
+def test_a_user_entry_turned_off_by_gnome_counts_as_off(home: Path) -> None:
+    user = home / ".config" / "autostart" / "orderdesk-tray.desktop"
+    user.parent.mkdir(parents=True)
+    user.write_text("[Desktop Entry]\nExec=x\nX-GNOME-Autostart-enabled=false\n")
+    assert not autostart.is_enabled(platform="linux")
+    assert autostart.sync(True, COMMAND, platform="linux") is True
+    assert autostart.is_enabled(platform="linux")

@@ -34,6 +34,7 @@ def autostart_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """HOME and XDG_CONFIG_HOME in a temp folder; returns the autostart folder."""
     monkeypatch.setenv("HOME", str(tmp_path / "user"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "etc-xdg"))
     return tmp_path / "config" / "autostart"
 
 
