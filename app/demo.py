@@ -98,7 +98,7 @@ async def add_demo_store(services: Services, secrets: DemoKeySecrets, api_url: s
     row = Store.get_or_none(Store.name == DEMO_STORE_NAME)
     if row is None:
         record = await services.stores.register(
-            DEMO_STORE_NAME, DEMO_STORE_ID, DEMO_API_KEY, api_url, actor="demo"
+            DEMO_STORE_NAME, DEMO_STORE_ID, DEMO_API_KEY, api_url, actor="demo", is_demo=True
         )
         return record.id
     if row.orderdesk_store_id != DEMO_STORE_ID:
@@ -106,7 +106,7 @@ async def add_demo_store(services: Services, secrets: DemoKeySecrets, api_url: s
             f"A store called {DEMO_STORE_NAME!r} exists and is not the demo; rename it "
             "or use another ORDERDESK_TRAY_HOME for the demo."
         )
-    Store.update(api_url=api_url).where(Store.id == row.id).execute()
+    Store.update(api_url=api_url, is_demo=True).where(Store.id == row.id).execute()
     secrets.demo_ids.add(str(row.id))
     # The sandbox is generated afresh on every start: an index of the last run is stale.
     await services.index.remove(str(row.id))

@@ -69,6 +69,16 @@ def run_cli(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProc
                           capture_output=True, check=False)  # fmt: skip
 
 
+def enable_index(home: Path) -> None:
+    """Keep a local index for real stores: the bench store is added through the CLI, so it is
+    not the demo store (which always keeps one)."""
+    code = (
+        "from app.runtime import open_storage; from app.core import settings; open_storage(); "
+        "settings.set_value('index.enabled_for_real_stores', True)"
+    )
+    subprocess.run([PY, "-c", code], cwd=ROOT, env=app_env(home), check=True)
+
+
 def wait_for(check: Callable[[], bool], timeout: float, what: str, poll: float = 0.002) -> None:
     """Poll ``check`` until it is true; raise with ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
@@ -210,6 +220,7 @@ def bench_idle_rss(url: str, orders: int) -> float:
                     "--api-url", url, stdin=DEMO_API_KEY + "\n")  # fmt: skip
     if added.returncode != 0:
         raise RuntimeError(f"stores add failed: {added.stderr}")
+    enable_index(home)
     tray = spawn_app(home)
     try:
         wait_for(lambda: "tray up" in log_text(home), 60, "tray up", poll=0.05)
@@ -316,7 +327,10 @@ def bench_search(url: str, orders: int, count: int) -> float:
     runtime = Runtime.start()
     try:
         services, engine = runtime.services, runtime.engine
-        store = engine.call(services.stores.register(STORE_NAME, DEMO_STORE_ID, DEMO_API_KEY, url))
+        register = services.stores.register(
+            STORE_NAME, DEMO_STORE_ID, DEMO_API_KEY, url, is_demo=True
+        )
+        store = engine.call(register)
         started = time.perf_counter()
         engine.call(services.index.sync(engine.call(services.index_handle(store))))
         sync_s = time.perf_counter() - started

@@ -71,6 +71,25 @@ async def test_a_real_store_with_the_demo_name_is_refused(
             await add_demo_store(services, secrets, sandbox.base_url)
 
 
+async def test_the_demo_wiring_marks_its_store_as_the_demo(
+    demo: tuple[Services, DemoKeySecrets],
+) -> None:
+    services, secrets = demo
+    with demo_sandbox(orders=5) as sandbox:
+        from app.core.db.models import Store
+
+        first = await add_demo_store(services, secrets, sandbox.base_url)
+        assert (await services.stores.resolve(first)).is_demo
+        # A demo store registered before the flag existed is marked on the next start.
+        Store.update(is_demo=False).where(Store.id == first).execute()
+        await add_demo_store(services, secrets, sandbox.base_url)
+        assert (await services.stores.resolve(first)).is_demo
+        real = await services.stores.register(
+            "Looks like the demo", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url, actor="test"
+        )
+    assert not real.is_demo and not services.local_orders.keeps_index(real)
+
+
 def test_demo_orders_end_at_the_current_hour() -> None:
     with demo_sandbox(orders=500) as sandbox:
         newest = max(

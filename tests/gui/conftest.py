@@ -71,9 +71,10 @@ def ctx(engine: Engine, gui_loop: qasync.QEventLoop) -> GuiContext:
 
 @pytest.fixture
 def store(ctx: GuiContext, sandbox: SandboxServer) -> Any:
-    """The sandbox store registered as "Sandbox" (index enabled off: tests choose)."""
+    """The sandbox store registered as "Sandbox", marked as the demo (so it keeps an index)."""
+    register = ctx.services.stores.register
     return ctx.engine.call(
-        ctx.services.stores.register("Sandbox", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url)
+        register("Sandbox", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url, is_demo=True)
     )
 
 

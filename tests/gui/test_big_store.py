@@ -26,7 +26,9 @@ MAX_STALL_S = 0.5
 def big_store(ctx: GuiContext) -> Iterator[Any]:
     with SandboxServer([SandboxStoreSpec(orders=ORDERS)], rate_limit=False) as server:
         yield ctx.engine.call(
-            ctx.services.stores.register("Big", DEMO_STORE_ID, DEMO_API_KEY, server.base_url)
+            ctx.services.stores.register(
+                "Big", DEMO_STORE_ID, DEMO_API_KEY, server.base_url, is_demo=True
+            )
         )
 
 

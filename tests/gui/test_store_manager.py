@@ -94,7 +94,9 @@ def test_try_the_demo_store(
     async def start_demo() -> Any:
         stores = ctx.services.stores
         return await ctx.engine.run(
-            stores.register("Demo Store", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url)
+            stores.register(
+                "Demo Store", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url, is_demo=True
+            )
         )
 
     ctx.start_demo = start_demo

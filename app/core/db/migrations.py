@@ -106,9 +106,15 @@ def _v2_client_tokens_and_audit(db: pw.Database) -> None:
     )
 
 
+def _v3_store_is_demo(db: pw.Database) -> None:
+    """Stores say whether they are the built-in demo (set by the demo wiring at registration)."""
+    _execute(db, "ALTER TABLE store ADD COLUMN is_demo INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_stores_and_settings,
     _v2_client_tokens_and_audit,
+    _v3_store_is_demo,
 )
 """Every migration step in order; the schema version is the number of steps applied."""
 

@@ -110,6 +110,7 @@ class Store(BaseModel):
     api_url = pw.CharField(null=True)
     is_default = pw.BooleanField(default=False)
     index_enabled = pw.BooleanField(default=False)
+    is_demo = pw.BooleanField(default=False)
     created_at = UtcDateTimeField(default=utc_now)
     updated_at = UtcDateTimeField(default=utc_now)
 

@@ -28,12 +28,11 @@ from app.core.index import (
     StatsResult,
     StoreHandle,
 )
-from app.core.secrets import SecretStore, SecretStoreError
+from app.core.secrets import SecretStoreError
 from app.core.services.errors import IndexDisabledError, ServiceError
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreRecord
 from app.core.services.stores import StoreService
-from app.sandbox.spec import DEMO_API_KEY, DEMO_STORE_ID
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,6 @@ class LocalOrders:
         index: The index service.
         pool: The client pool; handles share its clients and rate limiters.
         stores: The store service (to list stores and find registered ones).
-        secrets: Where API keys live (to recognise the demo store by its public key).
         hub: The engine's event hub (store registrations and key changes reschedule syncs).
         every: Seconds between scheduled incremental syncs.
     """
@@ -83,7 +81,6 @@ class LocalOrders:
         index: IndexService,
         pool: ClientPool,
         stores: StoreService,
-        secrets: SecretStore,
         hub: EventHub,
         *,
         every: float = SYNC_EVERY,
@@ -92,7 +89,6 @@ class LocalOrders:
         self.every = every
         self._pool = pool
         self._stores = stores
-        self._secrets = secrets
         self._hub = hub
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -101,21 +97,12 @@ class LocalOrders:
 
     # Which stores ------------------------------------------------------------------------
 
-    def is_demo(self, store: StoreRecord) -> bool:
-        """Whether ``store`` is the sandbox demo store (its public demo key is stored)."""
-        if store.orderdesk_store_id != DEMO_STORE_ID:
-            return False
-        try:
-            return self._secrets.get(store.key) == DEMO_API_KEY
-        except SecretStoreError:
-            return False
-
     def keeps_index(self, store: StoreRecord) -> bool:
         """Whether ``store`` keeps a local index: demo stores always, real stores when their
         ``index_enabled`` flag or the ``index.enabled_for_real_stores`` setting is on."""
         if store.index_enabled or settings.get_bool(REAL_STORES_SETTING):
             return True
-        return self.is_demo(store)
+        return store.is_demo
 
     async def handle(self, store: StoreRecord) -> StoreHandle:
         """The store as the index service needs it: our id and the pool's client.

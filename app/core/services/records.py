@@ -22,6 +22,7 @@ class StoreRecord:
         index_enabled: Whether a local order index is kept.
         created_at: When it was registered (UTC).
         updated_at: When it last changed (UTC).
+        is_demo: The built-in demo store (a local sandbox), marked by the demo wiring.
     """
 
     id: int
@@ -32,6 +33,7 @@ class StoreRecord:
     index_enabled: bool
     created_at: datetime
     updated_at: datetime
+    is_demo: bool = False
 
     @property
     def key(self) -> str:

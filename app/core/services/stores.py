@@ -37,6 +37,7 @@ def store_record(row: Store) -> StoreRecord:
         index_enabled=bool(row.index_enabled),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        is_demo=bool(row.is_demo),
     )
 
 
@@ -78,6 +79,7 @@ class StoreService:
         api_url: str | None = None,
         *,
         actor: str = "gui",
+        is_demo: bool = False,
     ) -> StoreRecord:
         """Check the key with ``GET /test``, then save the key and the store.
 
@@ -89,6 +91,7 @@ class StoreService:
             api_key: The store's API key.
             api_url: A per-store API URL (None: ``ORDERDESK_API_URL`` or the live API).
             actor: Who registers it (for the audit log).
+            is_demo: Mark it as the built-in demo store (only the demo wiring does).
 
         Raises:
             ValueError: A blank name, store id or key.
@@ -102,7 +105,7 @@ class StoreService:
             raise StoreExistsError(f"A store called {name!r} is already registered.")
         logs.register_secret(api_key)
         await self.check_credentials(store_id, api_key, api_url)
-        record = self._save(name, store_id, api_key, api_url or None)
+        record = self._save(name, store_id, api_key, api_url or None, is_demo)
         self._ctx.audit.record(
             actor=actor, store_id=record.id, action="store.register",
             target=f"store:{record.id}", after=_public(record),
@@ -110,11 +113,17 @@ class StoreService:
         self._ctx.publish(STORE_CHANGED, record, action="registered")
         return record
 
-    def _save(self, name: str, store_id: str, api_key: str, api_url: str | None) -> StoreRecord:
+    def _save(
+        self, name: str, store_id: str, api_key: str, api_url: str | None, is_demo: bool
+    ) -> StoreRecord:
         with database.atomic():
             first = Store.select().count() == 0
             row = Store.create(
-                name=name, orderdesk_store_id=store_id, api_url=api_url, is_default=first
+                name=name,
+                orderdesk_store_id=store_id,
+                api_url=api_url,
+                is_default=first,
+                is_demo=is_demo,
             )
             self._secrets.set(str(row.id), api_key)  # fails -> the row is rolled back
         return store_record(row)

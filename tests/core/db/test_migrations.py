@@ -90,7 +90,8 @@ def test_migrates_an_older_database_and_backs_it_up(tmp_path: Path) -> None:
     try:
         assert schema_version(db) == LATEST_VERSION
         assert "client_token" in _tables(db)
-        assert [r[0] for r in run_sql(db, "SELECT name FROM store").fetchall()] == ["Old"]
+        rows = run_sql(db, "SELECT name, is_demo FROM store").fetchall()
+        assert [tuple(row) for row in rows] == [("Old", 0)]
     finally:
         close_db()
 

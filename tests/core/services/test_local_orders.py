@@ -63,9 +63,14 @@ async def test_the_demo_store_always_keeps_an_index(
 ) -> None:
     with SandboxServer(rate_limit=False) as demo_sandbox:
         demo = await services.stores.register(
-            "Demo Store", DEMO_STORE_ID, DEMO_API_KEY, demo_sandbox.base_url, actor="test"
+            "Demo Store",
+            DEMO_STORE_ID,
+            DEMO_API_KEY,
+            demo_sandbox.base_url,
+            actor="test",
+            is_demo=True,
         )
-        assert services.local_orders.is_demo(demo) and services.local_orders.keeps_index(demo)
+        assert demo.is_demo and services.local_orders.keeps_index(demo)
         ready = ReadyEvents(services, demo)
         assert [s.name for s in await services.start_index_syncs(every=3600)] == ["Demo Store"]
         await ready.next()

@@ -52,7 +52,7 @@ async def app_ctx(
     engine = Engine()
     services = Services.create(engine, secrets=open_secret_store())
     await services.stores.register(
-        "Demo", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url, actor="test"
+        "Demo", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url, actor="test", is_demo=True
     )
     ctx = McpContext(services, ApprovalQueue(engine.hub, timeout=5), ClientLimits(), engine.hub)
     try:
