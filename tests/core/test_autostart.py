@@ -4,6 +4,8 @@ through an injected platform (and a stand-in ``winreg``)."""
 from __future__ import annotations
 
 import plistlib
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -283,3 +285,24 @@ def test_a_user_entry_turned_off_by_gnome_counts_as_off(home: Path) -> None:
     assert not autostart.is_enabled(platform="linux")
     assert autostart.sync(True, COMMAND, platform="linux") is True
     assert autostart.is_enabled(platform="linux")
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
+def test_the_entry_of_install_desktop_autostart_is_the_one_the_box_reads(
+    home: Path, tmp_path: Path
+) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    bundle = tmp_path / "bundle"
+    (bundle / "share").mkdir(parents=True)
+    shutil.copytree(repo / "app" / "resources" / "icons", bundle / "_internal/app/resources/icons")
+    for name in ("orderdesk-tray.desktop", "orderdesk-tray-autostart.desktop"):
+        shutil.copy(repo / "packaging" / "linux" / name, bundle / "share" / name)
+    script = shutil.copy(repo / "packaging/linux/install-desktop.sh", bundle)
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin"}
+    subprocess.run(["sh", script, "--autostart"], env=env, check=True, capture_output=True)
+    assert autostart.is_enabled(platform="linux")
+    entry = desktop_values(home / ".config" / "autostart" / "orderdesk-tray.desktop")
+    assert parse_exec(entry["Exec"]) == [str(bundle / "orderdesk-tray")]
+    assert autostart.sync(False, platform="linux") is True  # the box unticked
+    subprocess.run(["sh", script], env=env, check=True, capture_output=True)  # a re-install
+    assert not autostart.is_enabled(platform="linux")
