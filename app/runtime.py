@@ -109,9 +109,10 @@ class Runtime:
         prompt = LatePassphrasePrompt()
         store: SecretStore = open_secret_store(prompt)
         secrets: SecretStore = DemoKeySecrets(store) if demo_keys else store
+        registry, approvals = ClientRegistry(engine.hub), ApprovalQueue(engine.hub)
+        services = Services.create(engine, secrets=secrets, registry=registry, approvals=approvals)
         return cls(
-            engine, Services.create(engine, secrets=secrets), secrets, prompt,
-            registry=ClientRegistry(engine.hub), approvals=ApprovalQueue(engine.hub),
+            engine, services, secrets, prompt, registry=registry, approvals=approvals,
             sessions=LiveSessions(engine.hub),  # before the MCP host: it sees every session
         )  # fmt: skip
 
@@ -173,17 +174,15 @@ class Runtime:
     # -- the GUI's view ---------------------------------------------------------------------
 
     def gui_context(self) -> GuiContext:
-        """What the windows get: the engine, the services and the AI-client access."""
+        """What the windows get: the services through the engine proxy, the hub, the sessions."""
         from app.gui.context import GuiContext
 
         async def start_demo() -> StoreRecord:
             return await self.engine.run(self.add_demo())
 
-        return GuiContext(
-            engine=self.engine, services=self.services, secrets=self.secrets,
-            registry=self.registry, approvals=self.approvals, sessions=self.sessions,
-            start_demo=start_demo,
-        )  # fmt: skip
+        return GuiContext.build(
+            self.engine, self.services, sessions=self.sessions, start_demo=start_demo
+        )
 
     def close(self) -> None:
         """Stop the engine (its closers stop the MCP host, index, pool, DB), then the sandboxes."""

@@ -20,7 +20,19 @@ from app.core.events import EventHub
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 Closer = Callable[[], Awaitable[None]]
+ANY_THREAD_MARK = "__any_thread__"
+
+
+def any_thread(method: F) -> F:
+    """Mark a plain (not async) service method as safe to call from any thread.
+
+    A face's engine proxy runs a service's coroutine methods on the engine loop and refuses
+    its plain methods, except those marked here (they only take a lock).
+    """
+    setattr(method, ANY_THREAD_MARK, True)
+    return method
 
 
 class EngineNotRunning(RuntimeError):

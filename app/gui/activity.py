@@ -95,7 +95,7 @@ class ActivityWindow(QDialog):
         self.tasks.start(self._load())
 
     async def _load(self) -> None:
-        page = await self.ctx.engine.run(self.ctx.services.audit.query(limit=PAGE))
+        page = await self.ctx.services.audit.query(limit=PAGE)
         self.entries = list(page.entries)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
@@ -128,7 +128,7 @@ class ActivityWindow(QDialog):
     async def revert(self, entry_id: int) -> None:
         """Revert an entry now (no question)."""
         try:
-            await self.ctx.engine.run(self.ctx.services.audit.revert(entry_id, ACTOR))
+            await self.ctx.services.audit.revert(entry_id, ACTOR)
         except Exception as error:
             if not is_expected(error):
                 raise

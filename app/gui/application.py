@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 from app import APP_ID, APP_NAME, __version__
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
-from app.gui.core_calls import read_setting, write_setting
 from app.gui.icons import app_icon
 from app.gui.tasks import TaskGroup
 from app.gui.tray import Tray, TrayActions
@@ -99,7 +98,7 @@ class TrayApplication(QObject):
         super().__init__()
         self.ctx = ctx
         self.tasks = TaskGroup()
-        self.bridge = HubBridge(ctx.engine.hub, self)
+        self.bridge = HubBridge(ctx.hub, self)
         if tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray: Tray | None = None
@@ -131,16 +130,14 @@ class TrayApplication(QObject):
         self.tasks.start(self._load_state())
 
     async def _load_state(self) -> None:
-        paused = await self.ctx.engine.run(read_setting("mcp.paused"))
+        paused = await self.ctx.services.settings.get("mcp.paused")
         if self.tray is not None:
             self.tray.set_paused(bool(paused))
-        stores = await self.ctx.engine.run(self.ctx.services.stores.list())
+        stores = await self.ctx.services.stores.list()
         if not stores:
             self.show_stores(first_run=True)
 
     def _attach_approvals(self) -> None:
-        if self.ctx.approvals is None:
-            return
         from app.gui.approvals import ApprovalPrompter
 
         self._approvals = ApprovalPrompter(self.ctx, self.bridge, self)
@@ -207,7 +204,7 @@ class TrayApplication(QObject):
         self.tasks.start(self._store_paused(paused))
 
     async def _store_paused(self, paused: bool) -> None:
-        await self.ctx.engine.run(write_setting("mcp.paused", paused))
+        await self.ctx.services.settings.set("mcp.paused", paused)
         if self.tray is not None:
             self.tray.set_paused(paused)
         log.info("MCP writes %s by the user", "paused" if paused else "resumed")

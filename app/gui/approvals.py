@@ -24,16 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.core.access import APPROVAL_DECIDED, ApprovalQueue
+from app.core.access import APPROVAL_DECIDED
 from app.core.events import Event
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.tasks import TaskGroup
-
-
-async def decide(queue: ApprovalQueue, request_id: str, approve: bool) -> bool:
-    """Answer a pending request (engine loop)."""
-    return queue.decide(request_id, approve)
 
 
 def _text(value: object) -> str:
@@ -99,9 +94,8 @@ class ApprovalPrompter(QObject):
 
     def __init__(self, ctx: GuiContext, bridge: HubBridge, parent: QObject | None = None):
         super().__init__(parent)
-        assert ctx.approvals is not None
         self.ctx = ctx
-        self.queue = ctx.approvals
+        self.queue = ctx.services.approvals
         self.tasks = TaskGroup()
         self.dialogs: dict[str, ApprovalDialog] = {}
         self._detach = self.queue.attach_approver()
@@ -122,7 +116,7 @@ class ApprovalPrompter(QObject):
 
     def _answer(self, request_id: str, approve: bool) -> None:
         self.dialogs.pop(request_id, None)
-        self.tasks.start(self.ctx.engine.run(decide(self.queue, request_id, approve)))
+        self.tasks.start(self.queue.answer(request_id, approve))
 
     def _maybe_decided(self, event: Event) -> None:
         if event.kind != APPROVAL_DECIDED:

@@ -4,7 +4,6 @@ the clients already connected."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QShowEvent
@@ -26,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.access import ALL_SCOPES, AccessError, ClientRegistry
+from app.core.access import ALL_SCOPES, AccessError
 from app.core.client_configs import (
     ClientKind,
     ConfigFileError,
+    MergeResult,
     claude_code_command,
     config_path,
-    merge_into_file,
     render,
     shell_line,
 )
@@ -51,20 +50,8 @@ POLICY_CHOICES = (
 """The write policies as (value, label), in the order the combos show them."""
 
 
-async def create_client(
-    registry: ClientRegistry, name: str, scopes: list[str], policy: str, stores: list[str] | None
-) -> str:
-    """Register a client (engine loop) and return its token (shown once).
-
-    ``stores`` names the stores the client may use; None means every store.
-    """
-    _, token = registry.add(name, scopes, stores, policy)
-    return token
-
-
-async def write_entry(kind: ClientKind, token: str) -> str:
-    """Merge the server entry into the client's config file (engine loop); say where."""
-    result = merge_into_file(kind, token)
+def written_sentence(kind: ClientKind, result: MergeResult) -> str:
+    """Where the server entry was written (and its backup), and what to do next."""
     backup = f" (backup: {result.backup_path})" if result.backup_path else ""
     return f"Wrote the 'orderdesk' entry into {result.path}{backup}. Restart {kind.display_name}."
 
@@ -95,7 +82,7 @@ class ConnectClientDialog(QDialog):
         self.tasks = TaskGroup()
         self.token: str | None = None
         self._own_bridge = bridge is None
-        self.bridge = bridge if bridge is not None else HubBridge(ctx.engine.hub, self)
+        self.bridge = bridge if bridge is not None else HubBridge(ctx.hub, self)
         self.setWindowTitle("Connect an AI client")
         self.setMinimumWidth(720)
         layout = QVBoxLayout(self)
@@ -197,16 +184,14 @@ class ConnectClientDialog(QDialog):
 
     def create_token(self) -> None:
         """Create the client's token with the chosen scopes, stores and policy."""
-        if self.ctx.registry is None:
-            return
         scopes = [scope for scope, box in self.scopes.items() if box.isChecked()] or ["read"]
         name, policy = self.name.text().strip(), str(self.policy.currentData())
-        stores, registry = self.chosen_stores(), self.ctx.registry
+        stores = self.chosen_stores()
 
         async def run() -> None:
-            created = create_client(registry, name, scopes, policy, stores)
-            self.token = await self.ctx.engine.run(created)
-            self.entry.setPlainText(entry_text(self.current_kind(), self.token))
+            _, token = await self.ctx.services.clients.add(name, scopes, policy, stores)
+            self.token = token
+            self.entry.setPlainText(entry_text(self.current_kind(), token))
             self.create_button.setEnabled(False)
             self.write_button.setEnabled(True)
             self.copy_button.setEnabled(True)
@@ -222,7 +207,8 @@ class ConnectClientDialog(QDialog):
         token, kind = self.token, self.current_kind()
 
         async def run() -> None:
-            self.status.setText(await self.ctx.engine.run(write_entry(kind, token)))
+            result = await self.ctx.services.clients.write_config(kind, token)
+            self.status.setText(written_sentence(kind, result))
 
         self._run(run())
 
@@ -241,7 +227,7 @@ class ConnectClientDialog(QDialog):
     async def load_stores(self) -> None:
         """Fill the stores allow-list, keeping what was checked."""
         checked = {item.data(Qt.ItemDataRole.UserRole) for item in self._checked_stores()}
-        stores: list[Any] = await self.ctx.engine.run(self.ctx.services.stores.list())
+        stores = await self.ctx.services.stores.list()
         self.stores.clear()
         for store in stores:
             item = QListWidgetItem(store.name)

@@ -22,23 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.access import AccessError, ClientInfo, ClientRegistry
+from app.core.access import AccessError, ClientInfo
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.tasks import TaskGroup
 
 CLIENT_COLUMNS = ["Client", "May", "Writes", "Stores", "Last used", "Sessions now"]
 SESSIONS_COLUMN = len(CLIENT_COLUMNS) - 1
-
-
-async def list_clients(registry: ClientRegistry) -> list[ClientInfo]:
-    """Every client with a live token (engine loop)."""
-    return registry.list()
-
-
-async def revoke_client(registry: ClientRegistry, name: str) -> bool:
-    """Revoke ``name``'s token (engine loop); the MCP host ends its sessions on the event."""
-    return registry.revoke(name)
 
 
 def last_used_text(when: datetime | None) -> str:
@@ -118,11 +108,9 @@ class ConnectedClientsPanel(QGroupBox):
 
     async def load_clients(self) -> None:
         """Read the registered clients and show them with their live session counts."""
-        if self.ctx.registry is None:
-            return
         self._generation += 1
         generation = self._generation
-        clients = await self.ctx.engine.run(list_clients(self.ctx.registry))
+        clients = await self.ctx.services.clients.list()
         if generation == self._generation:  # a newer load started meanwhile: it wins
             self.show_clients(clients)
 
@@ -172,12 +160,9 @@ class ConnectedClientsPanel(QGroupBox):
 
     def confirm_revoke(self, name: str) -> None:
         """Revoke ``name``'s token (no question asked)."""
-        if self.ctx.registry is None:
-            return
-        registry = self.ctx.registry
 
         async def run() -> None:
-            revoked = await self.ctx.engine.run(revoke_client(registry, name))
+            revoked = await self.ctx.services.clients.revoke(name)
             self.status.setText(
                 f"Revoked {name!r}: its sessions end and its token no longer works."
                 if revoked

@@ -34,27 +34,15 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.core import autostart
-from app.core.access import AccessError, ClientInfo, ClientRegistry
+from app.core.access import AccessError, ClientInfo
 from app.core.settings import SETTINGS, SettingSpec, SettingValue
 from app.gui.clients import POLICY_CHOICES
-from app.gui.connected_clients import list_clients
 from app.gui.context import GuiContext
-from app.gui.core_calls import read_all_settings, write_setting
 from app.gui.errors import is_expected, user_message
 from app.gui.tasks import TaskGroup
 
 INT_LIMIT = 2_000_000_000
 START_AT_LOGIN = "start_at_login"
-
-
-async def apply_start_at_login(enabled: bool) -> None:
-    """Write or remove the login entry (engine thread; raises AutostartError)."""
-    autostart.sync(enabled)
-
-
-async def read_start_at_login() -> bool:
-    """Whether the OS has a login entry for the tray (engine thread; raises AutostartError)."""
-    return autostart.is_enabled()
 
 
 def login_editor() -> QCheckBox:
@@ -63,11 +51,6 @@ def login_editor() -> QCheckBox:
     where = autostart.login_entry().where
     box.setToolTip(f"Adds or removes {APP_NAME} in the programs started at login ({where}).")
     return box
-
-
-async def set_client_policy(registry: ClientRegistry, name: str, policy: str) -> None:
-    """Change one client's write policy (engine loop)."""
-    registry.set_policy(name, policy)
 
 
 def editor_for(spec: SettingSpec) -> QWidget:
@@ -196,7 +179,6 @@ class SettingsDialog(QDialog):
         self.editors[START_AT_LOGIN] = login_editor()
         form.addRow(QLabel(f"Start {APP_NAME} when I log in."), self.editors[START_AT_LOGIN])
         self.policies = ClientPolicies()
-        self.policies.setVisible(ctx.registry is not None)
         theme = QLabel(theme_sentence(QGuiApplication.styleHints().colorScheme()))
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -221,19 +203,18 @@ class SettingsDialog(QDialog):
 
     async def load(self) -> None:
         """Read every setting into its editor, and the clients into the policy table."""
-        loaded = await self.ctx.engine.run(read_all_settings())
+        loaded = await self.ctx.services.settings.all()
         loaded[START_AT_LOGIN] = await self._read_login_entry()
         for key, value in loaded.items():
             if key in self.editors:
                 set_editor(self.editors[key], value)
-        if self.ctx.registry is not None:
-            self.policies.show_clients(await self.ctx.engine.run(list_clients(self.ctx.registry)))
+        self.policies.show_clients(await self.ctx.services.clients.list())
         self.loaded = loaded
 
     async def _read_login_entry(self) -> bool:
         """The login entry's state; an unreadable one shows as off, with the reason."""
         try:
-            return await self.ctx.engine.run(read_start_at_login())
+            return await self.ctx.services.settings.starts_at_login()
         except autostart.AutostartError as error:
             self.status.setText(str(error))
             return False
@@ -255,12 +236,12 @@ class SettingsDialog(QDialog):
         try:
             for key, value in changes.items():
                 if key == START_AT_LOGIN:
-                    await self.ctx.engine.run(apply_start_at_login(bool(value)))
+                    await self.ctx.services.settings.set_start_at_login(bool(value))
                 else:
-                    await self.ctx.engine.run(write_setting(key, value))
+                    await self.ctx.services.settings.set(key, value)
                 self.loaded[key] = value
             for name, policy in policies.items():
-                await self.ctx.engine.run(set_client_policy(self._registry(), name, policy))
+                await self.ctx.services.clients.set_policy(name, policy)
                 self.policies.loaded[name] = policy
         except Exception as error:
             if not isinstance(error, AccessError) and not is_expected(error):
@@ -268,10 +249,6 @@ class SettingsDialog(QDialog):
             self.status.setText(user_message(error))
             return
         self.status.setText(saved_sentence(len(changes), len(policies)))
-
-    def _registry(self) -> ClientRegistry:
-        assert self.ctx.registry is not None  # the policy table is empty without one
-        return self.ctx.registry
 
     def shutdown(self) -> None:
         """Cancel work in progress."""

@@ -15,7 +15,7 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 import qasync
 
 from app.core import settings
-from app.core.access import ApprovalQueue, ClientRegistry
+from app.core.access import ApprovalQueue
 from app.core.engine import Engine
 from app.core.secrets import open_secret_store
 from app.core.services import Services
@@ -56,17 +56,17 @@ def engine(db: Any, test_keyring: Any) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def ctx(engine: Engine, gui_loop: qasync.QEventLoop) -> GuiContext:
-    """The GUI's view of the core: real services, index, registry and approval queue."""
+def core(engine: Engine) -> Services:
+    """The real services on the engine (index, client registry, a 2 s approval queue)."""
     secrets = DemoKeySecrets(open_secret_store())
-    services = Services.create(engine, secrets=secrets, timeout=10.0)
-    return GuiContext(
-        engine=engine,
-        services=services,
-        secrets=secrets,
-        registry=ClientRegistry(engine.hub),
-        approvals=ApprovalQueue(engine.hub, timeout=2.0),
-    )
+    approvals = ApprovalQueue(engine.hub, timeout=2.0)
+    return Services.create(engine, secrets=secrets, timeout=10.0, approvals=approvals)
+
+
+@pytest.fixture
+def ctx(engine: Engine, core: Services, gui_loop: qasync.QEventLoop) -> GuiContext:
+    """The GUI's view of the core: the services through the engine proxy."""
+    return GuiContext.build(engine, core)
 
 
 @pytest.fixture

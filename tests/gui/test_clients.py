@@ -13,10 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.core import settings
+from app.core.access import ClientRegistry
 from app.core.access.sessions import LiveSessions
 from app.core.events import CLIENT_CONNECTED, CLIENT_REVOKED, Event
+from app.core.services import Services
 from app.gui.bridge import HubBridge
-from app.gui.clients import ConnectClientDialog, create_client
+from app.gui.clients import ConnectClientDialog
 from app.gui.connected_clients import CLIENT_COLUMNS, SESSIONS_COLUMN
 from app.gui.context import GuiContext
 from app.mcp.host import McpHost
@@ -34,12 +36,11 @@ def live_ctx(ctx: GuiContext) -> Iterator[GuiContext]:
 
 
 @pytest.fixture
-def host(live_ctx: GuiContext) -> Iterator[McpHost]:
+def host(live_ctx: GuiContext, core: Services) -> Iterator[McpHost]:
     """The real MCP host serving the local endpoint on the test engine."""
     running = McpHost(
-        live_ctx.engine, live_ctx.services, live_ctx.registry, settings.get,
-        approvals=live_ctx.approvals,
-    )  # fmt: skip
+        live_ctx.engine, core, core.clients.registry, settings.get, approvals=core.approvals
+    )
     running.start(local=True, http_port=None)
     yield running
     running.stop()
@@ -79,21 +80,20 @@ def cells(dialog: ConnectClientDialog) -> dict[str, list[str]]:
 
 
 def add_client(ctx: GuiContext, name: str) -> str:
-    assert ctx.registry is not None
-    return ctx.engine.call(create_client(ctx.registry, name, ["read", "move"], "ask", None))
+    _, token = ctx.engine.call(ctx.services.clients.add(name, ["read", "move"], "ask", None))
+    return token
 
 
 def test_checked_stores_become_the_allow_list(
     qtbot: Any, live_ctx: GuiContext, store: Any, dialog: ConnectClientDialog
 ) -> None:
-    assert live_ctx.registry is not None
     qtbot.waitUntil(lambda: dialog.stores.count() == 1, timeout=WAIT)
     assert dialog.stores.item(0).text() == "Sandbox"
     assert dialog.chosen_stores() is None
     dialog.name.setText("Everything")
     dialog.create_token()
     qtbot.waitUntil(lambda: dialog.token is not None, timeout=WAIT)
-    everything = live_ctx.registry.get("Everything")
+    everything = ClientRegistry().get("Everything")
     assert everything is not None and everything.store_ids is None
 
     other = ConnectClientDialog(live_ctx)
@@ -106,7 +106,7 @@ def test_checked_stores_become_the_allow_list(
         other.name.setText("Only Sandbox")
         other.create_token()
         qtbot.waitUntil(lambda: other.token is not None, timeout=WAIT)
-        limited = live_ctx.registry.get("Only Sandbox")
+        limited = ClientRegistry().get("Only Sandbox")
         assert limited is not None and limited.store_ids == (store.id,)
         assert limited.store_names == ("Sandbox",)
         qtbot.waitUntil(lambda: "Only Sandbox" in cells(other), timeout=WAIT)
@@ -134,7 +134,7 @@ def test_sessions_are_counted_live_and_revoke_ends_them(
     dialog: ConnectClientDialog,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert live_ctx.registry is not None and live_ctx.sessions is not None
+    assert live_ctx.sessions is not None
     settings.set_value("mcp.allow_tokenless_read", True)  # to count a token-less session too
     cursor_token = add_client(live_ctx, "Cursor")
     add_client(live_ctx, "Claude Desktop")
@@ -178,7 +178,7 @@ def test_sessions_are_counted_live_and_revoke_ends_them(
         qtbot.waitUntil(lambda: live_ctx.sessions.counts() == {"anonymous": 1}, timeout=WAIT)
         for sock in sockets[:2]:
             assert sock.recv(4096) == b""  # the host ended the revoked client's sessions
-        assert live_ctx.registry.get("Cursor") is None
+        assert ClientRegistry().get("Cursor") is None
         qtbot.waitUntil(
             lambda: (
                 dialog.connected.sessions_line.text()
@@ -201,7 +201,7 @@ def test_declining_the_question_revokes_nothing(
     dialog.connected.table.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.No)
     dialog.connected.revoke_selected()
-    assert live_ctx.registry is not None and live_ctx.registry.get("Cursor") is not None
+    assert ClientRegistry().get("Cursor") is not None
 
 
 def test_views_disconnect_the_hub_signals_they_connected(qtbot: Any, live_ctx: GuiContext) -> None:

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QGuiApplication
 
+from app.core.access import ClientRegistry
 from app.core.client_configs import ClientKind
 from app.gui.activity import ActivityWindow
 from app.gui.bridge import HubBridge
 from app.gui.clients import ConnectClientDialog
 from app.gui.context import GuiContext
-from app.gui.core_calls import read_setting
 from app.gui.crash import CrashHandler, crash_report
 from app.gui.crash_dialog import CrashDialog
 from app.gui.settings_dialog import SettingsDialog
@@ -69,8 +69,8 @@ def test_settings_dialog_saves_changed_values(qtbot: Any, ctx: GuiContext) -> No
         assert dialog.changes() == {"cache.orders_ttl": 42, "log.level": "DEBUG"}
         dialog.save()
         qtbot.waitUntil(lambda: "Saved 2 setting" in dialog.status.text(), timeout=WAIT)
-        assert ctx.engine.call(read_setting("cache.orders_ttl")) == 42
-        assert ctx.engine.call(read_setting("log.level")) == "DEBUG"
+        assert ctx.engine.call(ctx.services.settings.get("cache.orders_ttl")) == 42
+        assert ctx.engine.call(ctx.services.settings.get("log.level")) == "DEBUG"
     finally:
         dialog.shutdown()
         dialog.close()
@@ -93,7 +93,7 @@ def test_connect_client_creates_a_token_and_writes_the_config(
         dialog.create_token()
         qtbot.waitUntil(lambda: dialog.token is not None, timeout=WAIT)
         assert dialog.token in dialog.entry.toPlainText()
-        (client,) = ctx.registry.list()
+        (client,) = ClientRegistry().list()
         assert client.name == "Cursor" and "move" in client.scopes
         dialog.write()
         qtbot.waitUntil(lambda: "Wrote" in dialog.status.text(), timeout=WAIT)

@@ -17,9 +17,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QWidget
 
 from app.core import autostart
-from app.core.access import Policy
+from app.core.access import ClientRegistry, Policy
 from app.core.paths import HOME_ENV
-from app.gui.clients import create_client
 from app.gui.context import GuiContext
 from app.gui.settings_dialog import SettingsDialog
 
@@ -120,9 +119,8 @@ def test_a_login_entry_that_cannot_be_written_saves_nothing(
 
 
 def test_policy_combos_change_each_clients_policy(qtbot: Any, ctx: GuiContext) -> None:
-    assert ctx.registry is not None
     for name in ("Cursor", "Claude Desktop"):
-        ctx.engine.call(create_client(ctx.registry, name, ["read", "move"], "ask", None))
+        ctx.engine.call(ctx.services.clients.add(name, ["read", "move"], "ask", None))
     shown = SettingsDialog(ctx)
     qtbot.addWidget(shown)
     shown.show()
@@ -135,8 +133,8 @@ def test_policy_combos_change_each_clients_policy(qtbot: Any, ctx: GuiContext) -
         assert shown.policies.changes() == {"Cursor": "deny"}
         shown.save()
         qtbot.waitUntil(lambda: "Saved 1 client policy" in shown.status.text(), timeout=WAIT)
-        cursor = ctx.registry.get("Cursor")
-        claude = ctx.registry.get("Claude Desktop")
+        cursor = ClientRegistry().get("Cursor")
+        claude = ClientRegistry().get("Claude Desktop")
         assert cursor is not None and cursor.policy is Policy.DENY
         assert claude is not None and claude.policy is Policy.ASK
         assert shown.policies.changes() == {}
@@ -155,8 +153,7 @@ def test_without_clients_the_table_says_how_to_add_one(dialog: SettingsDialog) -
 def test_a_client_revoked_meanwhile_gets_a_sentence(
     qtbot: Any, ctx: GuiContext, dialog: SettingsDialog
 ) -> None:
-    assert ctx.registry is not None
-    ctx.engine.call(create_client(ctx.registry, "Cursor", ["read"], "ask", None))
+    ctx.engine.call(ctx.services.clients.add("Cursor", ["read"], "ask", None))
     dialog.hide()
     dialog.show()  # reopening reads the clients again
     qtbot.waitUntil(lambda: "Cursor" in dialog.policies.combos, timeout=WAIT)
@@ -168,8 +165,7 @@ def test_a_client_revoked_meanwhile_gets_a_sentence(
 
 
 async def _revoke(ctx: GuiContext, name: str) -> bool:
-    assert ctx.registry is not None
-    return ctx.registry.revoke(name)
+    return await ctx.services.clients.revoke(name)
 
 
 def tray_env(tmp_path: Path) -> dict[str, str]:

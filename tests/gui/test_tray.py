@@ -16,7 +16,6 @@ from app.core.events import Event
 from app.gui.application import TrayApplication
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
-from app.gui.core_calls import read_setting
 from app.gui.instance import InstanceServer, ask_running_instance_to_show
 from app.gui.tray import Tray, TrayActions
 
@@ -56,7 +55,7 @@ def test_menu_is_rebuilt_on_show_and_pause_writes_the_setting(
     pause = next(a for a in tray.menu.actions() if a.text() == "Pause MCP")
     assert pause.isCheckable() and not pause.isChecked()
     pause.trigger()
-    qtbot.waitUntil(lambda: ctx.engine.call(read_setting("mcp.paused")) is True)
+    qtbot.waitUntil(lambda: ctx.engine.call(ctx.services.settings.get("mcp.paused")) is True)
     qtbot.waitUntil(lambda: tray.status.paused)
     assert "MCP paused" in tray.icon.toolTip()
     tray.menu.aboutToShow.emit()
@@ -180,8 +179,8 @@ def ask_request(store_id: int | None = None) -> ApprovalRequest:
 
 def test_approval_dialog_approves(qtbot: Any, ctx: GuiContext, tray_app: TrayApplication) -> None:
     tray_app.start()
-    assert ctx.approvals is not None and ctx.approvals.has_approver
-    pending = ctx.engine.submit(ctx.approvals.request(ask_request()))
+    assert ctx.services.approvals.has_approver
+    pending = ctx.engine.submit(ctx.services.approvals.request(ask_request()))
     prompter = tray_app._approvals
     qtbot.waitUntil(lambda: len(prompter.dialogs) == 1)
     dialog = next(iter(prompter.dialogs.values()))
@@ -197,8 +196,7 @@ def test_unanswered_approval_times_out_to_deny_and_closes(
     qtbot: Any, ctx: GuiContext, tray_app: TrayApplication
 ) -> None:
     tray_app.start()
-    assert ctx.approvals is not None
-    pending = ctx.engine.submit(ctx.approvals.request(ask_request()))
+    pending = ctx.engine.submit(ctx.services.approvals.request(ask_request()))
     prompter = tray_app._approvals
     qtbot.waitUntil(lambda: len(prompter.dialogs) == 1)
     qtbot.waitUntil(lambda: pending.done(), timeout=10000)

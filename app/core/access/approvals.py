@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from app.core.access.identity import ClientIdentity, Policy
+from app.core.engine import any_thread
 from app.core.events import APPROVAL_DECIDED, APPROVAL_REQUESTED, Event, EventHub
 
 log = logging.getLogger(__name__)
@@ -191,6 +192,7 @@ class ApprovalQueue:
         with self._lock:
             return self._approvers > 0
 
+    @any_thread
     def attach_approver(self) -> Callable[[], None]:
         """Declare that someone answers ``approval.requested``; returns a detach function.
 
@@ -266,6 +268,10 @@ class ApprovalQueue:
         if waiting is None:
             return False
         return self._settle(waiting, _user_decision(request_id, approve))
+
+    async def answer(self, request_id: str, approve: bool) -> bool:
+        """:meth:`decide` as a service call (the GUI's engine proxy awaits it)."""
+        return self.decide(request_id, approve)
 
     def _settle(self, waiting: _Waiting, decision: Decision) -> bool:
         """Resolve ``waiting`` with ``decision`` unless something settled it first."""

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.access import ApprovalQueue, ClientRegistry
 from app.core.db.models import database
 from app.core.engine import Engine, EngineNotRunning
 from app.core.index import IndexService, StoreHandle
 from app.core.orderdesk import RetryPolicy
 from app.core.secrets import SecretStore, open_secret_store
+from app.core.services.app_settings import SettingsService
 from app.core.services.audit import AuditLog
 from app.core.services.cache import CacheTtls, ReadCache
+from app.core.services.clients import ClientsService
 from app.core.services.context import ServiceContext
 from app.core.services.guard import DuplicateGuard
 from app.core.services.inventory import InventoryService
+from app.core.services.keys import KeysService
 from app.core.services.local_orders import LocalOrders
 from app.core.services.orders import OrderService
 from app.core.services.pool import ClientPool
@@ -23,15 +27,24 @@ from app.core.services.stores import StoreService
 
 @dataclass(frozen=True)
 class Services:
-    """Pool, cache, stores, orders, inventory, audit and the local order index for the app.
+    """The one front door both faces call: every ability of the app, built in one place.
 
-    Every async method of every service must run on the engine loop; from another thread or
-    loop use ``await engine.run(services.orders.list(...))`` or ``engine.call(...)``.
+    Every async method of every part runs on the engine loop. MCP tools run there already;
+    the GUI awaits them through its engine proxy (``app.gui.engine_proxy``), other threads
+    use ``engine.call(...)``. The faces call only the parts in :data:`FACADE_PARTS`; the rest
+    (engine, pool, cache, guard, index) is plumbing for the parts and the start-up.
 
     Attributes:
-        index: The local order index (sync, search, stats, status), attached to the hub.
-        local_orders: Which stores keep an index, their scheduled syncs, and search/stats
-            with freshness (what the MCP tools and the GUI call).
+        stores: Registered stores, their credentials and Order Desk settings.
+        keys: Where API keys live (backend sentence, vault unlock).
+        orders: Orders, their lines, shipments and history notes (Order Desk, audited).
+        inventory: Inventory items.
+        local_orders: Local search and stats with freshness, and the index's syncs.
+        audit: The activity log of every write (query, revert).
+        clients: AI client tokens, scopes and policies; their config files.
+        approvals: Writes waiting for the user's answer.
+        settings: User settings and the login entry.
+        index: The local order index itself (sync, search, stats), attached to the hub.
     """
 
     engine: Engine
@@ -44,6 +57,10 @@ class Services:
     inventory: InventoryService
     index: IndexService
     local_orders: LocalOrders
+    keys: KeysService
+    clients: ClientsService
+    approvals: ApprovalQueue
+    settings: SettingsService
 
     @classmethod
     def create(
@@ -55,6 +72,8 @@ class Services:
         retry: RetryPolicy | None = None,
         duplicate_window: float | None = None,
         timeout: float = 30.0,
+        registry: ClientRegistry | None = None,
+        approvals: ApprovalQueue | None = None,
     ) -> Services:
         """Build the services and register their clean-up with ``engine``.
 
@@ -66,6 +85,8 @@ class Services:
             duplicate_window: Seconds during which an identical write is refused
                 (default: the ``writes.duplicate_window`` setting).
             timeout: Seconds for each Order Desk connect, read and write.
+            registry: AI client tokens (default: a new registry on the engine's hub).
+            approvals: The approval queue (default: a new queue on the engine's hub).
         """
         secrets = secrets if secrets is not None else open_secret_store()
         pool = ClientPool(secrets, retry=retry, timeout=timeout)
@@ -96,6 +117,10 @@ class Services:
             inventory=InventoryService(ctx),
             index=index,
             local_orders=local_orders,
+            keys=KeysService(secrets),
+            clients=ClientsService(registry or ClientRegistry(engine.hub)),
+            approvals=approvals or ApprovalQueue(engine.hub),
+            settings=SettingsService(),
         )
 
     async def index_handle(self, store: StoreRecord) -> StoreHandle:
@@ -119,6 +144,13 @@ class Services:
         Blocks only while the syncs are scheduled, not while they run.
         """
         return self.engine.call(self.start_index_syncs())
+
+
+FACADE_PARTS = (
+    "stores", "keys", "orders", "inventory", "local_orders", "audit", "clients", "approvals",
+    "settings",
+)  # fmt: skip
+"""The parts of :class:`Services` the faces call (the GUI proxy hops exactly these)."""
 
 
 def _index_service(engine: Engine) -> IndexService:

@@ -21,6 +21,7 @@ from app.core.events import STORE_CHANGED, Event, EventHub
 from app.core.index import (
     GroupBy,
     IndexService,
+    IndexState,
     IndexStatus,
     SearchFilters,
     SearchResult,
@@ -233,6 +234,34 @@ class LocalOrders:
     async def status(self, store: StoreRecord) -> IndexStatus:
         """Where the store's index stands (no sync is started, nothing is created)."""
         return await self.index.status(store.key)
+
+    async def ready(self, store: StoreRecord) -> bool:
+        """Whether :meth:`search` and :meth:`stats` can answer for ``store`` now: it keeps an
+        index and the index holds orders (ready, or syncing on top of a finished sync)."""
+        if not self.keeps_index(store):
+            return False
+        status = await self.index.status(store.key)
+        return status.count > 0 and status.state in (IndexState.READY, IndexState.SYNCING)
+
+    async def syncing(self, store: StoreRecord) -> bool:
+        """Whether a sync of the store's index is running right now."""
+        return (await self.index.status(store.key)).state == IndexState.SYNCING
+
+    # Syncs the user asks for -------------------------------------------------------------
+
+    async def sync_now(self, store: StoreRecord) -> None:
+        """Run the store's index sync now, then on its schedule (progress as events).
+
+        Raises:
+            IndexDisabledError: The store keeps no local index (the sentence says how).
+            MissingCredentialsError: No API key is stored for the store.
+        """
+        await self.ensure(store)
+        self.index.schedule(await self.handle(store), self.every)
+
+    async def cancel(self, store: StoreRecord) -> bool:
+        """Stop the store's running sync (the next one resumes from its checkpoint)."""
+        return await self.index.cancel(store.key)
 
     # Clean-up ----------------------------------------------------------------------------
 

@@ -116,7 +116,7 @@ class OrderActions(QObject):
             orders = self.ctx.services.orders
 
             async def work() -> str:
-                await self.ctx.engine.run(orders.move(store, [order.id], folder_id, actor=ACTOR))
+                await orders.move(store, [order.id], folder_id, actor=ACTOR)
                 return f"Moved order {order.source_id or order.id} to {name}."
 
             self._write(f"Moving to {name}…", work)
@@ -136,7 +136,7 @@ class OrderActions(QObject):
             orders = self.ctx.services.orders
 
             async def work() -> str:
-                await self.ctx.engine.run(orders.add_shipment(store, order.id, body, actor=ACTOR))
+                await orders.add_shipment(store, order.id, body, actor=ACTOR)
                 return f"Added shipment {body['tracking_number']}."
 
             self._write("Adding the shipment…", work)
@@ -156,7 +156,7 @@ class OrderActions(QObject):
             orders = self.ctx.services.orders
 
             async def work() -> str:
-                await self.ctx.engine.run(orders.add_note(store, order.id, text, actor=ACTOR))
+                await orders.add_note(store, order.id, text, actor=ACTOR)
                 return "Note added."
 
             self._write("Adding the note…", work)
@@ -209,11 +209,9 @@ class OrderActions(QObject):
         based_on: Mapping[str, Any] = order.raw
         while True:
             try:
-                result = await self.ctx.engine.run(
-                    orders.update(
-                        store, order.id, changes, actor=ACTOR,
-                        expected_date_updated=expected, based_on=based_on,
-                    )
+                result = await orders.update(
+                    store, order.id, changes, actor=ACTOR,
+                    expected_date_updated=expected, based_on=based_on,
                 )  # fmt: skip
             except OrderConflict as conflict:
                 latest = await self._show_version(store, order.id)
@@ -241,8 +239,7 @@ class OrderActions(QObject):
     async def _fresh(self, store: Any, order_id: str) -> Order:
         """Read the order from Order Desk (not from the cache)."""
         orders = self.ctx.services.orders
-        fresh: Order = await self.ctx.engine.run(orders.get(store, order_id, fresh=True))
-        return fresh
+        return await orders.get(store, order_id, fresh=True)
 
     async def _ask_reapply(self, title: str, question: str) -> bool:
         """Ask (window-modal, Enter = re-apply, Esc = discard) and wait for the answer."""
@@ -289,7 +286,7 @@ class OrderActions(QObject):
 
         def delete() -> None:
             async def work() -> str:
-                await self.ctx.engine.run(orders.delete(store, order.id, actor=ACTOR))
+                await orders.delete(store, order.id, actor=ACTOR)
                 return f"Deleted order {order.source_id or order.id}."
 
             self._write("Deleting…", work)

@@ -18,28 +18,6 @@ if TYPE_CHECKING:
 FINISHED_STATES = frozenset({"ready", "failed"})
 
 
-async def keeps_index(services: Any, store: Any) -> bool:
-    """Whether the store keeps a local index (engine loop: reads a setting)."""
-    return bool(services.local_orders.keeps_index(store))
-
-
-async def sync_now(services: Any, store: Any) -> None:
-    """Run the store's index sync now, then on its schedule (engine loop).
-
-    Raises:
-        IndexDisabledError: The store keeps no local index (the sentence says how to enable it).
-    """
-    await services.local_orders.ensure(store)
-    handle = await services.index_handle(store)
-    services.index.schedule(handle, services.local_orders.every)
-
-
-async def sync_running(services: Any, store: Any) -> bool:
-    """Whether a sync of the store is running right now (engine loop)."""
-    status = await services.index.status(store.key)
-    return str(status.state) == "syncing"
-
-
 class IndexFollower(QObject):
     """Starts syncs and turns ``sync.progress`` events into the window's progress bar."""
 
@@ -59,7 +37,7 @@ class IndexFollower(QObject):
 
         async def run() -> None:
             try:
-                await self.ctx.engine.run(sync_now(self.ctx.services, store))
+                await self.ctx.services.local_orders.sync_now(store)
             except Exception as error:
                 self._end()
                 if not is_expected(error):
@@ -70,15 +48,15 @@ class IndexFollower(QObject):
 
     async def follow_if_running(self, store: Any) -> None:
         """Show progress when a scheduled sync of ``store`` is already building the index."""
-        if await self.ctx.engine.run(sync_running(self.ctx.services, store)):
+        if await self.ctx.services.local_orders.syncing(store):
             self._begin(store.name)
 
     def cancel(self) -> None:
         """Stop the running sync of the current store (it resumes from its checkpoint later)."""
-        key = self.window.store_key
-        if key is None or not self.syncing:
+        store = self.window.current_store()
+        if store is None or not self.syncing:
             return
-        self.tasks.start(self.ctx.engine.run(self.ctx.services.index.cancel(key)))
+        self.tasks.start(self.ctx.services.local_orders.cancel(store))
         self._end()
         self.window.show_error("Index sync stopped; it continues from where it was next time.")
 

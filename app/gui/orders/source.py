@@ -1,7 +1,8 @@
 """Where the browser's rows come from: the local index when it is ready, else Order Desk.
 
-Every call goes through ``await engine.run(...)``: the GUI never touches an Order Desk client
-or an index file itself. The index answers text search, folder counts and sorting for free;
+Every call goes through the services facade (its GUI proxy runs it on the engine): the GUI never
+touches an Order Desk client or an index file itself. The local index answers text search,
+folder counts and sorting for free, through the same ``local_orders`` calls the MCP tools make;
 without it the orders service pages Order Desk with server-side filters.
 """
 
@@ -11,8 +12,9 @@ import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from app.core.index import GroupBy, IndexState, SearchFilters, SortKey
+from app.core.index import GroupBy, SearchFilters, SortKey
 from app.core.orderdesk import Order
+from app.core.services import StoreRecord
 from app.core.services.filters import OrderFilters
 from app.gui.context import GuiContext
 from app.gui.orders.query import OrderQuery
@@ -74,25 +76,23 @@ class OrderSource:
 
     def __init__(self, ctx: GuiContext) -> None:
         self.ctx = ctx
-        self.stores: dict[str, Any] = {}
+        self.stores: dict[str, StoreRecord] = {}
         self._index_ready: dict[str, bool] = {}
 
-    def store(self, key: str) -> Any:
+    def store(self, key: str) -> StoreRecord:
         """The StoreRecord of ``key`` (from the last :meth:`load_stores`)."""
         return self.stores[key]
 
-    async def load_stores(self) -> list[Any]:
+    async def load_stores(self) -> list[StoreRecord]:
         """Read the registered stores."""
-        records = await self.ctx.engine.run(self.ctx.services.stores.list())
+        records = await self.ctx.services.stores.list()
         self.stores = {record.key: record for record in records}
         return list(records)
 
     async def index_ready(self, key: str, refresh: bool = False) -> bool:
         """True when the store's local index holds a finished sync."""
         if refresh or key not in self._index_ready:
-            status = await self.ctx.engine.run(self.ctx.services.index.status(key))
-            ready = status.count > 0 and status.state in (IndexState.READY, IndexState.SYNCING)
-            self._index_ready[key] = ready
+            self._index_ready[key] = await self.ctx.services.local_orders.ready(self.store(key))
         return self._index_ready[key]
 
     def uses_index(self, key: str) -> bool:
@@ -110,46 +110,43 @@ class OrderSource:
         sort = {"total": SortKey.TOTAL, "date_updated": SortKey.DATE_UPDATED}.get(
             query.sort, SortKey.DATE_ADDED
         )
-        result = await self.ctx.engine.run(
-            self.ctx.services.index.search(
-                query.store,
-                index_text(query),
-                index_filters(query),
-                sort,
-                limit,
-                offset,
-                descending=query.descending,
-            )
+        found = await self.ctx.services.local_orders.search(
+            self.store(str(query.store)),
+            index_text(query),
+            index_filters(query),
+            sort,
+            limit,
+            offset,
+            descending=query.descending,
         )
-        return RowPage(tuple(row_from_indexed(row) for row in result.rows), result.total)
+        rows = tuple(row_from_indexed(row) for row in found.result.rows)
+        return RowPage(rows, found.result.total)
 
     async def _api_page(self, query: OrderQuery, offset: int, limit: int) -> RowPage:
         store = self.store(str(query.store))
-        listing = await self.ctx.engine.run(
-            self.ctx.services.orders.list(store, api_filters(query), limit=limit, offset=offset)
+        listing = await self.ctx.services.orders.list(
+            store, api_filters(query), limit=limit, offset=offset
         )
         return RowPage(tuple(row_from_order(order) for order in listing.orders), listing.total)
 
     async def folders(self, key: str) -> dict[int, str]:
         """The store's folders (id to name)."""
-        info = await self.ctx.engine.run(self.ctx.services.stores.info(self.store(key)))
+        info = await self.ctx.services.stores.info(self.store(key))
         return dict(info.folders)
 
     async def folder_counts(self, key: str, folders: dict[int, str]) -> dict[int | None, int]:
         """Orders per folder (None: all orders), from the index or one request per folder."""
         if await self.index_ready(key):
-            stats = await self.ctx.engine.run(self.ctx.services.index.stats(key))
-            counts: dict[int | None, int] = {None: stats.count}
-            for group in stats.groups:
+            found = await self.ctx.services.local_orders.stats(self.store(key))
+            counts: dict[int | None, int] = {None: found.result.count}
+            for group in found.result.groups:
                 if group.key.lstrip("-").isdigit():
                     counts[int(group.key)] = group.count
             return counts
         store, orders = self.store(key), self.ctx.services.orders
         result: dict[int | None, int] = {}
         for folder_id in [None, *folders]:
-            listing = await self.ctx.engine.run(
-                orders.list(store, OrderFilters(folders=folder_id), limit=1)
-            )
+            listing = await orders.list(store, OrderFilters(folders=folder_id), limit=1)
             result[folder_id] = listing.total
         return result
 
@@ -161,15 +158,13 @@ class OrderSource:
         """
         if not await self.index_ready(key):
             return []
-        stats = await self.ctx.engine.run(self.ctx.services.index.stats(key, GroupBy.SOURCE))
-        return [group.key for group in stats.groups if group.key]
+        found = await self.ctx.services.local_orders.stats(self.store(key), GroupBy.SOURCE)
+        return [group.key for group in found.result.groups if group.key]
 
     async def history(self, key: str, order: Order) -> list[dict[str, Any]]:
         """The order's history entries (one list request with history, found by source id)."""
         filters = OrderFilters(source_id=order.source_id or None, include_history=True)
-        listing = await self.ctx.engine.run(
-            self.ctx.services.orders.list(self.store(key), filters, limit=10)
-        )
+        listing = await self.ctx.services.orders.list(self.store(key), filters, limit=10)
         for found in listing.orders:
             if found.id == order.id:
                 return [dict(entry) for entry in found.raw.get("order_history") or []]
@@ -177,6 +172,4 @@ class OrderSource:
 
     async def order(self, key: str, order_id: str, fresh: bool = False) -> Order:
         """One full order."""
-        return await self.ctx.engine.run(
-            self.ctx.services.orders.get(self.store(key), order_id, fresh=fresh)
-        )
+        return await self.ctx.services.orders.get(self.store(key), order_id, fresh=fresh)

@@ -21,25 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.secrets import SecretStore
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.stores.form import ERROR_STYLE, OK_STYLE, StoreFormDialog
 from app.gui.tasks import TaskGroup
-
-
-async def describe_secrets(secrets: SecretStore) -> tuple[str, bool, bool]:
-    """(sentence, is_system, unlocked) of the secret store, read on the engine thread."""
-    return secrets.describe(), secrets.is_system, secrets.is_unlocked()
-
-
-async def unlock_vault(secrets: SecretStore, passphrase: str) -> None:
-    """Unlock the vault file with ``passphrase`` (engine thread)."""
-    unlock = getattr(secrets, "unlock", None)
-    if unlock is None:
-        raise ValueError("This secret store cannot be unlocked from here.")
-    unlock(passphrase)
 
 
 class StoreManagerDialog(QDialog):
@@ -147,11 +133,10 @@ class StoreManagerDialog(QDialog):
         self._run(self._load, None)
 
     async def _load(self) -> None:
-        engine = self.ctx.engine
-        sentence, is_system, unlocked = await engine.run(describe_secrets(self.ctx.secrets))
-        self.stores = await engine.run(self.ctx.services.stores.list())
-        self.backend.setText(sentence)
-        self.unlock_row.setVisible(not is_system and not unlocked)
+        keys = await self.ctx.services.keys.state()
+        self.stores = await self.ctx.services.stores.list()
+        self.backend.setText(keys.sentence)
+        self.unlock_row.setVisible(not keys.is_system and not keys.unlocked)
         self._fill()
 
     def _fill(self) -> None:
@@ -228,7 +213,7 @@ class StoreManagerDialog(QDialog):
         """Remove ``store`` without asking (the question was answered)."""
 
         async def remove() -> None:
-            await self.ctx.engine.run(self.ctx.services.stores.delete(store.id))
+            await self.ctx.services.stores.delete(store.id)
             self.say(True, f"Removed {store.name} and its API key.")
             await self._load()
 
@@ -241,7 +226,7 @@ class StoreManagerDialog(QDialog):
             return
 
         async def default() -> None:
-            await self.ctx.engine.run(self.ctx.services.stores.set_default(store.id))
+            await self.ctx.services.stores.set_default(store.id)
             self.say(True, f"{store.name} is now the default store.")
             await self._load()
 
@@ -254,7 +239,7 @@ class StoreManagerDialog(QDialog):
             return
 
         async def test() -> None:
-            result = await self.ctx.engine.run(self.ctx.services.stores.test(store))
+            result = await self.ctx.services.stores.test(store)
             self.say(True, f"{store.name}: connected ({result.message or 'OK'}).")
 
         self._run(test, f"Testing {store.name}…")
@@ -278,7 +263,7 @@ class StoreManagerDialog(QDialog):
         self.passphrase.clear()
 
         async def do_unlock() -> None:
-            await self.ctx.engine.run(unlock_vault(self.ctx.secrets, passphrase))
+            await self.ctx.services.keys.unlock(passphrase)
             self.say(True, "The vault is unlocked.")
             await self._load()
 

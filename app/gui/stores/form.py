@@ -111,7 +111,7 @@ class StoreFormDialog(QDialog):
         stores = self.ctx.services.stores
 
         async def check() -> str:
-            result = await self.ctx.engine.run(stores.check_credentials(store_id, key, url))
+            result = await stores.check_credentials(store_id, key, url)
             return f"Connected. Order Desk says: {result.message or 'OK'}"
 
         self._run(check, "Testing the connection…", on_success=None)
@@ -126,8 +126,8 @@ class StoreFormDialog(QDialog):
 
         async def save() -> Any:
             if self.existing is None:
-                return await self.ctx.engine.run(stores.register(name, store_id, key, url))
-            return await self.ctx.engine.run(stores.update_credentials(self.existing.id, key, url))
+                return await stores.register(name, store_id, key, url)
+            return await stores.update_credentials(self.existing.id, key, url)
 
         self._run(save, "Testing the key and saving…", on_success=self._saved)
 
