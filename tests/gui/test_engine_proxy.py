@@ -69,9 +69,9 @@ def test_data_attributes_and_any_thread_methods_pass_through(services: Any) -> N
 
 
 def test_plain_methods_and_plumbing_are_refused(services: Any) -> None:
-    with pytest.raises(EngineProxyError, match="orders.plain is not a coroutine"):
+    with pytest.raises(EngineProxyError, match=r"orders\.plain is not a coroutine"):
         services.orders.plain()
-    with pytest.raises(EngineProxyError, match="services.pool is not part"):
+    with pytest.raises(EngineProxyError, match=r"services\.pool is not part"):
         _ = services.pool
 
 
