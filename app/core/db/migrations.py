@@ -111,10 +111,36 @@ def _v3_store_is_demo(db: pw.Database) -> None:
     _execute(db, "ALTER TABLE store ADD COLUMN is_demo INTEGER NOT NULL DEFAULT 0")
 
 
+def _v4_write_ledger(db: pw.Database) -> None:
+    """The audit log becomes the write ledger: intent rows, their state and what was verified.
+
+    Old rows keep their meaning: ``ok`` was applied, a failure that may have reached Order Desk
+    is unknown (it was never checked), any other failure or refusal changed nothing.
+    """
+    _execute(
+        db,
+        "ALTER TABLE audit_event ADD COLUMN state TEXT NOT NULL DEFAULT 'applied'",
+        "ALTER TABLE audit_event ADD COLUMN idem_key TEXT",
+        "ALTER TABLE audit_event ADD COLUMN change_json TEXT",
+        "ALTER TABLE audit_event ADD COLUMN owner TEXT",
+        "ALTER TABLE audit_event ADD COLUMN completed_at TEXT",
+        "ALTER TABLE audit_event ADD COLUMN verified TEXT",
+        "ALTER TABLE audit_event ADD COLUMN window_ms REAL",
+        "UPDATE audit_event SET state = CASE"
+        " WHEN outcome = 'ok' THEN 'applied'"
+        " WHEN outcome LIKE '%may have reached Order Desk%' THEN 'unknown'"
+        " ELSE 'refused' END, completed_at = at",
+        "CREATE INDEX audit_event_idem_key ON audit_event (idem_key, id)",
+        "CREATE INDEX audit_event_open ON audit_event (state)"
+        " WHERE state IN ('in_flight', 'unknown')",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_stores_and_settings,
     _v2_client_tokens_and_audit,
     _v3_store_is_demo,
+    _v4_write_ledger,
 )
 """Every migration step in order; the schema version is the number of steps applied."""
 

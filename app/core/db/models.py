@@ -137,9 +137,14 @@ class ClientToken(BaseModel):
 
 
 class AuditEvent(BaseModel):
-    """One write made through the GUI or an MCP client, with before/after snapshots.
+    """One row of the write ledger (the audit log): a write made through the GUI or an MCP
+    client, committed as an intent before anything is sent and completed with its outcome.
 
     ``store_id`` is a plain integer, not a foreign key: the history outlives a removed store.
+    ``state`` is one of :data:`app.core.services.ledger.STATES`; ``idem_key`` identifies
+    identical writes (target + content); ``owner`` names the process that sent it;
+    ``verified`` says what a reconciling read of Order Desk found; ``window_ms`` is the
+    measured time between an update's GET and its PUT.
     """
 
     id = pw.AutoField()
@@ -151,6 +156,13 @@ class AuditEvent(BaseModel):
     before_json = pw.TextField(null=True)
     after_json = pw.TextField(null=True)
     outcome = pw.CharField()
+    state = pw.CharField(default="applied")
+    idem_key = pw.CharField(null=True)
+    change_json = pw.TextField(null=True)
+    owner = pw.CharField(null=True)
+    completed_at = OptionalUtcDateTimeField()
+    verified = pw.TextField(null=True)
+    window_ms = pw.FloatField(null=True)
 
     class Meta:
         table_name = "audit_event"

@@ -15,7 +15,10 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -73,24 +76,52 @@ class LeakyBucket:
         """Seconds left of a server-requested pause (0 when not paused)."""
         return max(0.0, self._paused_until - self._clock())
 
-    def wait_time(self) -> float:
-        """Seconds until one token may be taken (0 when one is available now)."""
+    def wait_time(self, count: int = 1) -> float:
+        """Seconds until ``count`` tokens may be taken (0 when they are available now)."""
         now = self._refill()
         pause = self._paused_until - now
-        shortfall = 1.0 - self._tokens
+        shortfall = float(count) - self._tokens
         wait = shortfall / self.refill_per_second if shortfall > _EPSILON else 0.0
         return max(pause if pause > _EPSILON else 0.0, wait)
 
-    async def acquire(self) -> None:
-        """Wait for a token and take it; callers are served in arrival order."""
+    async def acquire(self, count: int = 1) -> None:
+        """Wait for ``count`` tokens and take them together; callers are served in arrival
+        order. A request made inside :meth:`reserve` uses a reserved token instead.
+
+        Args:
+            count: Tokens to take at once (1..capacity).
+        """
+        if count == 1 and _take_prepaid(self):
+            return
+        if not 1 <= count <= self.capacity:
+            raise ValueError(f"count must be 1..{self.capacity:g}")
         self._waiting += 1
         try:
             async with self._queue:
-                while (delay := self.wait_time()) > 0:
+                while (delay := self.wait_time(count)) > 0:
                     await self._sleep(delay)
-                self._tokens -= 1.0
+                self._tokens -= float(count)
         finally:
             self._waiting -= 1
+
+    @asynccontextmanager
+    async def reserve(self, count: int) -> AsyncIterator[None]:
+        """Take ``count`` tokens at once for the requests made inside the block.
+
+        An update takes the tokens of its GET and its PUT together, so nothing waits for the
+        bucket between them (DESIGN §6). Requests inside the block (in this task) use the
+        reserved tokens first; tokens left unused at the end go back to the bucket.
+        """
+        await self.acquire(count)
+        prepaid = _Prepaid(self, count)
+        token = _PREPAID.set((*_PREPAID.get(), prepaid))
+        try:
+            yield
+        finally:
+            _PREPAID.reset(token)
+            if prepaid.left > 0:
+                self._refill()
+                self._tokens = min(self.capacity, self._tokens + prepaid.left)
 
     def observe(
         self, tokens_remaining: float | None = None, retry_after: float | None = None
@@ -116,3 +147,21 @@ class LeakyBucket:
         self._tokens = min(self.capacity, self._tokens + elapsed * self.refill_per_second)
         self._updated = now
         return now
+
+
+@dataclass
+class _Prepaid:
+    bucket: LeakyBucket
+    left: int
+
+
+_PREPAID: ContextVar[tuple[_Prepaid, ...]] = ContextVar("orderdesk_prepaid_tokens", default=())
+
+
+def _take_prepaid(bucket: LeakyBucket) -> bool:
+    """Use one token reserved for ``bucket`` in the current context, if any is left."""
+    for prepaid in _PREPAID.get():
+        if prepaid.bucket is bucket and prepaid.left > 0:
+            prepaid.left -= 1
+            return True
+    return False

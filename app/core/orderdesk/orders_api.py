@@ -78,10 +78,16 @@ class OrderEndpoints:
 
         return iterate_pages(fetch, limit=page_size)
 
-    async def get_order(self, order_id: str | int) -> Order:
-        """Fetch one order by its Order Desk id (``GET /orders/{id}``)."""
+    async def get_order(self, order_id: str | int, *, history: bool = False) -> Order:
+        """Fetch one order by its Order Desk id (``GET /orders/{id}``).
+
+        Args:
+            order_id: The order.
+            history: Also return its ``order_history`` (``get_order_history=1``).
+        """
         path = f"/orders/{path_segment(order_id)}"
-        envelope = await self._conn.request("GET", path)
+        params = {"get_order_history": "1"} if history else None
+        envelope = await self._conn.request("GET", path, params=params)
         return Order(record_from(envelope, "order", method="GET", path=path))
 
     async def create_order(self, order: Mapping[str, Any]) -> Order:

@@ -1,7 +1,9 @@
 """The audit log: who wrote what, where and when, with before/after snapshots.
 
-Every write through the services records one :class:`AuditEntry` (also failed and refused
-ones). Snapshots are JSON copies of Order Desk records with secret-named fields (``cc_number``,
+The audit log is the write ledger (:mod:`app.core.services.ledger` writes its rows before and
+after each Order Desk write); this module reads it. Every write through the services records
+one :class:`AuditEntry` (also failed, refused, denied and unknown ones).
+Snapshots are JSON copies of Order Desk records with secret-named fields (``cc_number``,
 ``api_key``, ...) replaced; an API key never reaches this table. The activity window reads
 entries with :meth:`AuditLog.query` and undoes an update with :meth:`AuditLog.revert`.
 """
@@ -16,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from app.core.db.models import AuditEvent
+from app.core.db.models import AuditEvent, utc_now
 from app.core.logs import REDACTED, is_secret_key
 from app.core.services.errors import RevertError
 
@@ -40,6 +42,13 @@ class AuditEntry:
         before: Snapshot before the write (None for creates).
         after: Snapshot after the write, or what was sent when it failed.
         outcome: ``ok``, ``failed: <reason>`` or ``refused: <reason>``.
+        state: ``in_flight``, ``applied``, ``refused``, ``unknown`` or ``denied``.
+        change: What the write asked for (the change set, the new shipment...).
+        idem_key: Identifies identical writes (None for unguarded rows).
+        owner: The process that sent the write.
+        completed_at: When the outcome was recorded (None while in flight).
+        verified: What a reconciling read of Order Desk found (None when not reconciled).
+        window_ms: An update's measured time between its GET and its PUT.
     """
 
     id: int
@@ -51,11 +60,26 @@ class AuditEntry:
     before: Any
     after: Any
     outcome: str
+    state: str = "applied"
+    change: Any = None
+    idem_key: str | None = None
+    owner: str | None = None
+    completed_at: datetime | None = None
+    verified: str | None = None
+    window_ms: float | None = None
 
     @property
     def ok(self) -> bool:
-        """True when the write succeeded."""
-        return self.outcome == OK
+        """True when the write was applied."""
+        return self.state == "applied"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready values (times as ISO text)."""
+        values = dict(vars(self))
+        for name in ("at", "completed_at"):
+            value = values[name]
+            values[name] = None if value is None else value.isoformat()
+        return values
 
 
 @dataclass(frozen=True)
@@ -89,7 +113,8 @@ def snapshot(value: Any) -> Any:
     return str(value)
 
 
-def _dump(value: Any) -> str | None:
+def dump_json(value: Any) -> str | None:
+    """A snapshot of ``value`` as JSON text for a ledger column (None stays None)."""
     return None if value is None else json.dumps(snapshot(value), ensure_ascii=False)
 
 
@@ -97,7 +122,8 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _entry(row: AuditEvent) -> AuditEntry:
+def entry_of(row: AuditEvent) -> AuditEntry:
+    """The :class:`AuditEntry` of one ledger row."""
     return AuditEntry(
         id=row.id,
         at=row.at,
@@ -108,7 +134,19 @@ def _entry(row: AuditEvent) -> AuditEntry:
         before=_load(row.before_json),
         after=_load(row.after_json),
         outcome=row.outcome,
+        state=row.state,
+        change=_load(row.change_json),
+        idem_key=row.idem_key,
+        owner=row.owner,
+        completed_at=row.completed_at,
+        verified=row.verified,
+        window_ms=row.window_ms,
     )
+
+
+def state_of(outcome: str) -> str:
+    """The ledger state of an outcome sentence (``ok`` is applied, anything else refused)."""
+    return "applied" if outcome == OK else "refused"
 
 
 def outcome_of(error: BaseException, refused: bool = False) -> str:
@@ -149,16 +187,18 @@ class AuditLog:
             store_id=store_id,
             action=action,
             target=target,
-            before_json=_dump(before),
-            after_json=_dump(after),
+            before_json=dump_json(before),
+            after_json=dump_json(after),
             outcome=outcome,
+            state=state_of(outcome),
+            completed_at=utc_now(),
         )
-        return _entry(row)
+        return entry_of(row)
 
     def set_before(self, event_id: int, before: Any) -> AuditEntry:
         """Fill in an entry's ``before`` snapshot (an update knows it only after its GET)."""
-        AuditEvent.update(before_json=_dump(before)).where(AuditEvent.id == event_id).execute()
-        return _entry(AuditEvent.get_by_id(event_id))
+        AuditEvent.update(before_json=dump_json(before)).where(AuditEvent.id == event_id).execute()
+        return entry_of(AuditEvent.get_by_id(event_id))
 
     async def get(self, event_id: int) -> AuditEntry:
         """Return one entry.
@@ -169,7 +209,7 @@ class AuditLog:
         row = AuditEvent.get_or_none(AuditEvent.id == event_id)
         if row is None:
             raise RevertError(f"There is no activity entry #{event_id}.")
-        return _entry(row)
+        return entry_of(row)
 
     async def query(
         self,
@@ -206,7 +246,7 @@ class AuditLog:
             query = query.where(AuditEvent.at < until)
         total = query.count()
         rows = query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
-        entries = tuple(_entry(row) for row in rows)
+        entries = tuple(entry_of(row) for row in rows)
         following = offset + len(entries)
         return AuditPage(entries, total, offset, limit, following if following < total else None)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from app.core.access import ApprovalQueue, ClientRegistry
 from app.core.db.models import database
@@ -18,11 +22,16 @@ from app.core.services.context import ServiceContext
 from app.core.services.guard import DuplicateGuard
 from app.core.services.inventory import InventoryService
 from app.core.services.keys import KeysService
+from app.core.services.ledger import WriteLedger
 from app.core.services.local_orders import LocalOrders
 from app.core.services.orders import OrderService
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreRecord
 from app.core.services.stores import StoreService
+from app.core.services.verify import register_verifiers
+from app.core.services.writes import WriteRunner
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class Services:
     cache: ReadCache
     audit: AuditLog
     guard: DuplicateGuard
+    writes: WriteRunner
     stores: StoreService
     orders: OrderService
     inventory: InventoryService
@@ -90,14 +100,16 @@ class Services:
         """
         secrets = secrets if secrets is not None else open_secret_store()
         pool = ClientPool(secrets, retry=retry, timeout=timeout)
+        window = duplicate_window if duplicate_window is not None else _duplicate_window()
+        writes = WriteRunner(WriteLedger(), window, stores=_store_by_id)
+        register_verifiers(writes, pool)
         ctx = ServiceContext(
             pool=pool,
             cache=ReadCache(ttls if ttls is not None else CacheTtls.from_settings()),
             audit=AuditLog(),
-            guard=DuplicateGuard(
-                duplicate_window if duplicate_window is not None else _duplicate_window()
-            ),
+            guard=DuplicateGuard(window),
             hub=engine.hub,
+            writes=writes,
         )
         stores = StoreService(ctx, secrets)
         index = _index_service(engine)
@@ -112,6 +124,7 @@ class Services:
             cache=ctx.cache,
             audit=ctx.audit,
             guard=ctx.guard,
+            writes=writes,
             stores=stores,
             orders=OrderService(ctx),
             inventory=InventoryService(ctx),
@@ -137,6 +150,14 @@ class Services:
         Returns the stores whose syncs started; the syncs themselves run in the background.
         """
         return await self.local_orders.start(every)
+
+    def start_reconciling(self) -> None:
+        """Reconcile, in the background, writes whose outcome a stopped process left open.
+
+        Call once at start-up from any thread (the tray and ``serve`` do); each open ledger
+        row is settled by reading Order Desk and says what was verified.
+        """
+        self.engine.loop.call_soon_threadsafe(_spawn, self.writes.reconcile_open())
 
     def start_indexing(self) -> list[StoreRecord]:
         """:meth:`start_index_syncs` from another thread (the tray's or ``serve``'s start-up).
@@ -169,6 +190,29 @@ async def _close_thread_db() -> None:
     db = database.obj
     if db is not None and not db.is_closed():
         db.close()
+
+
+_BACKGROUND: set[asyncio.Task[Any]] = set()
+
+
+def _spawn(work: Coroutine[Any, Any, Any]) -> None:
+    task = asyncio.get_running_loop().create_task(work)
+    _BACKGROUND.add(task)
+    task.add_done_callback(_finished)
+
+
+def _finished(task: asyncio.Task[Any]) -> None:
+    _BACKGROUND.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("reconciling open writes failed", exc_info=task.exception())
+
+
+async def _store_by_id(store_id: int) -> StoreRecord | None:
+    from app.core.db.models import Store
+    from app.core.services.stores import store_record
+
+    row = Store.get_or_none(Store.id == store_id)
+    return None if row is None else store_record(row)
 
 
 def _duplicate_window() -> float:

@@ -1,21 +1,21 @@
-"""What every service shares: the client pool, the cache, the audit log, the duplicate guard
-and the event hub, plus two helpers used by every write (audit + event) and folder lookup."""
+"""What every service shares: the client pool, the cache, the audit log, the write runner (the
+ledger's exactly-once path) and the event hub, plus the helper every write goes through."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from app.core.events import Event, EventHub
-from app.core.orderdesk import OrderDeskError
 from app.core.services import cache as kinds
-from app.core.services.audit import OK, AuditEntry, AuditLog, outcome_of
+from app.core.services.audit import AuditEntry, AuditLog
 from app.core.services.cache import ReadCache
-from app.core.services.errors import DuplicateWriteError, ServiceError
 from app.core.services.guard import DuplicateGuard
+from app.core.services.ledger import WriteLedger
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreInfo, StoreRecord
+from app.core.services.writes import Write, WriteRunner
 
 T = TypeVar("T")
 
@@ -29,6 +29,7 @@ class ServiceContext:
     audit: AuditLog
     guard: DuplicateGuard
     hub: EventHub
+    writes: WriteRunner = field(default_factory=lambda: WriteRunner(WriteLedger(), 60.0))
 
     def publish(self, kind: str, store: StoreRecord, **data: Any) -> None:
         """Publish an engine event about ``store``."""
@@ -61,40 +62,38 @@ class ServiceContext:
         attempt: Any,
         write: Callable[[], Awaitable[T]],
         after: Callable[[T], Any],
-        guard_keys: Sequence[Hashable] = (),
-        guard_what: str = "",
+        content: Any = None,
+        replay: Callable[[AuditEntry], T] | None = None,
+        what: str = "",
+        done: Callable[[AuditEntry], str] | None = None,
+        before_of: Callable[[T], Any] | None = None,
+        window_of: Callable[[T], float | None] | None = None,
     ) -> tuple[T, AuditEntry]:
-        """Run ``write`` and record it in the audit log, whether it succeeds or fails.
+        """Send ``write`` exactly once through the write ledger (see :mod:`writes`).
 
         Args:
             actor: Who writes.
             store: The store written to.
-            action: Audit action, e.g. ``shipment.add``.
-            target: Audit target, e.g. ``order:123`` (or made from the result).
+            action: Ledger action, e.g. ``shipment.add``.
+            target: Ledger target, e.g. ``order:123`` (or made from the result).
             before: Snapshot before the write (None for creates).
-            attempt: What was sent; stored as ``after`` when the write fails.
-            write: Performs the write.
+            attempt: What the write asks for (the intent; ``after`` when it fails).
+            write: Performs the HTTP write.
             after: Turns the write's result into the ``after`` snapshot.
-            guard_keys: Keys for the duplicate guard (empty: not guarded).
-            guard_what: How a refusal names the write.
+            content: What makes two writes identical (default: ``attempt``).
+            replay: Rebuilds the first result of an identical applied write (None: the
+                write is idempotent and simply runs again).
+            what: How refusals name the write.
+            done: How a replay names the first result, from its row.
+            before_of: ``before`` known only from the result (an update's merge base).
+            window_of: An update's GET→PUT window in ms, from the result.
 
         Returns:
-            The write's result and its audit entry.
+            The write's result and its ledger row.
         """
-        try:
-            with self.guard.claim(list(guard_keys), guard_what):
-                result = await write()
-        except (OrderDeskError, ServiceError) as error:
-            refused = isinstance(error, DuplicateWriteError)
-            self.audit.record(
-                actor=actor, store_id=store.id, action=action,
-                target=target if isinstance(target, str) else None,
-                before=before, after=attempt, outcome=outcome_of(error, refused),
-            )  # fmt: skip
-            raise
-        entry = self.audit.record(
-            actor=actor, store_id=store.id, action=action,
-            target=target if isinstance(target, str) else target(result),
-            before=before, after=after(result), outcome=OK,
+        planned = Write(
+            actor=actor, store=store, action=action, target=target, change=attempt,
+            send=write, after=after, before=before, content=content, replay=replay,
+            what=what, done=done, before_of=before_of, window_of=window_of,
         )  # fmt: skip
-        return result, entry
+        return await self.writes.run(planned)

@@ -96,3 +96,46 @@ class DuplicateWriteError(ServiceError, Conflict):
 
 class RevertError(ServiceError):
     """An audit event cannot be reverted (wrong kind, unknown id, nothing to undo)."""
+
+
+class WriteNotRecorded(ServiceError):
+    """The write ledger could not record a write's intent, so the write was not sent.
+
+    Attributes:
+        action: The write that was not sent, e.g. ``shipment.add``.
+        target: What it would have changed, e.g. ``order:123``.
+    """
+
+    def __init__(self, action: str, target: str | None) -> None:
+        self.action = action
+        self.target = target
+        where = f" on {target}" if target else ""
+        super().__init__(
+            f"Nothing was sent to Order Desk: the app's database is busy (another program is"
+            f" writing to it), so this write ({action}{where}) could not be recorded first."
+            " Wait a moment and try again; if it lasts, close other OrderDesk Tray or"
+            " orderdesk-mcp processes that use the same data folder."
+        )
+
+
+class AlreadyApplied(DuplicateWriteError):
+    """An identical write was applied moments ago; its first result is returned, not resent.
+
+    Attributes:
+        entry_id: The ledger row of the first write.
+        result: The first write's result, rebuilt from the ledger (None when it has none).
+    """
+
+    def __init__(self, message: str, entry_id: int, result: object = None) -> None:
+        super().__init__(message)
+        self.entry_id = entry_id
+        self.result = result
+
+
+class WriteInDoubt(DuplicateWriteError):
+    """An identical write is in flight, or its outcome is not known yet; nothing was sent."""
+
+
+class WriteDenied(ServiceError):
+    """The write was not approved (by the client's policy or the person at the tray); nothing
+    was sent."""

@@ -157,8 +157,10 @@ class InventoryService:
             actor=actor, store=store, action="inventory.create",
             target=lambda made: f"inventory:{made.id}", before=None, attempt=body,
             write=lambda: client.create_inventory_item(body), after=lambda made: made.raw,
-            guard_keys=[("inventory.create", store.key, str(body.get("code") or "").strip())],
-            guard_what=f"the inventory item with code {body.get('code')!r}",
+            content={"code": str(body.get("code") or "").strip()},
+            replay=lambda row: InventoryItem(dict(row.after or {})),
+            what=f"the inventory item with code {body.get('code')!r}",
+            done=lambda row: f"inventory item {(row.after or {}).get('id', '?')}",
         )  # fmt: skip
         self._written(store, entry.id, created.id)
         return created
@@ -185,6 +187,8 @@ class InventoryService:
             raise InvalidChangeError("The change set is empty; name at least one field.")
         client, once = await self._ctx.pool.client(store), await self._ctx.pool.single_shot(store)
 
+        reserve = self._ctx.pool.limiter(store).reserve
+
         async def read() -> dict[str, Any]:
             return (await client.get_inventory_item(item_id)).raw
 
@@ -197,10 +201,10 @@ class InventoryService:
         outcome, entry = await self._ctx.audited(
             actor=actor, store=store, action="inventory.update", target=f"inventory:{item_id}",
             before=None, attempt=plan.changes,
-            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry),
-            after=lambda done: done.stored,
+            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry, reserve),
+            after=lambda done: done.stored, before_of=lambda done: done.before,
+            window_of=lambda done: done.window_ms,
         )  # fmt: skip
-        self._ctx.audit.set_before(entry.id, outcome.before)
         self._written(store, entry.id, item_id)
         return InventoryItem(outcome.stored)
 

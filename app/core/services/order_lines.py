@@ -6,7 +6,7 @@ shipment is read fresh, the change applied, and the full object PUT back (two re
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from app.core.orderdesk import BatchResult, OrderItem, Shipment, to_id
@@ -63,10 +63,15 @@ SHIPMENT_RULES: Final = MergeRules(
 UNTRACKED = frozenset({"", "n/a", "na", "none"})
 
 
-def shipment_key(store: StoreRecord, order_id: str, shipment: Mapping[str, Any]) -> Hashable:
-    """The duplicate-guard key of a shipment, or None when it has no real tracking number."""
+def _tracked(shipment: Mapping[str, Any]) -> bool:
+    return str(shipment.get("tracking_number") or "").strip().casefold() not in UNTRACKED
+
+
+def shipment_content(shipment: Mapping[str, Any]) -> Any:
+    """What makes two shipments of one order identical: the tracking number, or the whole
+    shipment when it has no real tracking number."""
     tracking = str(shipment.get("tracking_number") or "").strip().casefold()
-    return None if tracking in UNTRACKED else ("shipment", store.key, order_id, tracking)
+    return dict(shipment) if tracking in UNTRACKED else {"tracking_number": tracking}
 
 
 class OrderLines(OrderBase):
@@ -111,6 +116,8 @@ class OrderLines(OrderBase):
         order_id, item_id = to_id(order_id), to_id(item_id)
         client, once = await self._client(store), await self._ctx.pool.single_shot(store)
 
+        reserve = self._ctx.pool.limiter(store).reserve
+
         async def read() -> dict[str, Any]:
             return (await client.get_order_item(order_id, item_id)).raw
 
@@ -121,10 +128,10 @@ class OrderLines(OrderBase):
         outcome, entry = await self._ctx.audited(
             actor=actor, store=store, action="order.item.update",
             target=f"order:{order_id}/item:{item_id}", before=None, attempt=plan.changes,
-            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry),
-            after=lambda done: done.stored,
+            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry, reserve),
+            after=lambda done: done.stored, before_of=lambda done: done.before,
+            window_of=lambda done: done.window_ms,
         )  # fmt: skip
-        self._ctx.audit.set_before(entry.id, outcome.before)
         self._changed(store, [order_id], "item_updated", entry)
         return OrderItem(outcome.stored)
 
@@ -165,14 +172,14 @@ class OrderLines(OrderBase):
         order_id, body = to_id(order_id), dict(shipment)
         if not str(body.get("tracking_number") or "").strip():
             raise InvalidChangeError('A shipment needs a tracking_number (use "n/a" if none).')
-        key = shipment_key(store, order_id, body)
         client = await self._client(store)
         added, entry = await self._ctx.audited(
             actor=actor, store=store, action="shipment.add", target=f"order:{order_id}",
-            before=None, attempt=body,
+            before=None, attempt=body, content=shipment_content(body),
             write=lambda: client.add_shipment(order_id, body), after=lambda made: made.raw,
-            guard_keys=[key] if key is not None else [],
-            guard_what=f"shipment {body['tracking_number']} on order {order_id}",
+            replay=(lambda row: Shipment(dict(row.after or {}))) if _tracked(body) else None,
+            what=f"shipment {body['tracking_number']} on order {order_id}",
+            done=lambda row: f"shipment {(row.after or {}).get('id', '?')} on order {order_id}",
         )  # fmt: skip
         self._changed(store, [order_id], "shipment_added", entry)
         return added
@@ -190,6 +197,8 @@ class OrderLines(OrderBase):
         order_id, shipment_id = to_id(order_id), to_id(shipment_id)
         client, once = await self._client(store), await self._ctx.pool.single_shot(store)
 
+        reserve = self._ctx.pool.limiter(store).reserve
+
         async def read() -> dict[str, Any]:
             return (await client.get_shipment(order_id, shipment_id)).raw
 
@@ -201,10 +210,10 @@ class OrderLines(OrderBase):
             actor=actor, store=store, action="shipment.update",
             target=f"order:{order_id}/shipment:{shipment_id}", before=None,
             attempt=plan.changes,
-            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry),
-            after=lambda done: done.stored,
+            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry, reserve),
+            after=lambda done: done.stored, before_of=lambda done: done.before,
+            window_of=lambda done: done.window_ms,
         )  # fmt: skip
-        self._ctx.audit.set_before(entry.id, outcome.before)
         self._changed(store, [order_id], "shipment_updated", entry)
         return Shipment(outcome.stored)
 
@@ -237,15 +246,22 @@ class OrderLines(OrderBase):
         order_ids = [to_id(body.get("order_id")) for body in bodies]
         if not all(order_ids):
             raise InvalidChangeError("Every shipment in a batch needs its order_id.")
-        keys = [shipment_key(store, oid, body) for oid, body in zip(order_ids, bodies, strict=True)]
+        pairs = list(zip(order_ids, bodies, strict=True))
+        for oid, body in pairs:
+            if _tracked(body):
+                self._ctx.writes.refuse_recent(
+                    store, "shipment.add", f"order:{oid}", shipment_content(body),
+                    f"shipment {body['tracking_number']} on order {oid}",
+                )  # fmt: skip
+        content = [[oid, shipment_content(body)] for oid, body in pairs]
         client = await self._client(store)
         result, entry = await self._ctx.audited(
             actor=actor, store=store, action="shipment.batch",
             target="orders:" + ",".join(dict.fromkeys(order_ids)), before=None, attempt=bodies,
-            write=lambda: client.add_shipments_batch(bodies),
+            content=content, write=lambda: client.add_shipments_batch(bodies),
             after=lambda done: {"shipments": bodies, "results": [r.raw for r in done.results]},
-            guard_keys=[key for key in keys if key is not None],
-            guard_what="a shipment of this batch",
+            replay=lambda row: BatchResult.from_envelope(dict(row.after or {})),
+            what="this batch of shipments", done=lambda row: "this batch of shipments",
         )  # fmt: skip
         self._changed(store, list(dict.fromkeys(order_ids)), "shipments_added", entry)
         return result

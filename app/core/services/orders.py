@@ -23,7 +23,7 @@ from app.core.services.filters import resolve_folder as find_folder
 from app.core.services.merge import ORDER_RULES, FieldChange, apply_changes, diff, revert_changes
 from app.core.services.order_lines import OrderLines
 from app.core.services.records import OrderList, StoreRecord
-from app.core.services.update import UpdatePlan, check_version, read_modify_write
+from app.core.services.update import Confirm, UpdatePlan, check_version, read_modify_write
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +36,15 @@ class OrderUpdate:
         order: The order as Order Desk stored it (unchanged when nothing differed).
         changes: The fields the update changed (empty: nothing to do, nothing was sent).
         audit_id: The audit entry of the write (None when nothing was written).
+        merged_on: ``date_updated`` of the version the change was merged on (the GET).
+        window_ms: Measured time between that GET's answer and the PUT's answer.
     """
 
     order: Order
     changes: tuple[FieldChange, ...]
     audit_id: int | None
+    merged_on: str | None = None
+    window_ms: float | None = None
 
     @property
     def written(self) -> bool:
@@ -139,6 +143,7 @@ class OrderService(OrderLines):
         changes: Mapping[str, Any],
         expected: str | None,
         based_on: Mapping[str, Any] | None,
+        confirm: Confirm | None = None,
     ) -> UpdatePlan:
         if not changes:
             raise InvalidChangeError("The change set is empty; name at least one field.")
@@ -147,7 +152,7 @@ class OrderService(OrderLines):
         if based_on is None and expected is not None:
             cached = self._cached_order(store, order_id)
             based_on = cached.raw if cached is not None else None
-        return UpdatePlan(order_id, dict(changes), ORDER_RULES, expected, based_on)
+        return UpdatePlan(order_id, dict(changes), ORDER_RULES, expected, based_on, confirm=confirm)
 
     async def preview_update(
         self,
@@ -178,6 +183,7 @@ class OrderService(OrderLines):
         actor: str,
         expected_date_updated: str | None = None,
         based_on: Mapping[str, Any] | None = None,
+        confirm: Confirm | None = None,
     ) -> OrderUpdate:
         """Change the fields ``changes`` names and keep every other field as it is now.
 
@@ -193,6 +199,9 @@ class OrderService(OrderLines):
             expected_date_updated: ``date_updated`` of the copy the change was based on;
                 another current value raises :class:`OrderConflict` (None: merge on latest).
             based_on: The full copy the caller read (implies its ``date_updated``).
+            confirm: Called with the merged changes between the GET and the PUT; it must
+                decide at once (an AI client's "allow" policy). A caller that must wait for
+                a person previews first and passes the version it showed instead.
 
         Raises:
             OrderConflict: The order changed since the caller read it; nothing was written.
@@ -200,7 +209,7 @@ class OrderService(OrderLines):
             OrderDeskError: Order Desk refused or failed.
         """
         order_id = to_id(order_id)
-        plan = self._plan(store, order_id, changes, expected_date_updated, based_on)
+        plan = self._plan(store, order_id, changes, expected_date_updated, based_on, confirm)
         return await self._run_update(store, plan, actor, "order.update")
 
     async def _run_update(
@@ -208,6 +217,8 @@ class OrderService(OrderLines):
     ) -> OrderUpdate:
         client, once = await self._client(store), await self._ctx.pool.single_shot(store)
         order_id = plan.record_id
+
+        reserve = self._ctx.pool.limiter(store).reserve
 
         async def read() -> dict[str, Any]:
             return (await client.get_order(order_id)).raw
@@ -218,21 +229,20 @@ class OrderService(OrderLines):
         outcome, entry = await self._ctx.audited(
             actor=actor, store=store, action=action, target=f"order:{order_id}",
             before=None, attempt=plan.changes,
-            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry),
-            after=lambda done: done.stored,
+            write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry, reserve),
+            after=lambda done: done.stored, before_of=lambda done: done.before,
+            window_of=lambda done: done.window_ms,
         )  # fmt: skip
         if not outcome.written:
             self._ctx.cache.put(
                 store.key, kinds.ORDER, {"order_id": order_id}, Order(outcome.before)
             )
             return OrderUpdate(Order(outcome.before), (), None)
-        entry = self._with_before(entry, outcome.before)
         self._changed(store, [order_id], "updated", entry, stored=outcome.stored)
-        return OrderUpdate(Order(outcome.stored), outcome.changes, entry.id)
-
-    def _with_before(self, entry: AuditEntry, before: dict[str, Any]) -> AuditEntry:
-        """Store the merge base as the entry's ``before`` (known only after the GET)."""
-        return self._ctx.audit.set_before(entry.id, before)
+        merged_on = str(outcome.before.get("date_updated") or "") or None
+        return OrderUpdate(
+            Order(outcome.stored), outcome.changes, entry.id, merged_on, outcome.window_ms
+        )
 
     async def _revert(self, entry: AuditEntry, actor: str) -> AuditEntry:
         if entry.store_id is None or not entry.target or not entry.target.startswith("order:"):
@@ -292,8 +302,10 @@ class OrderService(OrderLines):
             actor=actor, store=store, action="order.create",
             target=lambda made: f"order:{made.id}", before=None, attempt=body,
             write=write, after=lambda made: made.raw,
-            guard_keys=[("order.create", store.key, source_id)] if source_id else [],
-            guard_what=f"the order with source_id {source_id!r}",
+            content={"source_id": source_id} if source_id else body,
+            replay=lambda row: Order(dict(row.after or {})),
+            what=f"the order with source_id {source_id!r}" if source_id else "this order",
+            done=lambda row: f"order {(row.after or {}).get('id', '?')}",
         )  # fmt: skip
         self._changed(store, [created.id], "created", entry, stored=created.raw)
         return created
@@ -365,7 +377,8 @@ class OrderService(OrderLines):
             before=None, attempt={"note": text},
             write=lambda: client.add_order_history(order_id, text, source_name=source_name),
             after=lambda _: {"note": text, "source_name": source_name},
-            guard_keys=[("order.note", store.key, order_id, text)],
-            guard_what=f"this history note on order {order_id}",
+            content={"note": text}, replay=lambda row: None,
+            what=f"this history note on order {order_id}",
+            done=lambda row: f"this history note on order {order_id}",
         )  # fmt: skip
         self._changed(store, [order_id], "note", entry)

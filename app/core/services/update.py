@@ -5,9 +5,11 @@
 2. A caller that based its change on something it read passes that record's ``date_updated``;
    if the fresh GET shows another one the update stops with :class:`OrderConflict`.
 3. Order Desk has no conditional PUT, so the window between our GET and our PUT cannot be
-   closed. It is kept short: nothing is awaited between them except the PUT itself (which waits
-   for a token of the store's bucket first). An edit made by someone else inside that window is
-   overwritten by our PUT; an edit made after our PUT survives.
+   closed. It is kept short: the bucket tokens of the GET and the PUT are taken together before
+   the GET (``reserve``), so nothing waits between them but an instant confirmation (policy
+   allow) and the PUT itself. The window is measured (:attr:`UpdateOutcome.window_ms`, from the
+   GET's answer to the PUT's answer) and recorded in the ledger. An edit made by someone else
+   inside that window is overwritten by our PUT; an edit made after our PUT survives.
 
 An uncontested update costs exactly two requests. A PUT that fails transiently (429, 5xx,
 timeout, dropped connection) is not repeated blindly: after a bounded, jittered backoff the
@@ -17,19 +19,23 @@ record is read again and the change set re-applied to that fresh copy before the
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from app.core.orderdesk import OrderDeskError, RetryPolicy, to_datetime
-from app.core.orderdesk.retry import retry_delay
-from app.core.services.errors import OrderConflict
+from app.core.orderdesk.retry import may_have_reached_server, retry_delay
+from app.core.services.errors import OrderConflict, WriteDenied
 from app.core.services.merge import FieldChange, MergeRules, apply_changes, diff
 
 log = logging.getLogger(__name__)
 
 Record = dict[str, Any]
 VERSION_FIELD = "date_updated"
+Confirm = Callable[[Sequence[FieldChange]], Awaitable[None]]
+Reserve = Callable[[int], AbstractAsyncContextManager[None]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class UpdatePlan:
         expected: ``date_updated`` the caller based the change on, or None (merge on latest).
         based_on: The record the caller read, if it has it (names the fields in a conflict).
         kind: ``order`` or ``inventory item`` (for messages).
+        confirm: Called with the merged changes between the GET and the PUT of the first
+            round; it must decide at once (a policy) — a refusal raises and nothing is sent.
     """
 
     record_id: str
@@ -51,6 +59,7 @@ class UpdatePlan:
     expected: str | None = None
     based_on: Mapping[str, Any] | None = None
     kind: str = "order"
+    confirm: Confirm | None = None
 
 
 @dataclass(frozen=True)
@@ -62,12 +71,14 @@ class UpdateOutcome:
         stored: The record as Order Desk stored it (``before`` when nothing changed).
         changes: Fields the change set changed (empty: no PUT was sent).
         attempts: GET+PUT rounds it took.
+        window_ms: Time from the answer of the GET the PUT was based on to the PUT's answer.
     """
 
     before: Record
     stored: Record
     changes: tuple[FieldChange, ...]
     attempts: int
+    window_ms: float | None = None
 
     @property
     def written(self) -> bool:
@@ -107,6 +118,7 @@ async def read_modify_write(
     read: Callable[[], Awaitable[Record]],
     write: Callable[[Record], Awaitable[Record]],
     policy: RetryPolicy,
+    reserve: Reserve | None = None,
 ) -> UpdateOutcome:
     """Run the update loop (see the module docstring).
 
@@ -115,32 +127,58 @@ async def read_modify_write(
         read: A fresh GET of the full record (may retry by itself).
         write: One PUT attempt of the full record (must not retry by itself).
         policy: Bounds and backoff of the GET+PUT rounds.
+        reserve: Takes ``n`` bucket tokens at once for the requests inside it (the store's
+            :meth:`~app.core.orderdesk.LeakyBucket.reserve`); None takes them one by one.
 
     Raises:
         OrderConflict: The first fresh read is not the version the caller read.
         InvalidChangeError: The change set cannot be applied.
-        OrderDeskError: A read failed, or the PUT failed for good.
+        WriteDenied: ``plan.confirm`` refused; nothing was sent.
+        OrderDeskError: A read failed, or the PUT failed for good (``may_have_applied`` set
+            when an earlier PUT of this update may have reached Order Desk).
     """
-    attempt = 0
+    attempt, sent = 0, False
     while True:
         attempt += 1
-        base = await read()
-        if attempt == 1:
-            check_version(plan, base)
-        body = apply_changes(base, plan.changes, plan.rules)
-        changes = tuple(diff(base, body))
-        if not changes:
-            return UpdateOutcome(base, base, (), attempt)
+        done: UpdateOutcome | None = None
+        async with reserve(2) if reserve is not None else nullcontext():
+            try:
+                done = await _round(plan, read, write, attempt)
+            except OrderDeskError as error:
+                sent = sent or (error.method == "PUT" and may_have_reached_server(error))
+                delay = retry_delay(policy, "PUT", error, attempt)
+                if delay is None or error.method != "PUT":
+                    error.may_have_applied = error.may_have_applied or sent
+                    raise
+                log.info(
+                    "PUT of %s %s failed (%s); reading it again in %.2f s before retrying",
+                    plan.kind, plan.record_id, type(error).__name__, delay,
+                )  # fmt: skip
+        if done is not None:
+            return done
+        await policy.sleep(delay or 0.0)
+
+
+async def _round(
+    plan: UpdatePlan,
+    read: Callable[[], Awaitable[Record]],
+    write: Callable[[Record], Awaitable[Record]],
+    attempt: int,
+) -> UpdateOutcome:
+    """One GET, merge and PUT."""
+    base = await read()
+    read_at = time.perf_counter()
+    if attempt == 1:
+        check_version(plan, base)
+    body = apply_changes(base, plan.changes, plan.rules)
+    changes = tuple(diff(base, body))
+    if not changes:
+        return UpdateOutcome(base, base, (), attempt)
+    if attempt == 1 and plan.confirm is not None:
         try:
-            stored = await write(body)  # the only await between the GET and the PUT
-        except OrderDeskError as error:
-            delay = retry_delay(policy, "PUT", error, attempt)
-            if delay is None:
-                raise
-            log.info(
-                "PUT of %s %s failed (%s); reading it again in %.2f s before retrying",
-                plan.kind, plan.record_id, type(error).__name__, delay,
-            )  # fmt: skip
-            await policy.sleep(delay)
-            continue
-        return UpdateOutcome(base, stored, changes, attempt)
+            await plan.confirm(changes)
+        except Exception as error:
+            raise WriteDenied(str(error)) from error
+    stored = await write(body)  # nothing else is awaited between the GET and the PUT
+    window = (time.perf_counter() - read_at) * 1000
+    return UpdateOutcome(base, stored, changes, attempt, window)
