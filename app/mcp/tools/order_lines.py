@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import Field
 
 from app.core.orderdesk import RecordView
+from app.core.services.errors import AlreadyApplied
 from app.mcp.shaping import UNTRUSTED_DESCRIPTION
 from app.mcp.shaping.orders import shape_line
 from app.mcp.shaping.untrusted import UNTRUSTED_KEY, group
@@ -57,9 +58,16 @@ async def order_history_add(call: Call, params: HistoryAddInput) -> ToolOutput:
         f"Add a history note to order {params.order_id}.",
         approvals.additions({"order_history.note": params.note}),
     )
-    await call.app.services.orders.add_note(
-        call.store, params.order_id, params.note, actor=call.actor
-    )
+    try:
+        await call.app.services.orders.add_note(
+            call.store, params.order_id, params.note, actor=call.actor
+        )
+    except AlreadyApplied as first:
+        return ToolOutput(
+            {"order_id": params.order_id, "added": True, "already_added": True,
+             "activity_id": first.entry_id},
+            str(first),
+        )  # fmt: skip
     return ToolOutput(
         {"order_id": params.order_id, "added": True},
         f"Added a history note to order {params.order_id}.",

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from app.core.access.identity import Policy
+from app.core.orderdesk import Order
+from app.core.services.errors import AlreadyApplied
+from app.core.services.merge import FieldChange
+from app.core.services.orders import OrderUpdate
 from app.mcp.shaping import shape_order
 from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolOutput, ToolSpec, writer
@@ -64,7 +70,17 @@ async def orders_create(call: Call, params: OrdersCreateInput) -> ToolOutput:
         f"Create an order with {len(params.order_items)} line(s), source id {label}.",
         approvals.additions(body),
     )
-    order = await call.app.services.orders.create(call.store, body, actor=call.actor)
+    try:
+        order = await call.app.services.orders.create(call.store, body, actor=call.actor)
+    except AlreadyApplied as first:
+        found = first.result if isinstance(first.result, Order) else Order({})
+        data = {
+            "order": shape_order(found.raw, "standard"),
+            "date_updated": str(found.raw.get("date_updated") or ""),
+            "already_added": True,
+            "activity_id": first.entry_id,
+        }
+        return ToolOutput(data, str(first))
     version = str(order.raw.get("date_updated") or "")
     data = {"order": shape_order(order.raw, "standard"), "date_updated": version}
     return ToolOutput(data, f"Created order {order.id} (source id {order.source_id}).")
@@ -94,7 +110,14 @@ class OrdersUpdateInput(ToolInput):
 
 
 async def orders_update(call: Call, params: OrdersUpdateInput) -> ToolOutput:
-    """Preview the merged change, get approval, then write it with the version check."""
+    """Merge the change on the latest version and write it (2 requests under policy allow).
+
+    Under "allow" the approval decides at once, so the service's own fresh GET is both the
+    preview and the merge base (GET + PUT, tokens taken together). Otherwise the change is
+    previewed (one GET), approved, and written with a version check on the previewed copy.
+    """
+    if call.identity.policy is Policy.ALLOW:
+        return _updated(params, await _update_now(call, params))
     orders = call.app.services.orders
     preview = await orders.preview_update(
         call.store,
@@ -103,10 +126,7 @@ async def orders_update(call: Call, params: OrdersUpdateInput) -> ToolOutput:
         expected_date_updated=params.expected_date_updated,
     )
     if not preview:
-        return ToolOutput(
-            {"order_id": params.order_id, "changed_fields": [], "written": False},
-            f"Order {params.order_id} already has those values; nothing was written.",
-        )
+        return _updated(params, None)
     # The version the user approves: a change made while approval is pending is a conflict.
     seen = await orders.get(call.store, params.order_id)
     diff = approvals.from_service(preview)
@@ -122,16 +142,50 @@ async def orders_update(call: Call, params: OrdersUpdateInput) -> ToolOutput:
         expected_date_updated=str(seen.raw.get("date_updated") or "") or None,
         actor=call.actor,
     )
+    return _updated(params, outcome)
+
+
+async def _update_now(call: Call, params: OrdersUpdateInput) -> OrderUpdate:
+    async def confirm(changes: Sequence[FieldChange]) -> None:
+        diff = approvals.from_service(changes)
+        await call.approve(
+            f"order {params.order_id}",
+            f"Change {len(diff)} field(s) of order {params.order_id}.",
+            diff,
+        )
+
+    return await call.app.services.orders.update(
+        call.store,
+        params.order_id,
+        params.changes,
+        expected_date_updated=params.expected_date_updated,
+        actor=call.actor,
+        confirm=confirm,
+    )
+
+
+def _updated(params: OrdersUpdateInput, outcome: OrderUpdate | None) -> ToolOutput:
+    if outcome is None or not outcome.written:
+        return ToolOutput(
+            {"order_id": params.order_id, "changed_fields": [], "written": False},
+            f"Order {params.order_id} already has those values; nothing was written.",
+        )
     changed = [change.name for change in outcome.changes]
-    version = str(outcome.order.raw.get("date_updated") or "")
+    window = f"{outcome.window_ms:.0f} ms" if outcome.window_ms is not None else "unknown"
     data = {
         "order_id": params.order_id,
         "changed_fields": changed,
-        "written": outcome.written,
-        "date_updated": version,
+        "written": True,
+        "date_updated": str(outcome.order.raw.get("date_updated") or ""),
+        "merged_on_version": outcome.merged_on,
+        "read_to_write_ms": outcome.window_ms,
+        "activity_id": outcome.audit_id,
     }
     return ToolOutput(
-        data, f"Updated order {params.order_id}: {', '.join(changed) or 'no change'}."
+        data,
+        f"Updated order {params.order_id}: {', '.join(changed)}. Merged on the version read at"
+        f" date_updated {outcome.merged_on} (read-to-write window {window}); an edit made in"
+        " Order Desk inside that window would have been overwritten.",
     )
 
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from app.core.orderdesk import Shipment
+from app.core.services.errors import AlreadyApplied
 from app.mcp.shaping import plain
 from app.mcp.shaping.values import LINE_MONEY, with_money
 from app.mcp.tools import approvals
@@ -72,9 +74,19 @@ async def shipments_add(call: Call, params: ShipmentsAddInput) -> ToolOutput:
         f"Add shipment {params.tracking_number} to order {params.order_id}.",
         approvals.additions(body, "shipments.new."),
     )
-    shipment = await call.app.services.orders.add_shipment(
-        call.store, params.order_id, body, actor=call.actor
-    )
+    try:
+        shipment = await call.app.services.orders.add_shipment(
+            call.store, params.order_id, body, actor=call.actor
+        )
+    except AlreadyApplied as first:
+        found = first.result if isinstance(first.result, Shipment) else Shipment({})
+        data = {
+            "order_id": params.order_id,
+            "shipment": shipment_json(found.raw),
+            "already_added": True,
+            "activity_id": first.entry_id,
+        }
+        return ToolOutput(data, str(first))
     data = {"order_id": params.order_id, "shipment": shipment_json(shipment.raw)}
     return ToolOutput(data, f"Added shipment {shipment.id} to order {params.order_id}.")
 
