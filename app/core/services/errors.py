@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.core.errors import Conflict, ExpectedError, InvalidChange, NotFound
+from app.core.errors import Conflict, DatabaseBusy, ExpectedError, InvalidChange, NotFound
 
 
 class ServiceError(ExpectedError):
@@ -98,23 +98,22 @@ class RevertError(ServiceError):
     """An audit event cannot be reverted (wrong kind, unknown id, nothing to undo)."""
 
 
-class WriteNotRecorded(ServiceError):
+class WriteNotRecorded(ServiceError, DatabaseBusy):
     """The write ledger could not record a write's intent, so the write was not sent.
 
     Attributes:
-        action: The write that was not sent, e.g. ``shipment.add``.
+        write: The write that was not sent, e.g. ``shipment.add``.
         target: What it would have changed, e.g. ``order:123``.
     """
 
-    def __init__(self, action: str, target: str | None) -> None:
-        self.action = action
+    def __init__(self, write: str, target: str | None) -> None:
+        self.write = write
         self.target = target
         where = f" on {target}" if target else ""
         super().__init__(
             f"Nothing was sent to Order Desk: the app's database is busy (another program is"
-            f" writing to it), so this write ({action}{where}) could not be recorded first."
-            " Wait a moment and try again; if it lasts, close other OrderDesk Tray or"
-            " orderdesk-mcp processes that use the same data folder."
+            f" writing to it), so this write ({write}{where}) could not be recorded first.",
+            DatabaseBusy.default_action,
         )
 
 
