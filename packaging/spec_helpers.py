@@ -1,10 +1,15 @@
-"""Helpers for ``orderdesk-tray.spec``: keep the bundle lean, stamp the Windows version."""
+"""Helpers for ``orderdesk-tray.spec``: keep the bundle lean, record the glibc it needs (Linux),
+stamp the Windows version."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
 from collections.abc import Callable, Iterable
 from fnmatch import fnmatch
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 # Qt pieces the app never loads (it is a widgets app: no QML, PDF, 3D, multimedia, SQL).
 UNUSED_QT = (
@@ -97,6 +102,64 @@ def drop_orphan_system_libs(
         if kind in LINKING_KINDS and not is_top_level_lib(dest):
             needed.update(PurePosixPath(name).name for name, _path in imports(source))
     return [entry for entry in toc if not is_top_level_lib(entry[0]) or entry[0] in needed]
+
+
+BUILD_INFO = "orderdesk-build.json"  # read at start by app/platform_check.py
+GLIBC_REFERENCE = re.compile(r"\bGLIBC_(\d+(?:\.\d+)+)\b")
+
+
+def glibc_references(objdump_private: str) -> list[tuple[int, ...]]:
+    """The ``GLIBC_x.y`` versions a file requires, from ``objdump -p`` output.
+
+    Only the "Version References" part counts (what the file needs from the C library), not
+    the versions a library defines itself.
+    """
+    _before, found, needs = objdump_private.partition("Version References:")
+    if not found:
+        return []
+    return [tuple(int(n) for n in v.split(".")) for v in GLIBC_REFERENCE.findall(needs)]
+
+
+def is_elf(path: Path) -> bool:
+    """True for an ELF file (executable or shared library)."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def glibc_required(folder: Path) -> tuple[str, str]:
+    """The newest glibc version any ELF file under ``folder`` needs, and the first file needing it.
+
+    Returns:
+        (``"2.36"``, ``"libstdc++.so.6"``); (``"0"``, ``""``) when no file references glibc.
+    """
+    newest: tuple[int, ...] = (0,)
+    needed_by = ""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        if not is_elf(path):
+            continue
+        dump = subprocess.run(
+            ["objdump", "-p", str(path)], capture_output=True, text=True, check=False
+        ).stdout
+        for version in glibc_references(dump):
+            if version > newest:
+                newest, needed_by = version, path.name
+    return ".".join(map(str, newest)), needed_by
+
+
+def write_build_info(bundle: Path) -> dict[str, str]:
+    """Linux: record in ``_internal`` the glibc the bundle was built on and the one it needs."""
+    internal = bundle / "_internal"
+    required, needed_by = glibc_required(bundle)
+    info = {
+        "glibc_built_against": os.confstr("CS_GNU_LIBC_VERSION").rsplit(" ", 1)[-1],
+        "glibc_required": required,
+        "glibc_required_by": needed_by,
+    }
+    (internal / BUILD_INFO).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+    return info
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:

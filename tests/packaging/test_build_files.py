@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import configparser
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from app import __version__, selftest
+from app import __version__, platform_check, selftest
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGING = REPO / "packaging"
@@ -111,6 +113,45 @@ def test_orphan_filter_keeps_what_extension_modules_link(helpers: ModuleType) ->
     assert [dest for dest in kept if helpers.is_top_level_lib(dest)] == libraries
     assert not set(orphans) & set(kept)
     assert "libpython3.11.so.1.0" in kept and len(kept) == len(toc) - len(orphans)
+
+
+OBJDUMP_P = """
+Dynamic Section:
+  NEEDED               libc.so.6
+Version definitions:
+1 0x01 0x0865f4e6 libfake.so.1
+2 0x00 0x06969197 GLIBC_2.99
+Version References:
+  required from libgcc_s.so.1:
+    0x0b792650 0x00 05 GCC_3.0
+  required from libc.so.6:
+    0x06969194 0x00 04 GLIBC_2.14
+    0x0d696916 0x00 03 GLIBC_2.36
+    0x09691a75 0x00 02 GLIBC_2.2.5
+"""
+
+
+def test_glibc_references_come_from_what_a_file_needs(helpers: ModuleType) -> None:
+    # GLIBC_2.99 is a version the file defines, not one it needs
+    assert max(helpers.glibc_references(OBJDUMP_P)) == (2, 36)
+    assert helpers.glibc_references("Dynamic Section:\n") == []
+
+
+@pytest.mark.skipif(shutil.which("objdump") is None, reason="needs binutils")
+def test_build_info_records_the_newest_glibc_a_bundled_file_needs(
+    helpers: ModuleType, tmp_path: Path
+) -> None:
+    bundle = tmp_path / "orderdesk-tray"
+    (bundle / "_internal").mkdir(parents=True)
+    python = Path(sys.executable).resolve()
+    shutil.copy(python, bundle / "_internal" / "some-binary")
+    (bundle / "_internal" / "notes.txt").write_text("not ELF")
+    info = helpers.write_build_info(bundle)
+    recorded = json.loads((bundle / "_internal" / "orderdesk-build.json").read_text())
+    assert recorded == info and recorded["glibc_required_by"] == "some-binary"
+    assert platform_check.parse_version(recorded["glibc_required"]) is not None
+    running = platform_check.running_glibc()
+    assert running is None or platform_check.glibc_problem(recorded, running) is None
 
 
 def test_version_tuple_pads_to_four_numbers(helpers: ModuleType) -> None:
