@@ -73,6 +73,7 @@ SKIPPED_APP_MODULES = ("__main__",)
 MCP_TIMEOUT = 30.0
 HANDSHAKE_VERSION = "2025-06-18"  # what Claude Desktop and other real clients send
 SELFTEST_TOOL = "session_info"
+SELFTEST_CLIENT = "orderdesk-selftest"
 
 
 class CheckSkipped(Exception):
@@ -300,6 +301,8 @@ def check_mcp_through_shim(home: Path) -> str:
     command = orderdesk_mcp_command()
     env = {key: value for key, value in os.environ.items() if key != "ORDERDESK_TRAY_TOKEN"}
     env[HOME_ENV] = str(home)
+    # The local endpoint refuses token-less clients: present one, as a configured client does.
+    env["ORDERDESK_TRAY_TOKEN"] = selftest_token()
     deadline = time.monotonic() + MCP_TIMEOUT
     with (home / "host-stderr.txt").open("w+b") as host_log:
         host = subprocess.Popen(
@@ -314,6 +317,18 @@ def check_mcp_through_shim(home: Path) -> str:
             return call_through_shim(command, env, deadline)
         finally:
             stop_process(host)
+
+
+def selftest_token() -> str:
+    """Register a read-only client in the temp data folder's database; return its token."""
+    from app.core.db import close_db, init_db
+    from app.core.db.tokens import create_token
+
+    init_db()
+    try:
+        return create_token(SELFTEST_CLIENT, ("read",))[1]
+    finally:
+        close_db()
 
 
 def wait_for_endpoint(
