@@ -154,6 +154,7 @@ class Runtime:
         as an ``engine.error`` event.
         """
         self.engine.spawn(self.services.start_index_syncs())
+        self.services.start_reconciling()
         self.engine.spawn(self._serve_local())
 
     async def _serve_local(self) -> None:

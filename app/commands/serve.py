@@ -73,6 +73,7 @@ def prepare_host(runtime: Runtime, demo: bool) -> McpHost:
             raise CommandError(str(exc)) from None
         log.info("demo store ready (id %s) at %s", store.id, store.api_url)
     indexed = runtime.services.start_indexing()
+    runtime.services.start_reconciling()
     log.info("local order index syncing for %d store(s)", len(indexed))
     return runtime.mcp_host()
 

@@ -141,6 +141,8 @@ class Dispatcher:
                 encoded = _encode({"status": "success", **_timing(started), **payload})
                 if fault is not None and fault.kind == "concurrent_edit":
                     _edit_after(store, fault, params)
+            if fault is not None and fault.kind == "lost_reply":
+                return Reply(0, None)
             return Reply(200, encoded)
         except ApiError as error:
             return _error_reply(error.status, error.message, started)

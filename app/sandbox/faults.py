@@ -7,8 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["status", "delay", "drop", "invalid_json", "concurrent_edit"]
-KINDS = ("status", "delay", "drop", "invalid_json", "concurrent_edit")
+FaultKind = Literal["status", "delay", "drop", "lost_reply", "invalid_json", "concurrent_edit"]
+KINDS = ("status", "delay", "drop", "lost_reply", "invalid_json", "concurrent_edit")
 DEFAULT_STATUS = {"status": 503, "invalid_json": 200}
 
 
@@ -22,7 +22,9 @@ class Fault:
     * ``status``: answer ``status`` (default 503) with a JSON error; ``retry_after`` sets
       ``X-Retry-After`` (a 429 without it gets 1).
     * ``delay``: wait ``seconds`` and then answer normally (cut short when the server stops).
-    * ``drop``: close the connection without any response.
+    * ``drop``: close the connection without any response (the request is not served).
+    * ``lost_reply``: serve the request (a write takes effect), then close the connection
+      without the response, as when a reply is lost on the way back.
     * ``invalid_json``: answer ``status`` (default 200) with a body that is not JSON
       (``body``, or a truncated JSON document).
     * ``concurrent_edit``: serve the request, then before the response is sent apply

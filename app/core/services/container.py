@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from app.core.access import ApprovalQueue, ClientRegistry
 from app.core.db.models import database
@@ -30,8 +26,6 @@ from app.core.services.records import StoreRecord
 from app.core.services.stores import StoreService
 from app.core.services.verify import register_verifiers
 from app.core.services.writes import WriteRunner
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -157,7 +151,7 @@ class Services:
         Call once at start-up from any thread (the tray and ``serve`` do); each open ledger
         row is settled by reading Order Desk and says what was verified.
         """
-        self.engine.loop.call_soon_threadsafe(_spawn, self.writes.reconcile_open())
+        self.engine.spawn(self.writes.reconcile_open())
 
     def start_indexing(self) -> list[StoreRecord]:
         """:meth:`start_index_syncs` from another thread (the tray's or ``serve``'s start-up).
@@ -190,21 +184,6 @@ async def _close_thread_db() -> None:
     db = database.obj
     if db is not None and not db.is_closed():
         db.close()
-
-
-_BACKGROUND: set[asyncio.Task[Any]] = set()
-
-
-def _spawn(work: Coroutine[Any, Any, Any]) -> None:
-    task = asyncio.get_running_loop().create_task(work)
-    _BACKGROUND.add(task)
-    task.add_done_callback(_finished)
-
-
-def _finished(task: asyncio.Task[Any]) -> None:
-    _BACKGROUND.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        log.error("reconciling open writes failed", exc_info=task.exception())
 
 
 async def _store_by_id(store_id: int) -> StoreRecord | None:
