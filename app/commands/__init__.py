@@ -16,7 +16,7 @@ from app import __version__
 from app.core.errors import ExpectedError
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-COMMAND_MODULES = ("serve", "stores", "clients", "config", "index", "selftest")
+COMMAND_MODULES = ("serve", "stores", "clients", "config", "index", "activity", "selftest")
 
 
 class CommandError(ExpectedError):
