@@ -6,9 +6,10 @@ data folders (a test and the user's real one) never see each other. On Windows t
 holds a named mutex (:data:`APP_MUTEX_NAMES`) for as long as it runs: the installer's
 ``AppMutex`` names it, so Setup and Uninstall know when a tray is still running.
 
-``--quit`` knows the tray has stopped when the connection it asked on closes: the tray keeps
-that connection open, outside Qt's object tree, until its process ends (after the engine, the
-MCP host and the database are closed), and the OS closes it then.
+``--quit`` knows the tray has stopped when the connection it asked on closes and the process
+id the tray answered with has ended: the tray keeps that connection open, outside Qt's object
+tree, until its interpreter shuts down (after the engine, the MCP host and the database are
+closed); the last moments of the process are waited for by its id.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from __future__ import annotations
 import ctypes
 import enum
 import logging
+import os
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -30,7 +33,8 @@ log = logging.getLogger(__name__)
 
 SHOW_MESSAGE = b"show\n"
 QUIT_MESSAGE = b"quit\n"
-QUITTING_REPLY = b"quitting\n"
+QUITTING_REPLY = b"quitting"
+"""The tray's answer to ``quit``, followed by its process id."""
 CONNECT_TIMEOUT_MS = 500
 QUIT_WAIT_S = 15.0
 """How long ``--quit`` waits for the tray to stop (it stops in about 2 s)."""
@@ -95,14 +99,50 @@ def ask_running_instance_to_quit(
     socket.write(QUIT_MESSAGE)
     socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
     deadline = time.monotonic() + timeout
+    reply = b""
     while socket.state() != QLocalSocket.LocalSocketState.UnconnectedState:
-        left_ms = int((deadline - time.monotonic()) * 1000)
-        if left_ms <= 0:
+        if time.monotonic() >= deadline:
             socket.abort()
             return QuitOutcome.STILL_RUNNING
-        if socket.waitForReadyRead(min(left_ms, 250)):
-            socket.readAll()  # the tray's "quitting" reply; the end of the stream is what counts
+        if socket.waitForReadyRead(250):
+            reply += bytes(socket.readAll().data())
+    pid = _pid_of(reply)  # the connection closes as the process ends; wait for the very end
+    while pid is not None and process_alive(pid):
+        if time.monotonic() >= deadline:
+            return QuitOutcome.STILL_RUNNING
+        time.sleep(0.05)
     return QuitOutcome.STOPPED
+
+
+def _pid_of(reply: bytes) -> int | None:
+    words = reply.split()
+    if len(words) == 2 and words[0] == QUITTING_REPLY and words[1].isdigit():
+        return int(words[1])
+    return None
+
+
+def process_alive(pid: int, platform: str = sys.platform) -> bool:
+    """True while process ``pid`` has not ended (a zombie counts as ended)."""
+    if platform == "win32":
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+        handle = kernel32.OpenProcess(0x00100000, False, pid)  # SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return bool(kernel32.WaitForSingleObject(handle, 0) == 0x102)  # WAIT_TIMEOUT
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return True  # no /proc (macOS): alive as far as we can tell
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
 def quit_command() -> int:
@@ -200,7 +240,7 @@ class InstanceServer(QObject):
             self.show_requested.emit()
         elif message == QUIT_MESSAGE.strip():
             log.info("asked to quit by another process")
-            connection.write(QUITTING_REPLY)
+            connection.write(QUITTING_REPLY + f" {os.getpid()}\n".encode())
             connection.flush()
             connection.setParent(None)  # survives the server: the OS closes it when we exit
             _held.append(connection)

@@ -19,6 +19,7 @@ from app.gui.instance import (
     QuitOutcome,
     ask_running_instance_to_quit,
     hold_app_mutex,
+    process_alive,
 )
 
 pytestmark = pytest.mark.gui
@@ -63,7 +64,7 @@ def test_quit_closes_a_running_tray_and_waits_until_it_has_stopped(data_home: Pa
         assert "stopped in" in log.read_text(encoding="utf-8")
         assert done.returncode == 0, done.stderr
         assert "the tray quit" in done.stderr
-        assert tray.wait(5) == 0
+        assert tray.poll() == 0  # its process had ended when --quit returned
     finally:
         if tray.poll() is None:
             tray.kill()
@@ -89,6 +90,18 @@ def test_quit_gives_up_on_a_tray_that_does_not_stop(qtbot: Any, tmp_path: Path) 
             pass  # the request arrived all the same, once events run
     finally:
         server.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX processes")
+def test_a_process_counts_as_ended_once_it_exits_even_unreaped() -> None:
+    assert process_alive(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while process_alive(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not process_alive(child.pid)  # a zombie until reaped below: still ended
+    assert child.wait(5) == 0
+    assert not process_alive(child.pid)
 
 
 class FakeKernel32:
