@@ -181,7 +181,7 @@ def test_a_change_by_an_ai_client_shows_up_without_refresh(
 def test_export_current_view_to_csv(qtbot: Any, window: OrdersWindow, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: all_loaded(window), timeout=WAIT)
     path = tmp_path / "orders.csv"
-    window.actions_.export_csv(path)
+    window.exporter.export_csv(path)
     qtbot.waitUntil(lambda: "Exported" in window.message.text(), timeout=WAIT)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -226,3 +226,34 @@ def test_each_detail_button_reaches_exactly_one_action(window: OrdersWindow) -> 
     detail = window.detail
     for name in ("move", "shipment", "note", "address", "delete"):
         assert detail.receivers(SIGNAL(f"{name}_requested()")) == 1, name
+
+
+def test_an_edit_redraws_the_order_once(
+    qtbot: Any, window: OrdersWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One refresh path: the write's order.changed event redraws row, detail and history once
+    (the action no longer redraws as well)."""
+    order = select_first(qtbot, window)
+    qtbot.waitUntil(lambda: not window.busy, timeout=WAIT)
+    draws: dict[str, list[str]] = {"row": [], "detail": [], "history": []}
+    for part, target, name in (
+        ("row", window.model, "update_row"),
+        ("detail", window.detail, "show_order"),
+        ("history", window.detail, "show_history"),
+    ):
+        original = getattr(target, name)
+
+        def counted(*args: Any, _part: str = part, _original: Any = original) -> Any:
+            draws[_part].append(str(getattr(args[0], "id", args[0])))
+            return _original(*args)
+
+        monkeypatch.setattr(target, name, counted)
+    window.actions_.edit_address()
+    address = window.actions_.dialog
+    assert isinstance(address, AddressDialog)
+    address.fields["city"].setText("Redrawville")
+    address.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: window.message.text() == "Shipping address saved.", timeout=WAIT)
+    qtbot.waitUntil(lambda: window.detail.order.shipping["city"] == "Redrawville", timeout=WAIT)
+    qtbot.waitUntil(lambda: not window.busy, timeout=WAIT)
+    assert draws == {"row": [order.id], "detail": [order.id], "history": [order.id]}

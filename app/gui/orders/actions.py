@@ -8,78 +8,72 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from app.core.orderdesk import Order
-from app.core.services import OrderConflict
+from app.core.services import OrderConflict, Services, StoreRecord
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.conflicts import change_paths, conflict_question
+from app.gui.orders.detail import OrderDetail
 from app.gui.orders.detail_text import address_changes
 from app.gui.orders.dialogs import AddressDialog, MoveDialog, NoteDialog, ShipmentDialog
-from app.gui.orders.export import write_csv
-from app.gui.orders.rows import OrderRow, row_from_order
+from app.gui.orders.presenter import OrderPresenter
+from app.gui.orders.view import BrowserView
 from app.gui.tasks import TaskGroup
 
-if TYPE_CHECKING:
-    from app.gui.orders.window import OrdersWindow
-
 ACTOR = "gui"
-EXPORT_PAGE = 500
 
 
 class OrderActions(QObject):
-    """The browser's order actions; dialogs are kept in :attr:`dialog` while open."""
+    """The browser's order actions; dialogs are kept in :attr:`dialog` while open.
 
-    def __init__(self, window: OrdersWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.ctx = window.ctx
+    A write does not redraw the order: its ``order.changed`` event does, through the
+    presenter (one refresh path). Only a version read here (a conflict) is shown here.
+
+    Args:
+        services: The services facade (through the GUI's engine proxy).
+        view: Which store is shown, and the status line.
+        detail: The detail pane: the order the actions work on, and its buttons.
+        presenter: Shows an order version read here (the newer copy behind a conflict).
+        parent: Parent of the dialogs (the window).
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        view: BrowserView,
+        detail: OrderDetail,
+        presenter: OrderPresenter,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.view = view
+        self.detail = detail
+        self.presenter = presenter
+        self.parent_widget = parent
         self.tasks = TaskGroup()
         self.dialog: QDialog | None = None
-        detail = window.detail
         detail.move_requested.connect(self.move_order)
         detail.shipment_requested.connect(self.add_shipment)
         detail.note_requested.connect(self.add_note)
         detail.address_requested.connect(self.edit_address)
         detail.delete_requested.connect(self.delete_order)
 
-    def install_shortcuts(self) -> None:
-        """Keyboard shortcuts of the browser window."""
-        window = self.window
-
-        def add(keys: QKeySequence | QKeySequence.StandardKey | str, slot: Any) -> QAction:
-            action = QAction(window)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
-            window.addAction(action)
-            return action
-
-        add(QKeySequence.StandardKey.Find, window.focus_search)
-        add("F5", window.refresh)
-        add("Del", self.delete_order)
-        add("Ctrl+M", self.move_order)
-        add("Ctrl+Shift+N", self.add_note)
-        add("Ctrl+Shift+S", self.add_shipment)
-        add("Ctrl+E", self.export_csv)
-        add("Esc", window.cancel_load)
-
     # -- helpers ----------------------------------------------------------------------------
 
-    def _target(self) -> tuple[Any, Any] | None:
-        store, order = self.window.current_store(), self.window.detail.order
+    def _target(self) -> tuple[StoreRecord, Order] | None:
+        store, order = self.view.current_store(), self.detail.order
         if store is None or order is None:
-            self.window.show_error("Select an order first.")
+            self.view.show_error("Select an order first.")
             return None
         return store, order
 
     def _write(self, busy: str, work: Callable[[], Awaitable[str]]) -> None:
-        self.window.show_error(busy)
+        self.view.show_error(busy)
 
         async def run() -> None:
             try:
@@ -87,9 +81,9 @@ class OrderActions(QObject):
             except Exception as error:
                 if not is_expected(error):
                     raise
-                self.window.show_error(user_message(error))
+                self.view.show_error(user_message(error))
                 return
-            self.window.show_error(done)
+            self.view.show_error(done)
 
         self.tasks.start(run())
 
@@ -108,12 +102,12 @@ class OrderActions(QObject):
         if target is None:
             return
         store, order = target
-        dialog = MoveDialog(self.window.folders, order.folder_id, self.window)
+        dialog = MoveDialog(self.view.folders, order.folder_id, self.parent_widget)
 
         def moved() -> None:
             folder_id = dialog.values()
-            name = self.window.folders.get(folder_id, str(folder_id))
-            orders = self.ctx.services.orders
+            name = self.view.folders.get(folder_id, str(folder_id))
+            orders = self.services.orders
 
             async def work() -> str:
                 await orders.move(store, [order.id], folder_id, actor=ACTOR)
@@ -129,11 +123,11 @@ class OrderActions(QObject):
         if target is None:
             return
         store, order = target
-        dialog = ShipmentDialog(self.window)
+        dialog = ShipmentDialog(self.parent_widget)
 
         def ship() -> None:
             body = dialog.values()
-            orders = self.ctx.services.orders
+            orders = self.services.orders
 
             async def work() -> str:
                 await orders.add_shipment(store, order.id, body, actor=ACTOR)
@@ -149,11 +143,11 @@ class OrderActions(QObject):
         if target is None:
             return
         store, order = target
-        dialog = NoteDialog(self.window)
+        dialog = NoteDialog(self.parent_widget)
 
         def note() -> None:
             text = dialog.values()
-            orders = self.ctx.services.orders
+            orders = self.services.orders
 
             async def work() -> str:
                 await orders.add_note(store, order.id, text, actor=ACTOR)
@@ -173,12 +167,12 @@ class OrderActions(QObject):
         if target is None:
             return
         store, order = target
-        dialog = AddressDialog(order.shipping, self.window)
+        dialog = AddressDialog(order.shipping, self.parent_widget)
 
         def save() -> None:
             changes = address_changes(order.shipping, dialog.values())
             if not changes:
-                self.window.show_error("Nothing changed in the address.")
+                self.view.show_error("Nothing changed in the address.")
                 return
 
             async def work() -> str:
@@ -192,7 +186,7 @@ class OrderActions(QObject):
         self._open(dialog, save)
 
     async def _update_shown(
-        self, store: Any, order: Order, changes: Mapping[str, Any], what: str
+        self, store: StoreRecord, order: Order, changes: Mapping[str, Any], what: str
     ) -> bool:
         """Update the order based on the copy shown; on a conflict offer to re-apply.
 
@@ -204,12 +198,12 @@ class OrderActions(QObject):
         Returns:
             True when the change was applied, False when the user kept the new version.
         """
-        orders = self.ctx.services.orders
+        orders = self.services.orders
         expected: str | None = None
         based_on: Mapping[str, Any] = order.raw
         while True:
             try:
-                result = await orders.update(
+                await orders.update(
                     store, order.id, changes, actor=ACTOR,
                     expected_date_updated=expected, based_on=based_on,
                 )  # fmt: skip
@@ -221,30 +215,22 @@ class OrderActions(QObject):
                     return False
                 expected, based_on = conflict.current, latest.raw
                 continue
-            await self._show_version(store, order.id, result.order)
-            return True
+            return True  # the write's order.changed event shows the saved version
 
-    async def _show_version(self, store: Any, order_id: str, order: Order | None = None) -> Order:
-        """Show an order's current version in the browser (read fresh unless given)."""
-        if order is None:
-            order = await self._fresh(store, order_id)
-        window = self.window
-        if window.store_key == store.key:
-            window.model.update_row(row_from_order(order))
-            if window.selected_id() == order_id:
-                window.detail.show_order(order)
-                await window.show_history(store.key, order)
+    async def _show_version(self, store: StoreRecord, order_id: str) -> Order:
+        """Read the order's current version from Order Desk and show it in the browser.
+
+        Reading fresh publishes no event (nothing changed here), so this shows it itself.
+        """
+        order = await self.services.orders.get(store, order_id, fresh=True)
+        if self.view.store_key == store.key:
+            await self.presenter.show(store.key, order)
         return order
-
-    async def _fresh(self, store: Any, order_id: str) -> Order:
-        """Read the order from Order Desk (not from the cache)."""
-        orders = self.ctx.services.orders
-        return await orders.get(store, order_id, fresh=True)
 
     async def _ask_reapply(self, title: str, question: str) -> bool:
         """Ask (window-modal, Enter = re-apply, Esc = discard) and wait for the answer."""
         yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-        box = QMessageBox(QMessageBox.Icon.Question, title, question, yes | no, self.window)
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, yes | no, self.parent_widget)
         box.button(yes).setText("Re-&apply my change")
         box.button(no).setText("&Discard my change")
         box.setDefaultButton(yes)
@@ -279,10 +265,10 @@ class OrderActions(QObject):
             f"Delete order {order.source_id or order.id} from Order Desk for good? "
             "This cannot be undone.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self.window,
+            self.parent_widget,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        orders = self.ctx.services.orders
+        orders = self.services.orders
 
         def delete() -> None:
             async def work() -> str:
@@ -295,51 +281,3 @@ class OrderActions(QObject):
         self.dialog = box
         box.finished.connect(lambda _: setattr(self, "dialog", None))
         box.open()
-
-    # -- export -----------------------------------------------------------------------------
-
-    def export_csv(self, path: Path | None = None) -> None:
-        """Write every order of the current view (all pages) to a CSV file."""
-        if self.window.store_key is None:
-            return
-        if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            chosen, _ = QFileDialog.getSaveFileName(
-                self.window, "Export orders", str(Path(folder) / "orders.csv"), "CSV (*.csv)"
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
-        self.tasks.start(self._export(path))
-
-    async def _export(self, path: Path) -> None:
-        query, source = self.window.model.query, self.window.source
-        progress = QProgressDialog("Collecting orders…", "Cancel", 0, 0, self.window)
-        progress.setWindowTitle("Export CSV")
-        progress.setMinimumDuration(300)
-        progress.setWindowModality(Qt.WindowModality.NonModal)  # modal would processEvents()
-        rows: list[OrderRow] = []
-        total: int | None = None
-        try:
-            while total is None or len(rows) < total:
-                if progress.wasCanceled():
-                    self.window.show_error("Export cancelled; nothing was written.")
-                    return
-                page = await source.page(query, len(rows), EXPORT_PAGE)
-                total = page.total
-                rows.extend(page.rows)
-                progress.setMaximum(total)
-                progress.setValue(len(rows))
-                if not page.rows:
-                    break
-            count = write_csv(path, rows, self.window.folders)
-        except Exception as error:
-            if not is_expected(error):
-                raise
-            self.window.show_error(user_message(error))
-            return
-        finally:
-            progress.close()
-        self.window.show_error(f"Exported {count:,} orders to {path}.")

@@ -4,70 +4,96 @@ scheduled syncs (so the engine stops them cleanly at quit)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from app.core.events import Event
+from app.core.services import Services, StoreRecord
 from app.gui.errors import is_expected, user_message
+from app.gui.orders.source import OrderSource
+from app.gui.orders.status_bar import LoadStatus
+from app.gui.orders.view import BrowserView
 from app.gui.tasks import TaskGroup
-
-if TYPE_CHECKING:
-    from app.gui.orders.window import OrdersWindow
 
 FINISHED_STATES = frozenset({"ready", "failed"})
 
 
 class IndexFollower(QObject):
-    """Starts syncs and turns ``sync.progress`` events into the window's progress bar."""
+    """Starts syncs and turns ``sync.progress`` events into the status bar's progress.
 
-    def __init__(self, window: OrdersWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.ctx = window.ctx
+    Args:
+        services: The services facade (through the GUI's engine proxy).
+        view: Which store is shown, and the status line.
+        source: Knows whether the browser reads the index.
+        status: The status bar's progress and cancel button.
+        is_loading: Whether the table is loading a page (its progress keeps showing).
+        parent: Owning QObject (the window).
+    """
+
+    counts_stale = Signal()
+    """A sync finished: folder counts and sources may have changed."""
+    index_ready = Signal()
+    """The shown store's index became ready: the list can now read it."""
+
+    def __init__(
+        self,
+        services: Services,
+        view: BrowserView,
+        source: OrderSource,
+        status: LoadStatus,
+        is_loading: Callable[[], bool],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.view = view
+        self.source = source
+        self.status = status
+        self.is_loading = is_loading
         self.tasks = TaskGroup()
         self.syncing = False
 
     def sync(self) -> None:
         """Sync the current store's index now."""
-        store = self.window.current_store()
+        store = self.view.current_store()
         if store is None or self.syncing:
             return
         self._begin(store.name)
 
         async def run() -> None:
             try:
-                await self.ctx.services.local_orders.sync_now(store)
+                await self.services.local_orders.sync_now(store)
             except Exception as error:
                 self._end()
                 if not is_expected(error):
                     raise
-                self.window.show_error(user_message(error))
+                self.view.show_error(user_message(error))
 
         self.tasks.start(run())
 
-    async def follow_if_running(self, store: Any) -> None:
+    async def follow_if_running(self, store: StoreRecord) -> None:
         """Show progress when a scheduled sync of ``store`` is already building the index."""
-        if await self.ctx.services.local_orders.syncing(store):
+        if await self.services.local_orders.syncing(store):
             self._begin(store.name)
 
     def cancel(self) -> None:
         """Stop the running sync of the current store (it resumes from its checkpoint later)."""
-        store = self.window.current_store()
+        store = self.view.current_store()
         if store is None or not self.syncing:
             return
-        self.tasks.start(self.ctx.services.local_orders.cancel(store))
+        self.tasks.start(self.services.local_orders.cancel(store))
         self._end()
-        self.window.show_error("Index sync stopped; it continues from where it was next time.")
+        self.view.show_error("Index sync stopped; it continues from where it was next time.")
 
     def _begin(self, name: str) -> None:
         self.syncing = True
-        self.window.status.show_progress(True)
-        self.window.show_error(f"Building the search index of {name}…")
+        self.status.show_progress(True)
+        self.view.show_error(f"Building the search index of {name}…")
 
     def _end(self) -> None:
         self.syncing = False
-        self.window.status.show_progress(self.window.model.is_loading)
+        self.status.show_progress(self.is_loading())
 
     def on_progress(self, event: Event) -> None:
         """Reflect a ``sync.progress`` event of the current store.
@@ -75,34 +101,35 @@ class IndexFollower(QObject):
         The first build (or a sync the user asked for) shows progress; the quiet incremental
         syncs that follow each order change only refresh the folder counts when they finish.
         """
-        key = self.window.store_key
+        key = self.view.store_key
         if key is None or event.store_id != key:
             return
         state = str(event.data.get("state", ""))
         done, total = int(event.data.get("done", 0)), int(event.data.get("total", 0))
-        building = self.syncing or not self.window.source.uses_index(key)
+        building = self.syncing or not self.source.uses_index(key)
         if state == "syncing" and event.data.get("phase") != "reconcile" and building:
             self.syncing = True
-            self.window.status.show_progress(True, done, total)
+            self.status.show_progress(True, done, total)
             if total:
-                self.window.show_error(f"Building the search index: {done:,} of {total:,}…")
+                self.view.show_error(f"Building the search index: {done:,} of {total:,}…")
             return
-        if state not in FINISHED_STATES:
-            return
-        self.window.refresh_counts()
+        if state in FINISHED_STATES:
+            self._finished(key, state, done)
+
+    def _finished(self, key: str, state: str, done: int) -> None:
+        self.counts_stale.emit()
         if not self.syncing:
             return
         self._end()
         if state == "failed":
-            self.window.show_error("The index sync failed; the list reads Order Desk live.")
+            self.view.show_error("The index sync failed; the list reads Order Desk live.")
             return
-        self.window.show_error(f"Search index ready ({done:,} orders).")
-        self.tasks.start(self._switch_to_index(event.store_id))
+        self.view.show_error(f"Search index ready ({done:,} orders).")
+        self.tasks.start(self._switch_to_index(key))
 
-    async def _switch_to_index(self, key: str | None) -> None:
-        if key is None or key != self.window.store_key:
+    async def _switch_to_index(self, key: str) -> None:
+        if key != self.view.store_key:
             return
-        was_using = self.window.source.uses_index(key)
-        if await self.window.source.index_ready(key, refresh=True) and not was_using:
-            self.window.model.refresh()
-            self.window.refresh_counts()
+        was_using = self.source.uses_index(key)
+        if await self.source.index_ready(key, refresh=True) and not was_using:
+            self.index_ready.emit()

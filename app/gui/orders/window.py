@@ -1,13 +1,19 @@
 """The order browser window: stores, folders with counts, search and filters, the order table,
-the detail pane, and a status bar with progress and cancel."""
+the detail pane, and a status bar with progress and cancel.
+
+The window composes its parts and hands each what it needs (the services, the widgets it works
+on, and the small :class:`~app.gui.orders.view.BrowserView` interface); no part imports this
+module. Every redraw of an order goes through :class:`~app.gui.orders.presenter.OrderPresenter`:
+after a write, only the write's ``order.changed`` event redraws it.
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,17 +28,18 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.core.events import Event
+from app.core.services import StoreRecord
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.actions import OrderActions
 from app.gui.orders.detail import OrderDetail
+from app.gui.orders.exporting import CsvExporter
 from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
 from app.gui.orders.indexing import IndexFollower
-from app.gui.orders.live import apply_order_event
+from app.gui.orders.presenter import OrderPresenter
 from app.gui.orders.query import OrderQuery
-from app.gui.orders.rows import row_from_order
 from app.gui.orders.source import OrderSource
 from app.gui.orders.status_bar import LoadStatus
 from app.gui.orders.table_model import COLUMN_WIDTHS, OrdersTableModel
@@ -67,9 +74,8 @@ class OrdersWindow(QMainWindow):
         self.resize(1440, 860)
         self.model = OrdersTableModel(self.source.page, parent=self)
         self._build()
-        self.actions_ = OrderActions(self)
-        self.indexing = IndexFollower(self)
-        self.actions_.install_shortcuts()
+        self._compose()
+        self._install_shortcuts()
         self._counts_timer = QTimer(self)
         self._counts_timer.setSingleShot(True)
         self._counts_timer.setInterval(COUNTS_DELAY_MS)
@@ -131,6 +137,40 @@ class OrdersWindow(QMainWindow):
         self.setTabOrder(self.folder_list, self.table)
         self.setTabOrder(self.table, self.detail.move_button)
 
+    def _compose(self) -> None:
+        """Build the parts that work on orders, each given only what it needs."""
+        services = self.ctx.services
+        self.presenter = OrderPresenter(
+            self.source, self.model, self.detail, self.selected_id, self.expected_or_raise
+        )
+        self.actions_ = OrderActions(services, self, self.detail, self.presenter, self)
+        self.exporter = CsvExporter(self, self.source, self.model, self)
+        self.indexing = IndexFollower(
+            services, self, self.source, self.status, lambda: self.model.is_loading, self
+        )
+        self.indexing.counts_stale.connect(self.refresh_counts)
+        self.indexing.index_ready.connect(self.refresh)
+
+    def _install_shortcuts(self) -> None:
+        """The browser's keyboard shortcuts."""
+        actions = self.actions_
+        keys: list[tuple[QKeySequence | QKeySequence.StandardKey | str, Callable[[], object]]] = [
+            (QKeySequence.StandardKey.Find, self.focus_search),
+            ("F5", self.refresh),
+            ("Del", actions.delete_order),
+            ("Ctrl+M", actions.move_order),
+            ("Ctrl+Shift+N", actions.add_note),
+            ("Ctrl+Shift+S", actions.add_shipment),
+            ("Ctrl+E", self.exporter.export_csv),
+            ("Esc", self.cancel_load),
+        ]
+        for sequence, slot in keys:
+            action = QAction(self)
+            action.setShortcut(QKeySequence(sequence))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+
     def _toolbar(self) -> None:
         bar = QToolBar("Orders")
         bar.setMovable(False)
@@ -140,7 +180,7 @@ class OrdersWindow(QMainWindow):
         self.refresh_action.setToolTip("Reload the list (F5)")
         self.sync_action = bar.addAction("Sync search index", self.sync_index)
         self.sync_action.setToolTip("Copy the store's orders into the local index for search")
-        self.export_action = bar.addAction("Export CSV…", lambda: self.actions_.export_csv())
+        self.export_action = bar.addAction("Export CSV…", lambda: self.exporter.export_csv())
         bar.addSeparator()
         bar.addAction("Stores…", self.manage_stores.emit)
         self.addToolBar(bar)
@@ -159,8 +199,8 @@ class OrdersWindow(QMainWindow):
         """Our id of the store shown."""
         return self.model.query.store
 
-    def current_store(self) -> Any:
-        """The StoreRecord shown (None before stores load)."""
+    def current_store(self) -> StoreRecord | None:
+        """The store shown (None before stores load)."""
         key = self.store_key
         return self.source.stores.get(key) if key else None
 
@@ -218,7 +258,7 @@ class OrdersWindow(QMainWindow):
     def refresh_counts(self) -> None:
         """Recount orders per folder and offer the store's sources in the filter bar."""
         key = self.store_key
-        if key is None:
+        if key is None or self._shut_down:
             return
 
         async def count() -> None:
@@ -319,30 +359,8 @@ class OrdersWindow(QMainWindow):
 
     async def show_detail(self, order_id: str, fresh: bool = False) -> None:
         """Load and show one order in the detail pane."""
-        key = self.store_key
-        if key is None:
-            return
-        if self.detail.order is None or self.detail.order.id != order_id:
-            self.detail.show_message(f"Loading order {order_id}…")
-        try:
-            order = await self.source.order(key, order_id, fresh=fresh)
-        except Exception as error:
-            self.expected_or_raise(error)
-            self.detail.show_message(user_message(error))
-            return
-        if self.selected_id() == order_id:
-            self.detail.show_order(order)
-        self.model.update_row(row_from_order(order))
-        await self.show_history(key, order)
-
-    async def show_history(self, key: str, order: Any) -> None:
-        """Load and show the history of an order shown in the detail pane."""
-        try:
-            history = await self.source.history(key, order)
-        except Exception as error:
-            self.expected_or_raise(error)
-            return
-        self.detail.show_history(order.id, history)
+        if self.store_key is not None:
+            await self.presenter.load(self.store_key, order_id, fresh)
 
     def select_row(self, row: int) -> None:
         """Select a table row (keyboard users, tests)."""
@@ -355,7 +373,7 @@ class OrdersWindow(QMainWindow):
         if event.store_id != self.store_key:
             return
         self._counts_timer.start()
-        self.tasks.start(apply_order_event(self, event))
+        self.tasks.start(self.presenter.apply_event(event))
 
     def _on_store_changed(self, _: Event) -> None:
         self.tasks.start(self.load_stores())
@@ -372,17 +390,17 @@ class OrdersWindow(QMainWindow):
     @property
     def busy(self) -> bool:
         """True while any load, count, detail or action is still running."""
-        busy = self.tasks.busy or self.actions_.tasks.busy or self.indexing.tasks.busy
-        return busy or self.model.is_loading
+        parts = (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks)
+        return any(tasks.busy for tasks in parts) or self.model.is_loading
 
     def shutdown(self) -> None:
         """Cancel all work and stop listening (the app is quitting); safe to call twice."""
         if self._shut_down:
             return
         self._shut_down = True
-        self.tasks.cancel_all()
-        self.actions_.tasks.cancel_all()
-        self.indexing.tasks.cancel_all()
+        self._counts_timer.stop()
+        for tasks in (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks):
+            tasks.cancel_all()
         self.model.shutdown()
         for signal, slot in (
             (self.bridge.order_changed, self._on_order_changed),

@@ -1,0 +1,109 @@
+"""The one refresh path of the order browser: how a version of an order reaches the screen.
+
+A change to an order (made here, by an AI client or another window) arrives as an
+``order.changed``/``order.deleted`` event, and :meth:`OrderPresenter.apply_event` redraws its
+row, the detail pane and the history once. Actions do not redraw after their writes: the
+write's event does (the services put the stored copy in the cache, so this costs no request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from app.core.events import ORDER_DELETED, Event
+from app.core.orderdesk import Order
+from app.gui.errors import user_message
+from app.gui.orders.detail import OrderDetail
+from app.gui.orders.query import OrderQuery
+from app.gui.orders.rows import row_from_order
+from app.gui.orders.source import OrderSource
+from app.gui.orders.table_model import OrdersTableModel
+
+Report = Callable[[Exception], None]
+
+
+class OrderPresenter:
+    """Shows orders in the table row, the detail pane and its history.
+
+    Args:
+        source: Where orders and their history come from.
+        model: The table's rows.
+        detail: The detail pane.
+        selected_id: The id of the selected row's order (None: nothing selected).
+        report: Shows an expected error as a sentence, re-raises a bug.
+    """
+
+    def __init__(
+        self,
+        source: OrderSource,
+        model: OrdersTableModel,
+        detail: OrderDetail,
+        selected_id: Callable[[], str | None],
+        report: Report,
+    ) -> None:
+        self.source = source
+        self.model = model
+        self.detail = detail
+        self.selected_id = selected_id
+        self.report = report
+
+    async def load(self, key: str, order_id: str, fresh: bool = False) -> None:
+        """Read one order (the cache's copy unless ``fresh``) and show it."""
+        if self.detail.order is None or self.detail.order.id != order_id:
+            self.detail.show_message(f"Loading order {order_id}…")
+        try:
+            order = await self.source.order(key, order_id, fresh=fresh)
+        except Exception as error:
+            self.report(error)
+            self.detail.show_message(user_message(error))
+            return
+        await self.show(key, order)
+
+    async def show(self, key: str, order: Order) -> None:
+        """Show ``order``: its row, and the detail pane with history when it is selected."""
+        self.model.update_row(row_from_order(order))
+        if self.selected_id() != order.id:
+            return
+        self.detail.show_order(order)
+        await self.show_history(key, order)
+
+    async def show_history(self, key: str, order: Order) -> None:
+        """Load and show the history of the order in the detail pane."""
+        try:
+            history = await self.source.history(key, order)
+        except Exception as error:
+            self.report(error)
+            return
+        self.detail.show_history(order.id, history)
+
+    async def apply_event(self, event: Event) -> None:
+        """Bring the browser in line with one ``order.changed``/``order.deleted`` event."""
+        order_id = str(event.data.get("order_id") or "")
+        if not order_id:
+            return
+        if event.kind == ORDER_DELETED:
+            self.model.remove_order(order_id)
+            if self.detail.order is not None and self.detail.order.id == order_id:
+                self.detail.show_order(None, f"Order {order_id} was deleted.")
+            return
+        query = self.model.query
+        loaded = self.model.find(order_id) is not None
+        if not loaded and _arrives(query, event.data) and not query.text:
+            self.model.refresh()  # it moved into the folder shown: show it in its place
+            return
+        if loaded:
+            await self._reload(str(query.store), order_id)
+
+    async def _reload(self, key: str, order_id: str) -> None:
+        try:
+            order = await self.source.order(key, order_id)
+        except Exception as error:
+            self.report(error)
+            return
+        await self.show(key, order)
+
+
+def _arrives(query: OrderQuery, data: Mapping[str, Any]) -> bool:
+    """Whether a changed order now belongs to the folder the browser shows."""
+    return query.folder_id is not None and data.get("folder_id") == query.folder_id
