@@ -2,7 +2,8 @@
 # Add (or remove) OrderDesk Tray to the desktop menu of this user, from an unpacked bundle.
 #   ./install-desktop.sh              menu entry + icons (+ links in ~/.local/bin)
 #   ./install-desktop.sh --autostart  ... and start the tray at login
-#   ./install-desktop.sh --uninstall  remove all of it (your data folder stays)
+#   ./install-desktop.sh --uninstall  quit the tray, take our entries out of AI-client configs,
+#                                     remove all of the above (data folder and API keys stay)
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${XDG_DATA_HOME:-$HOME/.local/share}
@@ -21,6 +22,14 @@ remove() {
   return 0
 }
 
+# While the bundle is still there: close a running tray cleanly, and remove the entries this
+# app wrote into AI-client configs (orderdesk-mcp config all --remove keeps the others).
+quit_and_unconfigure() {
+  [ -x "$HERE/orderdesk-tray" ] && { "$HERE/orderdesk-tray" --quit || true; }
+  [ -x "$HERE/orderdesk-mcp" ] && { "$HERE/orderdesk-mcp" config all --remove || true; }
+  return 0
+}
+
 # Exec/TryExec get the bundle's absolute path (quoted for the Exec key's rules).
 desktop_file() {
   sed -e "s|^Exec=orderdesk-tray|Exec=\"$HERE/orderdesk-tray\"|" \
@@ -28,7 +37,11 @@ desktop_file() {
 }
 
 case "${1:-}" in
-  --uninstall) remove; echo "OrderDesk Tray removed from the menu."; exit 0 ;;
+  --uninstall)
+    quit_and_unconfigure; remove
+    echo "OrderDesk Tray removed from the menu. API keys stay in your keyring:" \
+      "'orderdesk-mcp stores remove --all' (run before this) deletes them."
+    exit 0 ;;
   ""|--autostart) ;;
   *) echo "usage: $0 [--autostart | --uninstall]" >&2; exit 2 ;;
 esac

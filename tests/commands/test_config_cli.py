@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +223,23 @@ def test_the_windows_uninstaller_removes_our_entries_while_the_exe_is_there() ->
     assert "'config all --remove'" in iss and "{#McpExe}" in iss
     uninstall_step = iss[iss.index("if CurUninstallStep = usUninstall then") :]
     assert "RemoveClientEntries();" in uninstall_step.split("usPostUninstall")[0]
+
+
+@pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX shell")
+def test_the_linux_uninstall_quits_the_tray_and_removes_our_entries(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    script = shutil.copy(REPO / "packaging/linux/install-desktop.sh", bundle)
+    calls = tmp_path / "calls"
+    for exe in ("orderdesk-tray", "orderdesk-mcp"):
+        stub = bundle / exe
+        stub.write_text(f'#!/bin/sh\necho "{exe} $*" >> "{calls}"\nexit 1\n')
+        stub.chmod(0o755)
+    env = {"HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["sh", script, "--uninstall"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr  # a failing step does not stop the uninstall
+    assert calls.read_text().splitlines() == [
+        "orderdesk-tray --quit",
+        "orderdesk-mcp config all --remove",
+    ]
+    assert "stores remove --all" in done.stdout
