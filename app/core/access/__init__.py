@@ -13,6 +13,7 @@ from app.core.access.approvals import (
     DiffItem,
     FieldChange,
     PendingApproval,
+    order_label,
 )
 from app.core.access.errors import (
     AccessError,
@@ -52,6 +53,7 @@ __all__ = [
     "Decision",
     "DiffItem",
     "FieldChange",
+    "order_label",
     "LimitConfig",
     "PendingApproval",
     "Policy",

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -40,15 +40,54 @@ class DiffItem(Protocol):
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field a write would change, as shown in the approval prompt."""
+    """One field a write would change, as shown in the approval prompt.
+
+    Attributes:
+        field: What changes, e.g. ``folder`` or ``shipping.city``.
+        before: The value now (a folder's name, not its id, for moves).
+        after: The value after the write.
+        subject: Which record it belongs to, as a person names it (:func:`order_label`);
+            empty when the request's target says it. Equal (field, after) pairs of several
+            subjects are shown as one group ("30 orders → Cancelled").
+    """
 
     field: str
     before: object
     after: object
+    subject: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        """Return ``{"field": ..., "before": ..., "after": ...}``."""
-        return {"field": self.field, "before": self.before, "after": self.after}
+        """Return ``{"field": ..., "before": ..., "after": ..., "subject": ...}``."""
+        return {
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+            "subject": self.subject,
+        }
+
+
+def order_label(order: Mapping[str, Any]) -> str:
+    """Name an order as its merchant does: its number and customer, e.g. ``#1001 · Jane Roe``.
+
+    The number is the cart's order number (``source_id``); without one, Order Desk's id. The
+    customer is the billing name, else the shipping name or company.
+    """
+    number = str(order.get("source_id") or "").strip()
+    label = f"#{number}" if number else f"Order Desk #{order.get('id')}"
+    for key in ("customer", "shipping"):
+        name = _person(order.get(key))
+        if name:
+            return f"{label} · {name}"
+    return label
+
+
+def _person(address: object) -> str:
+    if not isinstance(address, Mapping):
+        return ""
+    first, last = (str(address.get(k) or "").strip() for k in ("first_name", "last_name"))
+    return " ".join(part for part in (first, last) if part) or str(
+        address.get("company") or ""
+    ).strip()
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.core.access.approvals import ApprovalRequest, FieldChange
-from app.core.access.identity import ClientIdentity
+from app.core.access.approvals import ApprovalRequest, DecidedBy, Decision, FieldChange
+from app.core.access.identity import ClientIdentity, Policy
 from app.core.access.limits import ClientLimits
 from app.core.access.registry import ClientRegistry
 from app.core.events import EventHub
@@ -18,6 +19,8 @@ from app.mcp.transport.session import SessionState
 if TYPE_CHECKING:
     from app.core.access.approvals import ApprovalQueue
     from app.core.services import Services
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,15 @@ class Call:
         """Our id of the call's store, if it has one."""
         return None if self.store_record is None else self.store_record.id
 
+    @property
+    def asks_person(self) -> bool:
+        """True when this call's writes wait for the person at the tray (policy ``ask``).
+
+        Tools look up what only a person needs (order numbers, customer and folder names)
+        only then, so ``allow`` and ``deny`` spend no requests on it.
+        """
+        return self.identity.policy is Policy.ASK and self.app.approvals.has_approver
+
     async def approve(
         self,
         target: str,
@@ -100,8 +112,11 @@ class Call:
     ) -> None:
         """Put this write before the client's policy (and maybe the user); raise when denied.
 
+        A denial (by policy, by the user, on timeout, with no tray) is recorded in the activity
+        log beside the applied writes.
+
         Args:
-            target: What the write changes, e.g. ``order 12345``.
+            target: What the write changes, e.g. ``order #1001 · Jane Roe``.
             summary: One sentence describing the change for the approval prompt.
             diff: The exact field changes.
             store_name: The store's name when the call has no store id (registering one).
@@ -122,4 +137,38 @@ class Call:
         )
         decision = await self.app.approvals.request(request)
         if not decision.approved:
+            record_denial(self.app.services, self.actor, request, decision)
             raise ToolError(decision.reason)
+
+
+DENIED_OUTCOMES = {
+    DecidedBy.POLICY: "denied: by the client's policy",
+    DecidedBy.USER: "denied: by the user",
+    DecidedBy.TIMEOUT: "denied: timed out waiting for approval",
+    DecidedBy.NO_APPROVER: "denied: no tray to approve it",
+    DecidedBy.CANCELLED: "denied: the client cancelled the request",
+}
+
+
+def record_denial(
+    services: Services, actor: str, request: ApprovalRequest, decision: Decision
+) -> None:
+    """Put a denied write in the activity log (nothing was sent to Order Desk).
+
+    A failure to record is logged and does not hide the denial from the client.
+    """
+    attempt = {
+        "summary": request.summary,
+        "changes": [change.as_dict() for change in request.diff],
+    }
+    try:
+        services.audit.record(
+            actor=actor,
+            store_id=request.store_id,
+            action=request.action,
+            target=request.target,
+            after=attempt,
+            outcome=DENIED_OUTCOMES.get(decision.by, "denied"),
+        )
+    except Exception:
+        log.exception("Could not record the denied %s in the activity log", request.action)

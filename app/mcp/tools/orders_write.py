@@ -129,10 +129,11 @@ async def orders_update(call: Call, params: OrdersUpdateInput) -> ToolOutput:
         return _updated(params, None)
     # The version the user approves: a change made while approval is pending is a conflict.
     seen = await orders.get(call.store, params.order_id)
-    diff = approvals.from_service(preview)
+    label = approvals.order_label(seen.raw)
+    diff = approvals.from_service(preview, label)
     await call.approve(
-        f"order {params.order_id}",
-        f"Change {len(diff)} field(s) of order {params.order_id}.",
+        f"order {label}",
+        f"Change {len(diff)} field(s) of order {label}.",
         diff,
     )
     outcome = await orders.update(
@@ -199,11 +200,16 @@ class OrdersDeleteInput(ToolInput):
 async def orders_delete(call: Call, params: OrdersDeleteInput) -> ToolOutput:
     """Delete an order permanently after approval."""
     order = await call.app.services.orders.get(call.store, params.order_id)
-    facts = {k: order.raw.get(k) for k in ("source_id", "order_total", "folder_id")}
+    label = approvals.order_label(order.raw)
+    folder: object = order.raw.get("folder_id")
+    if call.asks_person:
+        folder = (await approvals.folder_names(call)).get(_int(folder) or -1, folder)
+    facts = {"total": order.raw.get("order_total"), "folder": folder}
+    changes = [approvals.FieldChange(k, v, None, label) for k, v in facts.items()]
     await call.approve(
-        f"order {order.id}",
-        f"Delete order {order.id} (source id {order.source_id}) permanently.",
-        approvals.removal(f"order {order.id}", facts),
+        f"order {label}",
+        f"Delete order {label} (Order Desk id {order.id}) permanently.",
+        changes,
     )
     await call.app.services.orders.delete(call.store, params.order_id, actor=call.actor)
     return ToolOutput({"deleted_order_id": order.id}, f"Deleted order {order.id}.")
@@ -228,16 +234,54 @@ class OrdersMoveInput(ToolInput):
         return self
 
 
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+async def _move_changes(
+    call: Call, params: OrdersMoveInput, destination: str
+) -> tuple[str, list[approvals.FieldChange]]:
+    """The destination's name and one change per order, named as a person knows them.
+
+    Only when a person will see it (policy ``ask``): the folder names come from the cached
+    store settings and the orders from cached reads. Otherwise ids are enough.
+    """
+    ids = [str(order_id) for order_id in params.order_ids]
+    if not call.asks_person:
+        return destination, [
+            approvals.FieldChange("folder", None, destination, f"order {i}") for i in ids
+        ]
+    folders = await approvals.folder_names(call)
+    if params.folder_id is not None:
+        destination = folders.get(params.folder_id, destination)
+    else:
+        wanted = destination.casefold()
+        destination = next((n for n in folders.values() if n.casefold() == wanted), destination)
+    found = await approvals.orders_by_id(call, ids)
+    changes = []
+    for order_id in ids:
+        raw = found.get(order_id)
+        if raw is None:
+            changes.append(approvals.FieldChange("folder", None, destination, f"order {order_id}"))
+            continue
+        now = folders.get(_int(raw.get("folder_id")) or -1, raw.get("folder_id"))
+        changes.append(
+            approvals.FieldChange("folder", now, destination, approvals.order_label(raw))
+        )
+    return destination, changes
+
+
 async def orders_move(call: Call, params: OrdersMoveInput) -> ToolOutput:
     """Move orders to a folder after approval; the folder's rules run in Order Desk."""
     destination = str(params.folder_name if params.folder_id is None else params.folder_id)
-    diff = [
-        approvals.FieldChange(f"order {order_id}.folder", None, destination)
-        for order_id in params.order_ids
-    ]
+    shown, diff = await _move_changes(call, params, destination)
+    count = len(params.order_ids)
     await call.approve(
-        f"{len(params.order_ids)} order(s)",
-        f"Move {len(params.order_ids)} order(s) to folder {destination}; its rules will run.",
+        diff[0].subject if count == 1 else f"{count} orders",
+        f"Move {count} order(s) to folder {shown}; the folder's rules will run.",
         diff,
     )
     folder: int | str = params.folder_id if params.folder_id is not None else destination

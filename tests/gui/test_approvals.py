@@ -1,0 +1,229 @@
+"""Approvals a person cannot give by accident, tested as a person: real keys through X.
+
+The person types in another window; the approval appears; they keep typing and press Enter.
+Nothing is approved, and every key went to their line edit. Then a deliberate click approves.
+Key presses and clicks are made by the X server (XTEST, :mod:`tests.gui.xtest`), so they go
+where a real keyboard's would: to the window that has the X input focus.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from concurrent.futures import Future
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from app.core.access import (
+    ApprovalQueue,
+    ApprovalRequest,
+    ClientIdentity,
+    Decision,
+    FieldChange,
+    Policy,
+)
+from app.gui.approvals import ApprovalDialog, ApprovalPrompter, group_changes
+from app.gui.bridge import HubBridge
+from app.gui.context import GuiContext
+from tests.gui.xtest import XInput
+
+WAIT = 10000
+CLAUDE = ClientIdentity("Claude Desktop", frozenset({"move"}), None, Policy.ASK, client_id=7)
+FOLDERS = ("New", "Paid", "Shipped")
+
+
+def bulk_move(count: int = 30) -> list[FieldChange]:
+    """``count`` orders of three folders going to Cancelled, named by number and customer."""
+    return [
+        FieldChange("folder", FOLDERS[i % 3], "Cancelled", f"#{1001 + i} · Customer {i}")
+        for i in range(count)
+    ]
+
+
+def move_request(count: int = 30) -> ApprovalRequest:
+    return ApprovalRequest(
+        client=CLAUDE,
+        store="Main Street Shop",
+        action="orders_move",
+        target=f"{count} orders",
+        diff=tuple(bulk_move(count)),
+        summary=f"Move {count} order(s) to folder Cancelled; the folder's rules will run.",
+    )
+
+
+def test_equal_changes_of_many_orders_are_one_group() -> None:
+    changes = [c.as_dict() for c in bulk_move(30)]
+    changes.append(FieldChange("shipping.city", "Austin", "Dallas", "#2001 · Ann Lee").as_dict())
+    groups = group_changes(changes)
+    assert [g.title for g in groups] == ["30 orders → Cancelled", "#2001 · Ann Lee"]
+    bulk = groups[0]
+    assert (bulk.field, bulk.before, bulk.after) == ("folder", "(various)", "Cancelled")
+    assert [row.subject for row in bulk.rows][:2] == ["#1001 · Customer 0", "#1002 · Customer 1"]
+    assert [row.before for row in bulk.rows][:3] == ["New", "Paid", "Shipped"]
+    single = groups[1]
+    assert (single.field, single.before, single.after) == ("shipping.city", "Austin", "Dallas")
+
+
+def test_changes_of_one_order_stay_one_line_each() -> None:
+    label = "#1001 · Jane Roe"
+    changes = [
+        FieldChange("email", "a@x.com", "b@x.com", label).as_dict(),
+        FieldChange("shipping.city", "Austin", "Dallas", label).as_dict(),
+    ]
+    assert [(g.title, g.field) for g in group_changes(changes)] == [
+        (label, "email"),
+        (label, "shipping.city"),
+    ]
+
+
+def test_the_dialog_names_the_store_orders_and_folders(qtbot: Any) -> None:
+    request = move_request(30)
+    expires = datetime.now(UTC) + timedelta(seconds=60)
+    dialog = ApprovalDialog(request.event_data(), expires)
+    qtbot.addWidget(dialog)
+    assert "Claude Desktop" in dialog.heading.text()
+    assert "“Main Street Shop”" in dialog.heading.text()
+    assert dialog.summary.text().startswith("Move 30 order(s) to folder Cancelled")
+    assert dialog.changes.topLevelItemCount() == 1
+    group = dialog.changes.topLevelItem(0)
+    assert [group.text(i) for i in range(4)] == [
+        "30 orders → Cancelled", "folder", "(various)", "Cancelled",
+    ]  # fmt: skip
+    assert group.childCount() == 30
+    first = group.child(0)
+    assert [first.text(i) for i in range(4)] == ["#1001 · Customer 0", "folder", "New", "Cancelled"]
+    assert not group.isExpanded()  # the list is there to expand, not in the way
+
+
+def test_no_button_is_a_default_and_approve_starts_disabled(qtbot: Any) -> None:
+    dialog = ApprovalDialog(move_request(1).event_data(), datetime.now(UTC), arm_ms=50)
+    qtbot.addWidget(dialog)
+    buttons = dialog.findChildren(QPushButton)
+    assert {b.text() for b in buttons} == {"&Approve", "&Deny"}
+    assert not any(b.isDefault() or b.autoDefault() for b in buttons)
+    assert not dialog.approve_button.isEnabled()
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.approve_button.isEnabled())
+
+
+# -- as a person, with real key presses ---------------------------------------------------------
+
+
+@pytest.fixture
+def xinput() -> Iterator[XInput]:
+    if QApplication.platformName() != "xcb":
+        pytest.skip("needs an X display (run under xvfb-run): real key presses go through X")
+    made = XInput()
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def person_ctx(ctx: GuiContext) -> GuiContext:
+    """The GUI context with a queue that waits long enough for a person (30 s)."""
+    return dataclasses.replace(ctx, approvals=ApprovalQueue(ctx.engine.hub, timeout=30.0))
+
+
+@pytest.fixture
+def prompter(person_ctx: GuiContext) -> Iterator[ApprovalPrompter]:
+    bridge = HubBridge(person_ctx.engine.hub)
+    running = ApprovalPrompter(person_ctx, bridge)
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def search_box(qtbot: Any, xinput: XInput) -> Iterator[QLineEdit]:
+    """A window with a line edit that has the keyboard (X input focus and Qt focus)."""
+    window = QWidget()
+    window.setWindowTitle("Orders — search")
+    edit = QLineEdit(window)
+    QVBoxLayout(window).addWidget(edit)
+    window.setGeometry(40, 40, 420, 80)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    xinput.move(60, 60)  # the pointer rests on the search window
+    window.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is edit)
+    qtbot.waitUntil(lambda: xinput.focus_window() == int(window.winId()))
+    yield edit
+
+
+def ask(ctx: GuiContext, count: int = 30) -> Future[Decision]:
+    assert ctx.approvals is not None
+    return ctx.engine.submit(ctx.approvals.request(move_request(count)))
+
+
+def test_typing_and_enter_while_an_approval_appears_approve_nothing(
+    qtbot: Any,
+    person_ctx: GuiContext,
+    prompter: ApprovalPrompter,
+    search_box: QLineEdit,
+    xinput: XInput,
+) -> None:
+    window = search_box.window()
+    entered: list[str] = []
+    search_box.returnPressed.connect(lambda: entered.append(search_box.text()))
+    xinput.type("jane")
+    qtbot.waitUntil(lambda: search_box.text() == "jane")
+
+    pending = ask(person_ctx)
+    qtbot.waitUntil(lambda: len(prompter.dialogs) == 1)
+    dialog = next(iter(prompter.dialogs.values()))
+    qtbot.waitExposed(dialog)
+    xinput.type(" roe")  # still typing while it appears
+    xinput.key("Return")  # ... and Enter, before Approve is armed
+    qtbot.waitUntil(lambda: entered == ["jane roe"])
+    qtbot.waitUntil(lambda: dialog.armed, timeout=WAIT)
+    xinput.key("Return")  # and Enter again once it could be approved
+    xinput.type("x")
+    qtbot.waitUntil(lambda: search_box.text() == "jane roex")
+
+    assert entered == ["jane roe", "jane roe"]  # every Enter went to the search box
+    assert not pending.done(), "an Enter approved or denied the request"
+    assert QApplication.activeWindow() is window and QApplication.focusWidget() is search_box
+    assert xinput.focus_window() == int(window.winId())
+    assert dialog.isVisible()
+
+    approve = dialog.approve_button
+    center = approve.mapToGlobal(approve.rect().center())
+    xinput.click(center.x(), center.y())  # the deliberate act
+    qtbot.waitUntil(pending.done, timeout=WAIT)
+    decision = pending.result()
+    assert decision.approved and decision.by == "user"
+    qtbot.waitUntil(lambda: not prompter.dialogs)
+
+
+def test_in_the_dialog_enter_and_an_early_click_do_nothing_alt_a_approves(
+    qtbot: Any,
+    person_ctx: GuiContext,
+    prompter: ApprovalPrompter,
+    search_box: QLineEdit,
+    xinput: XInput,
+) -> None:
+    prompter.arm_ms = 4000  # long enough to click before it arms, even on a slow machine
+    pending = ask(person_ctx, 3)
+    qtbot.waitUntil(lambda: len(prompter.dialogs) == 1)
+    dialog = next(iter(prompter.dialogs.values()))
+    qtbot.waitExposed(dialog)
+    approve = dialog.approve_button
+    center = approve.mapToGlobal(approve.rect().center())
+    xinput.move(center.x(), center.y())
+    qtbot.waitUntil(dialog.underMouse)  # the mouse came: now a click may focus the dialog
+    xinput.click(center.x(), center.y())  # a click meant for what was there before it appeared
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)  # the click focused it
+    assert not dialog.armed and not pending.done()
+    qtbot.waitUntil(lambda: dialog.armed, timeout=WAIT)
+    xinput.key("Return")
+    xinput.key("KP_Enter")
+    xinput.key("space")  # the change list has the focus, not a button
+    qtbot.wait(300)  # let any (wrong) reaction happen: nothing is expected to change
+    assert not pending.done(), "Enter or Space answered the request"
+    xinput.chord("Alt_L", "a")
+    qtbot.waitUntil(pending.done, timeout=WAIT)
+    assert pending.result().approved
