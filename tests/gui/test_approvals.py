@@ -8,7 +8,6 @@ where a real keyboard's would: to the window that has the X input focus.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
@@ -25,6 +24,10 @@ from app.core.access import (
     FieldChange,
     Policy,
 )
+from app.core.engine import Engine
+from app.core.secrets import open_secret_store
+from app.core.services import Services
+from app.demo import DemoKeySecrets
 from app.gui.approvals import ApprovalDialog, ApprovalPrompter, group_changes
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
@@ -122,9 +125,18 @@ def xinput() -> Iterator[XInput]:
 
 
 @pytest.fixture
+def core(engine: Engine) -> Services:
+    """The real services, with an approval queue that waits long enough for a person (30 s)."""
+    secrets = DemoKeySecrets(open_secret_store())
+    approvals = ApprovalQueue(engine.hub, timeout=30.0)
+    return Services.create(engine, secrets=secrets, timeout=10.0, approvals=approvals)
+
+
+@pytest.fixture
 def person_ctx(ctx: GuiContext) -> GuiContext:
-    """The GUI context with a queue that waits long enough for a person (30 s)."""
-    return dataclasses.replace(ctx, approvals=ApprovalQueue(ctx.engine.hub, timeout=30.0))
+    """The GUI context over those services."""
+    assert ctx.services.approvals.timeout == 30.0
+    return ctx
 
 
 @pytest.fixture
@@ -155,8 +167,7 @@ def search_box(qtbot: Any, xinput: XInput) -> Iterator[QLineEdit]:
 
 
 def ask(ctx: GuiContext, count: int = 30) -> Future[Decision]:
-    assert ctx.approvals is not None
-    return ctx.engine.submit(ctx.approvals.request(move_request(count)))
+    return ctx.engine.submit(ctx.services.approvals.request(move_request(count)))
 
 
 def test_typing_and_enter_while_an_approval_appears_approve_nothing(

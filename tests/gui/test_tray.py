@@ -184,8 +184,10 @@ def test_approval_dialog_approves(qtbot: Any, ctx: GuiContext, tray_app: TrayApp
     prompter = tray_app._approvals
     qtbot.waitUntil(lambda: len(prompter.dialogs) == 1)
     dialog = next(iter(prompter.dialogs.values()))
-    assert dialog.heading.text() == "Claude wants to orders_move order 123 in Sandbox."
+    assert dialog.heading.text() == "Claude wants to change the store “Sandbox”:"
+    assert dialog.summary.text() == "Move order 123 to Closed."
     assert "Denied automatically in" in dialog.countdown.text()
+    qtbot.waitUntil(dialog.approve_button.isEnabled)  # armed after a moment
     qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(pending.done)
     decision = pending.result()

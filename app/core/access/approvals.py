@@ -85,9 +85,10 @@ def _person(address: object) -> str:
     if not isinstance(address, Mapping):
         return ""
     first, last = (str(address.get(k) or "").strip() for k in ("first_name", "last_name"))
-    return " ".join(part for part in (first, last) if part) or str(
-        address.get("company") or ""
-    ).strip()
+    return (
+        " ".join(part for part in (first, last) if part)
+        or str(address.get("company") or "").strip()
+    )
 
 
 @dataclass(frozen=True)

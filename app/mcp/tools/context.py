@@ -153,22 +153,24 @@ DENIED_OUTCOMES = {
 def record_denial(
     services: Services, actor: str, request: ApprovalRequest, decision: Decision
 ) -> None:
-    """Put a denied write in the activity log (nothing was sent to Order Desk).
+    """Put a denied write in the write ledger, beside the applied ones (nothing was sent).
 
-    A failure to record is logged and does not hide the denial from the client.
+    A failure to record (the database is busy) is logged and does not hide the denial from
+    the client.
     """
     attempt = {
         "summary": request.summary,
         "changes": [change.as_dict() for change in request.diff],
     }
     try:
-        services.audit.record(
+        services.writes.ledger.record(
             actor=actor,
             store_id=request.store_id,
             action=request.action,
             target=request.target,
-            after=attempt,
+            state="denied",
             outcome=DENIED_OUTCOMES.get(decision.by, "denied"),
+            change=attempt,
         )
     except Exception:
         log.exception("Could not record the denied %s in the activity log", request.action)

@@ -75,7 +75,9 @@ async def test_ask_waits_for_the_user(approve: bool) -> None:
     asked = await next_event(events, APPROVAL_REQUESTED)
     assert asked.data["request_id"] == request.request_id
     assert asked.data["client"] == "Cursor"
-    assert asked.data["diff"] == ({"field": "folder", "before": "New", "after": "Prepared"},)
+    assert asked.data["diff"] == (
+        {"field": "folder", "before": "New", "after": "Prepared", "subject": ""},
+    )
     assert asked.store_id == "2"
     assert [p.request for p in queue.pending()] == [request]
     assert queue.decide(request.request_id, approve) is True
