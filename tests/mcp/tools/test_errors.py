@@ -103,8 +103,10 @@ async def test_ask_shows_the_field_diff_and_waits_for_the_user(app_ctx: McpConte
         detach()
     assert len(seen) == 1
     diff = seen[0].data["diff"]
-    assert diff == ({"field": "shipping_method", "before": order.get("shipping_method", ""),
-                     "after": "Overnight"},)  # fmt: skip
+    [change] = diff
+    assert change.pop("subject").startswith(f"#{order['source_id']} · ")  # number · customer
+    assert change == {"field": "shipping_method", "before": order.get("shipping_method", ""),
+                      "after": "Overnight"}  # fmt: skip
     assert seen[0].data["store"] == "Demo" and seen[0].data["client"] == "test-client"
 
 
