@@ -78,7 +78,7 @@ async def shoot_stores(runtime: Any, tray: Any) -> None:
     form.api_key.setText("a-wrong-key")
     form.api_url.setText(runtime.sandboxes[0].base_url)
     form.test_connection()
-    await until(lambda: "rejected" in form.result.text())
+    await until(lambda: "rejected" in form.outcome.text())
     await save(form, "store-add-refused")
     form.close()
     stores.table.selectRow(0)
@@ -137,13 +137,23 @@ async def shoot_dialogs(runtime: Any, tray: Any) -> None:
     await save(settings, "settings")
     tray.start()
     client = ClientIdentity("Claude Desktop", frozenset({"move"}), None, Policy.ASK, 1)
+    names = ("Ana Souza", "Ben Okafor", "Chen Wei", "Dana Levi", "Emil Berg", "Fatima Noor")
+    moves = tuple(
+        FieldChange("folder", ("New", "Paid", "Awaiting Stock")[i % 3], "Cancelled",
+                    f"#{3000 + i} · {names[i % len(names)]}")
+        for i in range(30)
+    )  # fmt: skip
     request = ApprovalRequest(
-        client, "Demo Store", "orders_move", "order SH-3000",
-        (FieldChange("folder", "New", "Closed"),), "Move order SH-3000 to Closed.",
+        client, "Demo Store", "orders_move", "30 orders", moves,
+        "Move 30 order(s) to folder Cancelled; the folder's rules will run.",
     )  # fmt: skip
     runtime.engine.submit(runtime.approvals.request(request))
     await until(lambda: bool(tray._approvals.dialogs))
-    await save(next(iter(tray._approvals.dialogs.values())), "approval")
+    dialog = next(iter(tray._approvals.dialogs.values()))
+    dialog.changes.topLevelItem(0).setExpanded(True)
+    dialog.resize(640, 460)
+    await until(lambda: dialog.armed)
+    await save(dialog, "approval")
     session.close()
     try:
         raise RuntimeError("an example of an unexpected error")
