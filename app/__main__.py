@@ -63,6 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths.data_home()  # 3
     from app.gui.instance import ask_running_instance_to_show, hold_app_mutex, quit_command
 
+    try:
+        paths.runtime_dir()  # the private socket folder: refuse one another user planted
+    except paths.UnsafeFolderError as error:
+        print(f"{APP_NAME}: {error}", file=sys.stderr)
+        return 1
     if args.quit:
         return quit_command()
     if ask_running_instance_to_show():

@@ -74,3 +74,23 @@ def test_demo_start_single_instance_and_clean_quit(data_home: Path) -> None:
     text = log.read_text(encoding="utf-8")
     assert "stopped in" in text and "Traceback" not in text
     assert "demo-0a1b2c3d" not in text  # the demo key never reaches the log
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX owners and modes")
+def test_a_planted_runtime_folder_stops_the_start_with_a_sentence(
+    data_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core import paths
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
+    planted = paths.runtime_dir()
+    planted.chmod(0o777)  # as if another user had made it for us
+    env = dict(app_env(), XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    done = subprocess.run(
+        [sys.executable, "-m", "app"], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=30,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"The private folder {planted} has mode 0777 instead of 0700" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(planted.iterdir()) == []  # no socket was put in it

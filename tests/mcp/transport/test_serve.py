@@ -71,6 +71,19 @@ def test_a_shim_without_a_token_is_refused_with_a_clear_message(data_home: Path)
         assert json.loads(allowed.stdout.splitlines()[0])["result"]["serverInfo"]
 
 
+def test_listen_refuses_a_planted_runtime_folder(data_home: Path, tmp_path: Path) -> None:
+    env = dict(os.environ, ORDERDESK_TRAY_HOME=str(data_home), XDG_RUNTIME_DIR=str(tmp_path))
+    probe = [*CLI[:1], "-c", "from app.core import paths; print(paths.runtime_dir())"]
+    planted = Path(subprocess.run(probe, env=env, capture_output=True, text=True).stdout.strip())
+    planted.chmod(0o755)  # another user's folder under our predictable name
+    done = subprocess.run(
+        [*CLI, "serve", "--listen"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1
+    assert "has mode 0755 instead of 0700, so it is not safe to use" in done.stderr
+    assert list(planted.iterdir()) == [] and not (data_home / "endpoint.json").exists()
+
+
 def test_sigterm_exits_cleanly_and_removes_the_endpoint(data_home: Path) -> None:
     with serving(data_home) as (proc, info):
         assert info.path is not None and Path(info.path).exists()
