@@ -68,6 +68,7 @@ class ServiceContext:
         done: Callable[[AuditEntry], str] | None = None,
         before_of: Callable[[T], Any] | None = None,
         window_of: Callable[[T], float | None] | None = None,
+        already: str = "Already added",
     ) -> tuple[T, AuditEntry]:
         """Send ``write`` exactly once through the write ledger (see :mod:`writes`).
 
@@ -87,6 +88,7 @@ class ServiceContext:
             done: How a replay names the first result, from its row.
             before_of: ``before`` known only from the result (an update's merge base).
             window_of: An update's GET→PUT window in ms, from the result.
+            already: How a replay starts ("Already added", "Already moved").
 
         Returns:
             The write's result and its ledger row.
@@ -94,6 +96,6 @@ class ServiceContext:
         planned = Write(
             actor=actor, store=store, action=action, target=target, change=attempt,
             send=write, after=after, before=before, content=content, replay=replay,
-            what=what, done=done, before_of=before_of, window_of=window_of,
+            what=what, done=done, before_of=before_of, window_of=window_of, already=already,
         )  # fmt: skip
         return await self.writes.run(planned)

@@ -99,6 +99,9 @@ class OrderLines(OrderBase):
             actor=actor, store=store, action="order.item.add", target=f"order:{order_id}",
             before=None, attempt=body,
             write=lambda: client.add_order_item(order_id, body), after=lambda made: made.raw,
+            replay=lambda row: OrderItem(dict(row.after or {})),
+            what=f"this item on order {order_id}",
+            done=lambda row: f"item {(row.after or {}).get('id', '?')} on order {order_id}",
         )  # fmt: skip
         self._changed(store, [order_id], "item_added", entry)
         return added

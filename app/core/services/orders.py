@@ -14,6 +14,7 @@ from typing import Any
 
 from app.core.orderdesk import MoveResult, Order, OrderDeskError, OrderPage, to_id
 from app.core.orderdesk.parsing import MAX_PAGE_SIZE, check_page_request
+from app.core.orderdesk.results import MovedOrder
 from app.core.services import cache as kinds
 from app.core.services.audit import AuditEntry
 from app.core.services.context import ServiceContext
@@ -350,6 +351,9 @@ class OrderService(OrderLines):
                 "folder_id": folder_id,
                 "moved": [vars(m) for m in moved.moved],
             },
+            replay=_moved_again, already="Already moved",
+            what=f"the move of {len(ids)} order(s) to folder {folder_id}",
+            done=lambda row: f"{len(ids)} order(s) to folder {folder_id}",
         )  # fmt: skip
         self._changed(store, ids, "moved", entry, folder_id=folder_id)
         return result
@@ -382,3 +386,10 @@ class OrderService(OrderLines):
             done=lambda row: f"this history note on order {order_id}",
         )  # fmt: skip
         self._changed(store, [order_id], "note", entry)
+
+
+def _moved_again(row: AuditEntry) -> MoveResult:
+    """The first result of a move, rebuilt from its ledger row."""
+    after = row.after if isinstance(row.after, dict) else {}
+    moved = [MovedOrder(**m) for m in after.get("moved", []) if isinstance(m, dict)]
+    return MoveResult(message=f"Already moved (activity #{row.id}).", moved=moved, raw={})

@@ -95,6 +95,7 @@ class Write(Generic[T]):
         done: How a replay names the first result (``"shipment 7000599"``), from its row.
         before_of: The ``before`` snapshot known only after sending (an update's GET).
         window_of: An update's measured GET→PUT window in ms, from the result.
+        already: How a replay starts ("Already added", "Already moved").
     """
 
     actor: str
@@ -111,6 +112,7 @@ class Write(Generic[T]):
     done: Callable[[AuditEntry], str] | None = None
     before_of: Callable[[T], Any] | None = None
     window_of: Callable[[T], float | None] | None = None
+    already: str = "Already added"
 
     @property
     def fixed_target(self) -> str | None:
@@ -250,7 +252,7 @@ class WriteRunner:
         ago = (utc_now() - (first.completed_at or first.at)).total_seconds()
         asked = f"{write.what}, " if write.what and write.what != name else ""
         raise AlreadyApplied(
-            f"Already added: {name} ({asked}activity #{first.id}, {ago:.0f} s ago);"
+            f"{write.already}: {name} ({asked}activity #{first.id}, {ago:.0f} s ago);"
             f" identical writes within {self.window:g} s are answered from the record, so"
             " nothing was sent again. If it is really wanted twice, wait and try again.",
             first.id,

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from app.core.access.identity import Policy
-from app.core.orderdesk import Order
+from app.core.orderdesk import MoveResult, Order
 from app.core.services.errors import AlreadyApplied
 from app.core.services.merge import FieldChange
 from app.core.services.orders import OrderUpdate
@@ -285,9 +285,15 @@ async def orders_move(call: Call, params: OrdersMoveInput) -> ToolOutput:
         diff,
     )
     folder: int | str = params.folder_id if params.folder_id is not None else destination
-    result = await call.app.services.orders.move(
-        call.store, params.order_ids, folder, actor=call.actor
-    )
+    summary = f"Moved {len(params.order_ids)} order(s) to folder {destination}."
+    try:
+        result = await call.app.services.orders.move(
+            call.store, params.order_ids, folder, actor=call.actor
+        )
+    except AlreadyApplied as first:
+        if not isinstance(first.result, MoveResult):
+            raise
+        result, summary = first.result, str(first)
     moved = [
         {
             "order_id": m.order_id,
@@ -297,7 +303,7 @@ async def orders_move(call: Call, params: OrdersMoveInput) -> ToolOutput:
         for m in result.moved
     ]
     data = {"moved": moved, "message": result.message}
-    return ToolOutput(data, f"Moved {len(params.order_ids)} order(s) to folder {destination}.")
+    return ToolOutput(data, summary)
 
 
 TOOLS: list[ToolSpec[Any]] = [

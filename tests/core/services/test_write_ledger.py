@@ -205,3 +205,18 @@ async def test_a_dead_process_in_flight_update_is_reconciled_by_reading_the_orde
     assert [(r.state, r.verified) for r in settled] == [
         ("applied", f"order {order_id} holds the new values of email")
     ]
+
+
+async def test_a_repeated_move_and_item_add_answer_from_the_record(
+    services: Services, store: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = first_order_id(od_store)
+    moved = await services.orders.move(store, [order_id], 2, actor="mcp:ai")
+    with pytest.raises(AlreadyApplied, match="Already moved") as again:
+        await services.orders.move(store, [order_id], 2, actor="mcp:ai")
+    assert again.value.result.moved == moved.moved  # type: ignore[attr-defined]
+    item = {"name": "Gift wrap", "code": "WRAP", "price": "2.00", "quantity": 1}
+    added = await services.orders.add_item(store, order_id, item, actor="gui")
+    with pytest.raises(AlreadyApplied, match=f"item {added.id}"):
+        await services.orders.add_item(store, order_id, item, actor="gui")
+    assert od_store.request_count("POST") == 2
