@@ -44,6 +44,18 @@ def change_summary(entry: Any) -> str:
     return ""
 
 
+def outcome_text(entry: Any) -> str:
+    """The Outcome column: the ledger state, why, and what a reconciling read verified."""
+    text = (
+        entry.state if entry.outcome in ("ok", "in flight") else f"{entry.state}: {entry.outcome}"
+    )
+    if entry.window_ms is not None:
+        text += f" (GET→PUT {entry.window_ms:.0f} ms)"
+    if entry.verified:
+        text += f"; verified: {entry.verified}"
+    return text
+
+
 class ActivityWindow(QDialog):
     """Audit entries in a table, the selected one's changes below, and a Revert button."""
 
@@ -100,7 +112,7 @@ class ActivityWindow(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
             values = (format_when(entry.at), entry.actor, entry.action, entry.target or "")
-            for column, text in enumerate((*values, entry.outcome)):
+            for column, text in enumerate((*values, outcome_text(entry))):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.count.setText(f"{len(self.entries)} of {page.total} entries.")
 

@@ -46,6 +46,7 @@ def test_activity_lists_writes_and_reverts_an_update(
         qtbot.waitUntil(lambda: bool(window.entries), timeout=WAIT)
         newest = window.entries[0]
         assert (newest.actor, newest.action) == ("mcp:claude", "order.update")
+        assert window.table.item(0, 4).text().startswith("applied (GET→PUT ")
         window.table.selectRow(0)
         assert "Elsewhere" in window.details.toPlainText()
         assert window.revert_button.isEnabled()
