@@ -105,8 +105,7 @@ def sync_index(args: argparse.Namespace) -> int:
         unsubscribe = services.engine.hub.subscribe(ProgressLine(record.key))
         started = time.perf_counter()
         try:
-            store = await services.index_handle(record)
-            report = await services.index.sync(store, full=args.full)
+            report = await services.local_orders.sync(record, full=args.full)
         finally:
             unsubscribe()
         return record.name, report, time.perf_counter() - started
@@ -147,7 +146,7 @@ def index_status(args: argparse.Namespace) -> int:
     async def work(services: Services) -> list[dict[str, object]]:
         stores = services.stores
         records = [await stores.resolve(args.name)] if args.name else await stores.list()
-        return [_status_json(r, await services.index.status(r.key)) for r in records]
+        return [_status_json(r, await services.local_orders.status(r)) for r in records]
 
     rows = _with_services(work)
     if args.json:

@@ -94,17 +94,7 @@ class Services:
         """
         secrets = secrets if secrets is not None else open_secret_store()
         pool = ClientPool(secrets, retry=retry, timeout=timeout)
-        window = duplicate_window if duplicate_window is not None else _duplicate_window()
-        writes = WriteRunner(WriteLedger(), window, stores=_store_by_id)
-        register_verifiers(writes, pool)
-        ctx = ServiceContext(
-            pool=pool,
-            cache=ReadCache(ttls if ttls is not None else CacheTtls.from_settings()),
-            audit=AuditLog(),
-            guard=DuplicateGuard(window),
-            hub=engine.hub,
-            writes=writes,
-        )
+        ctx = _shared_context(engine, pool, ttls, duplicate_window)
         stores = StoreService(ctx, secrets)
         index = _index_service(engine)
         local_orders = LocalOrders(index, pool, stores, engine.hub)
@@ -118,7 +108,7 @@ class Services:
             cache=ctx.cache,
             audit=ctx.audit,
             guard=ctx.guard,
-            writes=writes,
+            writes=ctx.writes,
             stores=stores,
             orders=OrderService(ctx),
             inventory=InventoryService(ctx),
@@ -166,6 +156,23 @@ FACADE_PARTS = (
     "settings",
 )  # fmt: skip
 """The parts of :class:`Services` the faces call (the GUI proxy hops exactly these)."""
+
+
+def _shared_context(
+    engine: Engine, pool: ClientPool, ttls: CacheTtls | None, duplicate_window: float | None
+) -> ServiceContext:
+    """What every service shares: pool, cache, audit log, duplicate guard, hub, write runner."""
+    window = duplicate_window if duplicate_window is not None else _duplicate_window()
+    writes = WriteRunner(WriteLedger(), window, stores=_store_by_id)
+    register_verifiers(writes, pool)
+    return ServiceContext(
+        pool=pool,
+        cache=ReadCache(ttls if ttls is not None else CacheTtls.from_settings()),
+        audit=AuditLog(),
+        guard=DuplicateGuard(window),
+        hub=engine.hub,
+        writes=writes,
+    )
 
 
 def _index_service(engine: Engine) -> IndexService:

@@ -28,6 +28,7 @@ from app.core.index import (
     SortKey,
     StatsResult,
     StoreHandle,
+    SyncReport,
 )
 from app.core.secrets import SecretStoreError
 from app.core.services.errors import IndexDisabledError, ServiceError
@@ -258,6 +259,17 @@ class LocalOrders:
         """
         await self.ensure(store)
         self.index.schedule(await self.handle(store), self.every)
+
+    async def sync(self, store: StoreRecord, *, full: bool = False) -> SyncReport:
+        """Sync the store's index now and wait for it (``orderdesk-mcp index sync``).
+
+        Unlike :meth:`sync_now` this runs for any store, indexed or not, and schedules nothing.
+
+        Raises:
+            MissingCredentialsError: No API key is stored for the store.
+            OrderDeskError: Order Desk refused or could not be reached.
+        """
+        return await self.index.sync(await self.handle(store), full=full)
 
     async def cancel(self, store: StoreRecord) -> bool:
         """Stop the store's running sync (the next one resumes from its checkpoint)."""
