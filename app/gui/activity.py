@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.events import ACTIVITY_RECORDED, Event
 from app.core.services.merge import diff
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
@@ -33,8 +34,24 @@ REVERTIBLE = frozenset({"order.update", "order.revert"})
 ACTOR = "gui"
 
 
+def denial_summary(change: Any) -> str:
+    """Plain text of a denied write: its summary and the changes it asked for."""
+    lines = ["Denied: nothing was sent to Order Desk."]
+    if isinstance(change, dict):
+        lines.append(str(change.get("summary") or ""))
+        for item in change.get("changes") or ():
+            if isinstance(item, dict):
+                who = f"{item['subject']}: " if item.get("subject") else ""
+                lines.append(
+                    f"{who}{item.get('field')}: {item.get('before')!r} -> {item.get('after')!r}"
+                )
+    return "\n".join(line for line in lines if line)
+
+
 def change_summary(entry: Any) -> str:
     """Plain text of what an audit entry changed (field diff, or the snapshot sent)."""
+    if getattr(entry, "state", None) == "denied":
+        return denial_summary(entry.change)
     if isinstance(entry.before, dict) and isinstance(entry.after, dict):
         changes = diff(entry.before, entry.after, ignore=("date_updated",))
         if changes:
@@ -100,7 +117,12 @@ class ActivityWindow(QDialog):
         layout.addWidget(splitter)
         layout.addLayout(buttons)
         bridge.order_changed.connect(self.reload)
+        bridge.any_event.connect(self._maybe_recorded)
         self.reload()
+
+    def _maybe_recorded(self, event: Event) -> None:
+        if event.kind == ACTIVITY_RECORDED:
+            self.reload()
 
     def reload(self, *_: object) -> None:
         """Read the newest entries again."""

@@ -130,3 +130,52 @@ def test_crash_handler_logs_without_a_gui(capsys: pytest.CaptureFixture[str]) ->
     finally:
         handler.uninstall()
     assert "ValueError: boom" in capsys.readouterr().err
+
+
+def test_activity_shows_a_denied_attempt_beside_the_applied_writes(
+    qtbot: Any, ctx: GuiContext, core: Any, store: Any, bridge: HubBridge
+) -> None:
+    from app.core.access import (
+        ApprovalRequest,
+        ClientIdentity,
+        DecidedBy,
+        Decision,
+        FieldChange,
+        Policy,
+    )
+    from app.mcp.tools.context import record_denial
+
+    order = ctx.engine.call(core.orders.list(store, limit=1)).orders[0]
+    ctx.engine.call(core.orders.update(store, order.id, {"shipping": {"city": "Elsewhere"}},
+                                       actor="mcp:claude"))  # fmt: skip
+    window = ActivityWindow(ctx, bridge)
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: bool(window.entries), timeout=WAIT)
+        assert window.entries[0].state == "applied"
+        claude = ClientIdentity("claude", frozenset({"move"}), None, Policy.ASK, 3)
+        change = FieldChange("folder", "New", "Cancelled", "#1001 · Jane Roe")
+        summary = "Move 1 order(s) to folder Cancelled."
+        target = "order #1001 · Jane Roe"
+        request = ApprovalRequest(
+            claude, "Sandbox", "orders_move", target, (change,), summary, store.id
+        )
+        decision = Decision(request.request_id, False, DecidedBy.TIMEOUT, "Nobody approved it.")
+
+        async def deny() -> int | None:
+            return record_denial(core, ctx.engine.hub, "mcp:claude", request, decision)
+
+        assert ctx.engine.call(deny()) is not None
+        qtbot.waitUntil(lambda: window.entries[0].state == "denied", timeout=WAIT)  # live
+        assert [e.state for e in window.entries[:2]] == ["denied", "applied"]
+        outcome = window.table.item(0, 4).text()
+        assert outcome == "denied: timed out waiting for approval"
+        assert window.table.item(0, 3).text() == "order #1001 · Jane Roe"
+        window.table.selectRow(0)
+        details = window.details.toPlainText()
+        assert details.startswith("Denied: nothing was sent to Order Desk.")
+        assert "#1001 · Jane Roe: folder: 'New' -> 'Cancelled'" in details
+        assert not window.revert_button.isEnabled()
+    finally:
+        window.shutdown()
+        window.close()

@@ -11,7 +11,7 @@ from app.core.access.approvals import ApprovalRequest, DecidedBy, Decision, Fiel
 from app.core.access.identity import ClientIdentity, Policy
 from app.core.access.limits import ClientLimits
 from app.core.access.registry import ClientRegistry
-from app.core.events import EventHub
+from app.core.events import ACTIVITY_RECORDED, Event, EventHub
 from app.core.services.records import StoreRecord
 from app.mcp.tools.base import ToolError
 from app.mcp.transport.session import SessionState
@@ -137,7 +137,7 @@ class Call:
         )
         decision = await self.app.approvals.request(request)
         if not decision.approved:
-            record_denial(self.app.services, self.actor, request, decision)
+            record_denial(self.app.services, self.app.hub, self.actor, request, decision)
             raise ToolError(decision.reason)
 
 
@@ -151,19 +151,26 @@ DENIED_OUTCOMES = {
 
 
 def record_denial(
-    services: Services, actor: str, request: ApprovalRequest, decision: Decision
-) -> None:
+    services: Services,
+    hub: EventHub,
+    actor: str,
+    request: ApprovalRequest,
+    decision: Decision,
+) -> int | None:
     """Put a denied write in the write ledger, beside the applied ones (nothing was sent).
 
-    A failure to record (the database is busy) is logged and does not hide the denial from
-    the client.
+    Publishes ``activity.recorded`` so an open Activity window shows it at once. A failure
+    to record (the database is busy) is logged and does not hide the denial from the client.
+
+    Returns:
+        The ledger entry's id, or None when it could not be recorded.
     """
     attempt = {
         "summary": request.summary,
         "changes": [change.as_dict() for change in request.diff],
     }
     try:
-        services.writes.ledger.record(
+        entry = services.writes.ledger.record(
             actor=actor,
             store_id=request.store_id,
             action=request.action,
@@ -174,3 +181,6 @@ def record_denial(
         )
     except Exception:
         log.exception("Could not record the denied %s in the activity log", request.action)
+        return None
+    hub.publish(Event.of(ACTIVITY_RECORDED, None, id=entry.id))
+    return entry.id
