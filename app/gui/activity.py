@@ -63,9 +63,12 @@ def change_summary(entry: Any) -> str:
 
 def outcome_text(entry: Any) -> str:
     """The Outcome column: the ledger state, why, and what a reconciling read verified."""
-    text = (
-        entry.state if entry.outcome in ("ok", "in flight") else f"{entry.state}: {entry.outcome}"
-    )
+    if entry.outcome in ("ok", "in flight"):
+        text = entry.state
+    elif entry.outcome.startswith(f"{entry.state}:"):
+        text = entry.outcome  # already says it ("denied: by the user", "refused: ...")
+    else:
+        text = f"{entry.state}: {entry.outcome}"
     if entry.window_ms is not None:
         text += f" (GET→PUT {entry.window_ms:.0f} ms)"
     if entry.verified:
