@@ -64,9 +64,9 @@ def change_summary(entry: Any) -> str:
 def outcome_text(entry: Any) -> str:
     """The Outcome column: the ledger state, why, and what a reconciling read verified."""
     if entry.outcome in ("ok", "in flight"):
-        text = entry.state
+        text = str(entry.state)
     elif entry.outcome.startswith(f"{entry.state}:"):
-        text = entry.outcome  # already says it ("denied: by the user", "refused: ...")
+        text = str(entry.outcome)  # already says it ("denied: by the user", "refused: ...")
     else:
         text = f"{entry.state}: {entry.outcome}"
     if entry.window_ms is not None:
