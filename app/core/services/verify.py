@@ -56,6 +56,8 @@ class Verifiers:
         """Is the note in the order's history (added at or after the intent)?"""
         order_id = _order_of(entry)
         text = str((entry.change or {}).get("note") or "").strip()
+        if not text:
+            return Verdict(UNKNOWN, "could not be checked: the note's text is not recorded")
         order = await (await self._client(store)).get_order(order_id, history=True)
         history = order.raw.get("order_history") or []
         found = [h for h in history if isinstance(h, Mapping) and _note_matches(h, text)]
@@ -121,6 +123,8 @@ class Verifiers:
         """Are the orders in the destination folder?"""
         change = entry.change or {}
         folder_id, ids = change.get("folder_id"), [to_id(i) for i in change.get("order_ids", [])]
+        if not ids:
+            return Verdict(UNKNOWN, "could not be checked: the moved orders are not recorded")
         client = await self._client(store)
         elsewhere = [i for i in ids if (await client.get_order(i)).folder_id != folder_id]
         if not elsewhere:

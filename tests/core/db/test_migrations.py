@@ -181,3 +181,30 @@ def test_two_racing_openers_apply_each_step_once(tmp_path: Path) -> None:
     with closing(sqlite3.connect(path)) as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM schema_version")]
     assert versions == list(range(1, LATEST_VERSION + 1))
+
+
+def test_old_audit_rows_become_ledger_rows(tmp_path: Path) -> None:
+    path = tmp_path / "audit.db"
+    _make_old_db(path, 3)
+    db = open_database(path)
+    try:
+        for outcome in (
+            "ok",
+            "refused: repeat",
+            "failed: POST x failed: may have reached Order Desk",
+        ):
+            run_sql(
+                db,
+                "INSERT INTO audit_event (at, actor, action, outcome)"
+                " VALUES ('2024-01-01 00:00:00.000000', 'gui', 'order.note', ?)",
+                (outcome,),
+            )
+    finally:
+        db.close()
+    db = init_db(path)
+    try:
+        rows = run_sql(db, "SELECT state, completed_at FROM audit_event ORDER BY id").fetchall()
+        assert [row[0] for row in rows] == ["applied", "refused", "unknown"]
+        assert all(row[1] == "2024-01-01 00:00:00.000000" for row in rows)
+    finally:
+        close_db()

@@ -99,3 +99,27 @@ def test_rejects_nonsense_settings() -> None:
         LeakyBucket(capacity=0)
     with pytest.raises(ValueError):
         LeakyBucket(refill_per_second=0)
+
+
+async def test_reserve_takes_two_tokens_at_once_and_nothing_waits_between(
+    clock: FakeClock,
+) -> None:
+    bucket = make_bucket(clock)
+    for _ in range(19):
+        await bucket.acquire()  # one token left: a GET alone could go, GET+PUT must wait
+    async with bucket.reserve(2):
+        reserved_at = clock.now
+        assert reserved_at == pytest.approx(1 / 3)  # waited for the second token first
+        await bucket.acquire()  # the GET
+        await bucket.acquire()  # the PUT: no wait between them
+        assert clock.now == reserved_at
+    assert bucket.tokens == pytest.approx(0)
+
+
+async def test_unused_reserved_tokens_go_back(clock: FakeClock) -> None:
+    bucket = make_bucket(clock)
+    async with bucket.reserve(2):
+        await bucket.acquire()  # the GET showed nothing to change: no PUT
+    assert bucket.tokens == pytest.approx(19)
+    with pytest.raises(ValueError, match="count must be"):
+        await bucket.acquire(21)
