@@ -192,7 +192,10 @@ var
 begin
   if RegQueryStringValue(RootKey, '{#RunKey}', '{#AppName}', Command) and
      (Pos(Lowercase(AddBackslash(Folder)), Lowercase(Command)) > 0) then
+  begin
     RegDeleteValue(RootKey, '{#RunKey}', '{#AppName}');
+    Log('Removed the login entry ' + Command);
+  end;
 end;
 
 procedure CurStepChanged(CurStep: TSetupStep);
