@@ -69,8 +69,8 @@ Offset = Annotated[
     Field(ge=0, le=10_000_000, description="Records to skip (the next_offset of a result)."),
 ]
 IdempotencyNote = (
-    "An identical repeat of this write within a short window is refused, so a retry after a "
-    "timeout cannot double it."
+    "Safe to retry: an identical repeat (also after a timeout or a cancelled call) is not sent "
+    "again; it returns the first result with already_added=true."
 )
 ApprovalNote = " Needs the user's approval when the client's policy is 'ask'."
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from app.core.orderdesk import Shipment
+from app.core.orderdesk import BatchResult, Shipment
 from app.core.services.errors import AlreadyApplied
 from app.mcp.shaping import plain
 from app.mcp.shaping.values import LINE_MONEY, with_money
@@ -170,16 +170,24 @@ async def shipments_batch(call: Call, params: ShipmentsBatchInput) -> ToolOutput
     await call.approve(
         f"{len(bodies)} order(s)", f"Add {len(bodies)} shipment(s) in one batch.", diff
     )
-    result = await call.app.services.orders.add_shipments_batch(
-        call.store, bodies, actor=call.actor
-    )
+    summary = ""
+    try:
+        result = await call.app.services.orders.add_shipments_batch(
+            call.store, bodies, actor=call.actor
+        )
+    except AlreadyApplied as first:
+        if not isinstance(first.result, BatchResult):
+            raise
+        result, summary = first.result, str(first)
     results = [
         {"ok": item.ok, "id": item.id, "message": item.message, "order_id": body["order_id"]}
         for item, body in zip(result.results, bodies, strict=False)
     ]
     failed = sum(1 for item in results if not item["ok"])
-    data = {"results": plain(results), "failed": failed}
-    return ToolOutput(data, f"Batch of {len(bodies)} shipment(s): {failed} failed.")
+    data: dict[str, Any] = {"results": plain(results), "failed": failed}
+    if summary:
+        data["already_added"] = True
+    return ToolOutput(data, summary or f"Batch of {len(bodies)} shipment(s): {failed} failed.")
 
 
 _ONE_OUT = obj({"order_id": STRING, "shipment": RECORD}, ("order_id", "shipment"))
