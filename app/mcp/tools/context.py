@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from app.core.access.approvals import ApprovalRequest, DecidedBy, Decision, FieldChange
+from app.core.access.approvals import (
+    ApprovalRequest,
+    DecidedBy,
+    Decision,
+    FieldChange,
+    order_label,
+)
 from app.core.access.identity import ClientIdentity, Policy
 from app.core.access.limits import ClientLimits
 from app.core.access.registry import ClientRegistry
@@ -109,6 +116,7 @@ class Call:
         summary: str,
         diff: Sequence[FieldChange] = (),
         store_name: str | None = None,
+        order_id: str | None = None,
     ) -> None:
         """Put this write before the client's policy (and maybe the user); raise when denied.
 
@@ -120,12 +128,17 @@ class Call:
             summary: One sentence describing the change for the approval prompt.
             diff: The exact field changes.
             store_name: The store's name when the call has no store id (registering one).
+            order_id: The one order the write concerns: when a person will see the prompt,
+                ``order <id>`` in ``target`` and ``summary`` becomes the order's number and
+                customer (one cached read), and the changes are marked as that order's.
 
         Raises:
             ToolError: The write was denied; the message says why and what to do.
         """
         if store_name is None:
             store_name = self.store.name
+        if order_id is not None and self.asks_person:
+            target, summary, diff = await self._name_order(order_id, target, summary, diff)
         request = ApprovalRequest(
             client=self.identity,
             store=store_name,
@@ -139,6 +152,20 @@ class Call:
         if not decision.approved:
             record_denial(self.app.services, self.app.hub, self.actor, request, decision)
             raise ToolError(decision.reason)
+
+    async def _name_order(
+        self, order_id: str, target: str, summary: str, diff: Sequence[FieldChange]
+    ) -> tuple[str, str, list[FieldChange]]:
+        """Name the order as a person knows it (an unreadable order keeps its id)."""
+        try:
+            order = await self.app.services.orders.get(self.store, order_id)
+        except Exception:
+            log.debug("order %s not readable for the approval prompt", order_id, exc_info=True)
+            return target, summary, list(diff)
+        label = order_label(order.raw)
+        named = re.compile(rf"\border {re.escape(str(order_id))}\b")
+        target, summary = (named.sub(f"order {label}", text) for text in (target, summary))
+        return target, summary, [c if c.subject else replace(c, subject=label) for c in diff]
 
 
 DENIED_OUTCOMES = {

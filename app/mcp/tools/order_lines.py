@@ -57,6 +57,7 @@ async def order_history_add(call: Call, params: HistoryAddInput) -> ToolOutput:
         f"order {params.order_id}",
         f"Add a history note to order {params.order_id}.",
         approvals.additions({"order_history.note": params.note}),
+        order_id=params.order_id,
     )
     try:
         await call.app.services.orders.add_note(
@@ -89,6 +90,7 @@ async def order_items_add(call: Call, params: ItemsAddInput) -> ToolOutput:
         f"order {params.order_id}",
         f"Add {params.item.quantity} x {params.item.code} to order {params.order_id}.",
         approvals.additions(body, "order_items.new."),
+        order_id=params.order_id,
     )
     item = await call.app.services.orders.add_item(
         call.store, params.order_id, body, actor=call.actor
@@ -122,6 +124,7 @@ async def order_items_update(call: Call, params: ItemsUpdateInput) -> ToolOutput
         f"order {params.order_id} line {params.item_id}",
         f"Change line {params.item_id} of order {params.order_id}.",
         approvals.changes_to(current.raw, changes, f"order_items.{params.item_id}."),
+        order_id=params.order_id,
     )
     item = await orders.update_item(
         call.store, params.order_id, params.item_id, changes, actor=call.actor
@@ -149,6 +152,7 @@ async def order_items_remove(call: Call, params: ItemsRemoveInput) -> ToolOutput
         f"order {params.order_id} line {params.item_id}",
         f"Remove line {params.item_id} ({current.code}) from order {params.order_id}.",
         approvals.removal(f"order_items.{params.item_id}", facts),
+        order_id=params.order_id,
     )
     await orders.remove_item(call.store, params.order_id, params.item_id, actor=call.actor)
     data = {"order_id": params.order_id, "removed_item_id": params.item_id}

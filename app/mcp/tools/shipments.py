@@ -73,6 +73,7 @@ async def shipments_add(call: Call, params: ShipmentsAddInput) -> ToolOutput:
         f"order {params.order_id}",
         f"Add shipment {params.tracking_number} to order {params.order_id}.",
         approvals.additions(body, "shipments.new."),
+        order_id=params.order_id,
     )
     try:
         shipment = await call.app.services.orders.add_shipment(
@@ -118,6 +119,7 @@ async def shipments_update(call: Call, params: ShipmentsUpdateInput) -> ToolOutp
         f"order {params.order_id} shipment {params.shipment_id}",
         f"Change shipment {params.shipment_id} of order {params.order_id}.",
         approvals.changes_to(current.raw, changes, "shipment."),
+        order_id=params.order_id,
     )
     shipment = await orders.update_shipment(
         call.store, params.order_id, params.shipment_id, changes, actor=call.actor
@@ -147,6 +149,7 @@ async def shipments_delete(call: Call, params: ShipmentsDeleteInput) -> ToolOutp
         f"order {params.order_id} shipment {params.shipment_id}",
         f"Delete shipment {params.shipment_id} ({current.tracking_number}).",
         approvals.removal(f"shipment {params.shipment_id}", facts),
+        order_id=params.order_id,
     )
     await orders.delete_shipment(call.store, params.order_id, params.shipment_id, actor=call.actor)
     data = {"order_id": params.order_id, "deleted_shipment_id": params.shipment_id}
@@ -163,9 +166,16 @@ class ShipmentsBatchInput(ToolInput):
 async def shipments_batch(call: Call, params: ShipmentsBatchInput) -> ToolOutput:
     """Add up to 100 shipments across orders in one request, after one approval."""
     bodies = [{"order_id": entry.order_id, **shipment_body(entry)} for entry in params.shipments]
+    ids = [str(b["order_id"]) for b in bodies]
+    found = await approvals.orders_by_id(call, sorted(set(ids))) if call.asks_person else {}
     diff = [
-        approvals.FieldChange(f"order {b['order_id']}.shipments.new", None, b["tracking_number"])
-        for b in bodies
+        approvals.FieldChange(
+            "shipments.new",
+            None,
+            b["tracking_number"],
+            approvals.order_label(found[i]) if i in found else f"order {i}",
+        )
+        for i, b in zip(ids, bodies, strict=True)
     ]
     await call.approve(
         f"{len(bodies)} order(s)", f"Add {len(bodies)} shipment(s) in one batch.", diff

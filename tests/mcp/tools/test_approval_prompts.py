@@ -102,3 +102,27 @@ async def test_policy_allow_spends_no_request_on_names(app_ctx: McpContext) -> N
         finally:
             del services.orders.get
     assert calls == []
+
+
+async def test_shipment_and_note_prompts_name_the_order(app_ctx: McpContext) -> None:
+    services = app_ctx.services
+    store = await services.stores.resolve("Demo")
+    order = (await services.orders.list(store, limit=1)).orders[0]
+    label = order_label(order.raw)
+    seen: list[dict[str, Any]] = []
+    stop = _answering(app_ctx, False, seen)
+    try:
+        async with connect(app_ctx, make_identity("all", Policy.ASK)) as session:
+            shipment = {"order_id": order.id, "tracking_number": "1Z999", "carrier_code": "UPS"}
+            await session.error("shipments_add", shipment)
+            await session.error("order_history_add", {"order_id": order.id, "note": "Hi"})
+            batch = {"shipments": [{**shipment, "tracking_number": "1Z998"}]}
+            await session.error("shipments_batch", batch)
+    finally:
+        stop()
+    add, note, many = seen
+    assert add["target"] == f"order {label}"
+    assert add["summary"] == f"Add shipment 1Z999 to order {label}."
+    assert {change["subject"] for change in add["diff"]} == {label}
+    assert note["summary"] == f"Add a history note to order {label}."
+    assert [(c["subject"], c["after"]) for c in many["diff"]] == [(label, "1Z998")]
