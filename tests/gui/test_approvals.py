@@ -8,6 +8,9 @@ where a real keyboard's would: to the window that has the X input focus.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
@@ -115,13 +118,45 @@ def test_no_button_is_a_default_and_approve_starts_disabled(qtbot: Any) -> None:
 # -- as a person, with real key presses ---------------------------------------------------------
 
 
-@pytest.fixture
-def xinput() -> Iterator[XInput]:
+@pytest.fixture(params=["no window manager", "openbox"])
+def xinput(request: pytest.FixtureRequest) -> Iterator[XInput]:
+    """Real input on the X display, with no window manager or with a real one (openbox).
+
+    Without a window manager only the app decides who gets the keyboard; a window manager
+    also gives it to new windows unless they ask it not to (openbox does that by default).
+    """
     if QApplication.platformName() != "xcb":
         pytest.skip("needs an X display (run under xvfb-run): real key presses go through X")
+    manager = None
+    if request.param == "openbox":
+        if shutil.which("openbox") is None:
+            pytest.skip("openbox is not installed (Debian package openbox, in .ci/setup)")
+        manager = subprocess.Popen(
+            ["openbox", "--sm-disable"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_for_window_manager(manager)
     made = XInput()
-    yield made
-    made.close()
+    try:
+        yield made
+    finally:
+        made.close()
+        if manager is not None:
+            manager.terminate()
+            manager.wait(10)
+
+
+def wait_for_window_manager(manager: subprocess.Popen[bytes]) -> None:
+    """Wait until a window manager announces itself on the root window (EWMH)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        assert manager.poll() is None, "the window manager exited"
+        probe = subprocess.run(
+            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], capture_output=True, text=True
+        )
+        if "window id" in probe.stdout:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the window manager did not start")
 
 
 @pytest.fixture
