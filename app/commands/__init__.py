@@ -13,14 +13,18 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.core.errors import ExpectedError
+from app.core.errors import ExpectedError, expected_text
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 COMMAND_MODULES = ("serve", "stores", "clients", "config", "index", "activity", "selftest")
 
 
 class CommandError(ExpectedError):
-    """An expected failure: its message is printed to stderr and the exit code is 1."""
+    """An expected failure of a command itself (bad input, nothing to do).
+
+    Like every :class:`~app.core.errors.ExpectedError` a handler lets through, its text is
+    printed to stderr and the exit code is 1.
+    """
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,8 +60,11 @@ def run_command(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     try:
         return int(handler(args))
-    except CommandError as exc:
-        print(f"orderdesk-mcp: {exc}", file=sys.stderr)
-        return EXIT_FAILURE
     except KeyboardInterrupt:
+        return EXIT_FAILURE
+    except Exception as exc:
+        text = expected_text(exc)
+        if text is None:
+            raise  # a bug: the traceback is the report
+        print(f"orderdesk-mcp: {text}", file=sys.stderr)
         return EXIT_FAILURE

@@ -11,11 +11,10 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from app.commands import EXIT_FAILURE, EXIT_OK, CommandError
+from app.commands import EXIT_FAILURE, EXIT_OK
 from app.commands.runtime import print_error, running_runtime, storage
 
 if TYPE_CHECKING:
@@ -46,23 +45,10 @@ def register(subparsers: Any) -> None:
     status.set_defaults(handler=index_status)
 
 
-@contextmanager
-def _expected_errors() -> Iterator[None]:
-    from app.core.index import IndexUnavailable
-    from app.core.orderdesk import OrderDeskError
-    from app.core.secrets import SecretStoreError
-    from app.core.services.errors import ServiceError
-
-    try:
-        yield
-    except (ServiceError, OrderDeskError, SecretStoreError, IndexUnavailable, OSError) as exc:
-        raise CommandError(str(exc)) from exc
-
-
 def _with_services(work: Callable[[Services], Coroutine[Any, Any, T]]) -> T:
     """Run ``work`` on a fresh engine with the database open and the app's services
     (their index service, and the client pool the store handles come from)."""
-    with storage(), running_runtime() as runtime, _expected_errors():
+    with storage(), running_runtime() as runtime:
         return _call(runtime.engine, work(runtime.services))
 
 

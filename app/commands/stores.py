@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Coroutine, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.commands import EXIT_OK, CommandError
@@ -84,22 +83,9 @@ def read_api_key(name: str) -> str:
     return key
 
 
-@contextmanager
-def _service_errors() -> Iterator[None]:
-    """Turn expected failures of the store service into :class:`CommandError`."""
-    from app.core.orderdesk import OrderDeskError
-    from app.core.secrets import SecretStoreError
-    from app.core.services.errors import ServiceError
-
-    try:
-        yield
-    except (ServiceError, OrderDeskError, SecretStoreError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
-
-
 def _run(work: Callable[[StoreService], Coroutine[Any, Any, T]]) -> T:
     """Run ``work(service)`` on a fresh engine with the database open."""
-    with storage(), running_runtime() as runtime, _service_errors():
+    with storage(), running_runtime() as runtime:
         return runtime.engine.call(work(runtime.services.stores))
 
 

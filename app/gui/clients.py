@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.access import ALL_SCOPES, AccessError
+from app.core.access import ALL_SCOPES
 from app.core.client_configs import (
     ClientKind,
-    ConfigFileError,
     MergeResult,
     claude_code_command,
     config_path,
@@ -253,8 +252,6 @@ class ConnectClientDialog(QDialog):
         async def guarded() -> None:
             try:
                 await coro  # type: ignore[misc]
-            except (ConfigFileError, AccessError) as error:
-                self.status.setText(str(error))
             except Exception as error:
                 if not is_expected(error):
                     raise

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.access import AccessError, ClientInfo
+from app.core.access import ClientInfo
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.tasks import TaskGroup
@@ -180,7 +180,7 @@ class ConnectedClientsPanel(QGroupBox):
             try:
                 await coro
             except Exception as error:
-                if not isinstance(error, AccessError) and not is_expected(error):
+                if not is_expected(error):
                     raise
                 self.status.setText(user_message(error))
 

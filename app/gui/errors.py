@@ -1,42 +1,28 @@
-"""Sentences for expected errors, and which errors count as expected (no crash dialog)."""
+"""Which errors the GUI shows as a sentence, and that sentence.
+
+An expected error (:class:`app.core.errors.ExpectedError`, or SQLite's lock timeout read as
+:class:`~app.core.errors.DatabaseBusy`) is shown where it happened — a message box or an inline
+label — with exactly the text the MCP layer and the CLI give: its sentence and what to do.
+Everything else, a bare ``ValueError`` or ``OSError`` included, is a bug: callers re-raise it
+and the crash dialog shows a copyable report.
+"""
 
 from __future__ import annotations
 
-from app.core.orderdesk import AuthError, NetworkError, OrderDeskError, RequestTimeout
-from app.core.secrets import SecretStoreError
-from app.core.services.errors import ServiceError
-from app.core.settings import SettingError
-
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (
-    OrderDeskError,
-    ServiceError,
-    SecretStoreError,
-    SettingError,
-    ValueError,
-    OSError,
-)
-"""Environment trouble and refused input: shown where they happen with a sentence."""
+from app.core.errors import as_expected, expected_text
 
 
 def is_expected(error: BaseException) -> bool:
     """True when ``error`` gets a sentence rather than the crash dialog."""
-    return isinstance(error, EXPECTED_ERRORS)
+    return as_expected(error) is not None
 
 
 def user_message(error: BaseException) -> str:
-    """A sentence the user can act on (never includes an API key)."""
-    if isinstance(error, AuthError):
-        return f"Order Desk rejected the store ID or API key. {error.describe_hint()}"
-    if isinstance(error, NetworkError | RequestTimeout):
-        return (
-            "Order Desk could not be reached. Check the internet connection (and the API URL, "
-            f"if you set one), then try again. ({error.message})"
-        )
-    if isinstance(error, OrderDeskError):
-        text = error.message.rstrip(".") + "."
-        hint = error.describe_hint()
-        return f"{text} {hint}".strip()
-    if isinstance(error, SecretStoreError):
-        return error.user_message
-    text = str(error).strip()
-    return text or type(error).__name__
+    """The sentence and action for an expected error (never includes an API key).
+
+    For a bug (which the caller should re-raise) it falls back to the exception's text.
+    """
+    text = expected_text(error)
+    if text is not None:
+        return text
+    return str(error).strip() or type(error).__name__

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.core import autostart
-from app.core.access import AccessError, ClientInfo
+from app.core.access import ClientInfo
 from app.core.settings import SETTINGS, SettingSpec, SettingValue
 from app.gui.clients import POLICY_CHOICES
 from app.gui.context import GuiContext
@@ -244,7 +244,7 @@ class SettingsDialog(QDialog):
                 await self.ctx.services.clients.set_policy(name, policy)
                 self.policies.loaded[name] = policy
         except Exception as error:
-            if not isinstance(error, AccessError) and not is_expected(error):
+            if not is_expected(error):
                 raise
             self.status.setText(user_message(error))
             return

@@ -222,16 +222,32 @@ def merge_into_file(
 
     Raises:
         ConfigFileError: The file is not valid JSON (or JSONC for VS Code), its servers key
-            is not an object, or the command lives in a temporary place (:func:`check_location`).
-            Nothing is written then.
+            is not an object, the command lives in a temporary place (:func:`check_location`),
+            or the disk refused the write. Nothing is written then.
     """
     check_location(kind, command)
     target = _target(kind, path)
     data, had_comments = read_config(target, allow_comments=kind is ClientKind.VSCODE)
     new_data, replaced = merged(kind, data, token, command)
-    backup = backup_file(target) if target.exists() else None
-    write_atomically(target, json.dumps(new_data, indent=2, ensure_ascii=False) + "\n")
+    backup = _backup_and_write(target, new_data)
     return MergeResult(target, backup, replaced, had_comments)
+
+
+def _backup_and_write(target: Path, data: dict[str, Any]) -> Path | None:
+    """Back up ``target`` (when it exists) and write ``data``; return the backup's path.
+
+    Raises:
+        ConfigFileError: The disk refused (permissions, full disk); the file is unchanged.
+    """
+    try:
+        backup = backup_file(target) if target.exists() else None
+        write_atomically(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise ConfigFileError(
+            f"Could not write {target}: {exc.strerror or exc}. Nothing was changed; check the"
+            " folder's permissions and free space, or add the entry by hand."
+        ) from exc
+    return backup
 
 
 @dataclass(frozen=True)
@@ -286,9 +302,6 @@ def remove_from_file(kind: ClientKind, path: Path | None = None) -> RemoveResult
         return RemoveResult(target, None, ())
     if not is_our_entry(servers[SERVER_NAME]):
         return RemoveResult(target, None, (), kept=(SERVER_NAME,))
-    backup = backup_file(target)
     remaining = {name: entry for name, entry in servers.items() if name != SERVER_NAME}
-    write_atomically(
-        target, json.dumps({**data, key: remaining}, indent=2, ensure_ascii=False) + "\n"
-    )
+    backup = _backup_and_write(target, {**data, key: remaining})
     return RemoveResult(target, backup, (SERVER_NAME,))

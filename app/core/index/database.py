@@ -60,7 +60,17 @@ CREATE VIRTUAL TABLE orders_fts USING fts5(
 
 
 class IndexUnavailable(ExpectedError):
-    """The index file cannot be used (corrupt, removed, or the disk refused it)."""
+    """The index file cannot be used (corrupt, removed, or the disk refused it).
+
+    The message is the detail; the sentence says it is about the local order index.
+    """
+
+    def __init__(self, detail: str) -> None:
+        """Create the error from what went wrong with the index file."""
+        super().__init__(
+            f"The local order index cannot be used right now: {detail.rstrip('.')}.",
+            "Orders can still be read from Order Desk directly; if this lasts, report it.",
+        )
 
 
 def index_path(store_id: str) -> Path:

@@ -69,12 +69,13 @@ class OrderDeskError(ExpectedError):
     @property
     def sentence(self) -> str:
         """What failed: the request, the HTTP status and Order Desk's message."""
-        request = f"{self.method} {self.path}".strip() or "Order Desk request"
         status = f" (HTTP {self.status})" if self.status is not None else ""
-        text = f"{request} failed{status}: {self.message}"
-        if not text.endswith((".", "!", "?")):
-            text += "."
-        return text
+        return _full_stop(f"{self.request} failed{status}: {self.message}")
+
+    @property
+    def request(self) -> str:
+        """The failed request as ``METHOD /path`` (or a generic name when unknown)."""
+        return f"{self.method} {self.path}".strip() or "Order Desk request"
 
     @property
     def action(self) -> str:
@@ -96,6 +97,14 @@ class AuthError(OrderDeskError, OrderDeskRefused):
     """401/403: Order Desk rejected the store id or API key."""
 
     hint = "Check the store ID and API key (Order Desk: Store Settings > API)."
+
+    @property
+    def sentence(self) -> str:
+        """Order Desk rejected the credentials, with the request and its answer."""
+        return _full_stop(
+            f"Order Desk rejected the store ID or API key ({self.request}, HTTP {self.status}:"
+            f" {self.message.rstrip('.')})"
+        )
 
 
 class NotFoundError(OrderDeskError, NotFound):
@@ -154,7 +163,14 @@ class NetworkError(OrderDeskError, OrderDeskUnreachable):
             connection could not be opened), so even a POST is safe to repeat.
     """
 
-    hint = "Check the internet connection; Order Desk could not be reached."
+    hint = "Check the internet connection (and the API URL, if you set one), then try again."
+
+    @property
+    def sentence(self) -> str:
+        """Order Desk could not be reached, with the request and what went wrong."""
+        return _full_stop(
+            f"Order Desk could not be reached ({self.request}: {self.message.rstrip('.')})"
+        )
 
     def __init__(
         self,
@@ -172,13 +188,17 @@ class NetworkError(OrderDeskError, OrderDeskUnreachable):
 class RequestTimeout(NetworkError, TimeoutError):
     """Order Desk did not answer in time (connect, write, read or pool timeout)."""
 
-    hint = "Order Desk did not answer in time; try again later."
+    hint = "Try again later; if it keeps happening, check the internet connection."
 
 
 class InvalidResponseError(OrderDeskError):
     """The response was not JSON or not the envelope we expect."""
 
     hint = "Order Desk sent a response this app does not understand."
+
+
+def _full_stop(text: str) -> str:
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def error_for_status(status: int) -> type[OrderDeskError]:

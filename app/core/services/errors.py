@@ -37,7 +37,10 @@ class AmbiguousStoreError(ServiceError):
 
     def __init__(self, candidates: Sequence[str]) -> None:
         self.candidates = tuple(candidates)
-        super().__init__(f"ambiguous: did you mean {', '.join(self.candidates)}?")
+        super().__init__(
+            f"That store name matches several stores: {', '.join(self.candidates)}.",
+            "Use the exact name or the store's id.",
+        )
 
 
 class StoreExistsError(ServiceError, Conflict):

@@ -17,7 +17,7 @@ from app.core.events import STORE_CHANGED
 from app.core.orderdesk import ConnectionTest, OrderDeskClient
 from app.core.secrets import SecretStore
 from app.core.services.context import ServiceContext
-from app.core.services.errors import StoreExistsError, StoreNotFoundError
+from app.core.services.errors import InvalidChangeError, StoreExistsError, StoreNotFoundError
 from app.core.services.records import StoreInfo, StoreRecord
 from app.core.services.store_lookup import find_store
 
@@ -94,13 +94,15 @@ class StoreService:
             is_demo: Mark it as the built-in demo store (only the demo wiring does).
 
         Raises:
-            ValueError: A blank name, store id or key.
+            InvalidChangeError: A blank name, store id or key (a ValueError).
             StoreExistsError: The name is taken.
             AuthError: Order Desk rejected the credentials.
         """
         name, store_id = name.strip(), str(orderdesk_store_id).strip()
         if not name or not store_id.isdigit() or not api_key.strip():
-            raise ValueError("A store needs a name, a numeric Order Desk store id and an API key.")
+            raise InvalidChangeError(
+                "A store needs a name, a numeric Order Desk store id and an API key."
+            )
         if Store.get_or_none(Store.name == name) is not None:
             raise StoreExistsError(f"A store called {name!r} is already registered.")
         logs.register_secret(api_key)

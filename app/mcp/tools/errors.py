@@ -1,4 +1,10 @@
-"""Turn exceptions into the sentence a model gets back in an ``isError`` tool result."""
+"""Turn exceptions into the sentence a model gets back in an ``isError`` tool result.
+
+An expected error (:class:`app.core.errors.ExpectedError`, or SQLite's lock timeout) becomes
+its sentence and action, exactly as the GUI and the CLI show them, plus a hint naming the tool
+to call next. Anything else is a bug: it is logged with a fresh error id and the model hears
+only "internal error (error id …)".
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,10 @@ from typing import Any
 
 import pydantic
 
-from app.core.access.errors import AccessError
+from app.core.errors import expected_text, join_text
 from app.core.index import IndexUnavailable
-from app.core.orderdesk import NotFoundError, OrderDeskError
-from app.core.services.errors import (
-    AmbiguousStoreError,
-    OrderConflict,
-    ServiceError,
-    StoreNotFoundError,
-)
+from app.core.orderdesk import NotFoundError
+from app.core.services.errors import AmbiguousStoreError, OrderConflict, StoreNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -62,25 +63,16 @@ def validation_message(tool: str, error: pydantic.ValidationError, valid: list[s
     )
 
 
-def known_error_message(error: Exception) -> str | None:
-    """Return the sentence for an expected error, or None when the error is unexpected."""
-    if isinstance(error, AccessError):
-        return str(error)
-    if isinstance(error, ServiceError):
-        return _service_message(error)
-    if isinstance(error, NotFoundError):
-        return (
-            f"{error} It may have been deleted, or the id is from another store; check the id "
-            "(orders_list or products_list find records) and the active store (session_info)."
-        )
-    if isinstance(error, OrderDeskError):
-        return str(error)
-    if isinstance(error, IndexUnavailable):
-        return (
-            f"The local order index cannot be used right now: {error} Use orders_list, which "
-            "reads Order Desk live, and tell the user if this persists."
-        )
-    return None
+def known_error_message(error: BaseException) -> str | None:
+    """Return the text for an expected error, or None when the error is a bug.
+
+    The text is the one every face shows (:func:`app.core.errors.expected_text`), followed by a
+    hint naming the tool a model can call next, where there is one.
+    """
+    text = expected_text(error)
+    if text is None:
+        return None
+    return join_text(text, _model_hint(error))
 
 
 def internal_error_message(tool: str, error: BaseException) -> str:
@@ -94,17 +86,22 @@ def internal_error_message(tool: str, error: BaseException) -> str:
     )
 
 
-def _service_message(error: ServiceError) -> str:
+def _model_hint(error: BaseException) -> str:
+    """Which tool helps a model act on ``error`` (empty when none does)."""
     if isinstance(error, AmbiguousStoreError):
-        return (
-            f"That store name matches several stores: {', '.join(error.candidates)}. Pass the "
-            "exact name or the numeric id (stores_list shows both)."
-        )
+        return "stores_list shows every store's name and id."
     if isinstance(error, StoreNotFoundError):
-        return f"{error} Call stores_list to see the registered stores."
+        return "Call stores_list to see the registered stores."
     if isinstance(error, OrderConflict):
         return (
-            f"{error} Call orders_get for the current version, check the change still makes "
-            "sense, then call the update again with its date_updated."
+            "Call orders_get for the current version, check the change still makes sense, then"
+            " call the update again with its date_updated."
         )
-    return str(error)
+    if isinstance(error, NotFoundError):
+        return (
+            "It may have been deleted, or the id is from another store; check the id"
+            " (orders_list or products_list find records) and the active store (session_info)."
+        )
+    if isinstance(error, IndexUnavailable):
+        return "Use orders_list, which reads Order Desk live, and tell the user if this persists."
+    return ""

@@ -62,8 +62,8 @@ async def test_auth_error_reads_clearly(mock_client: ClientFactory) -> None:
     with pytest.raises(AuthError) as caught:
         await mock_client(server).test_connection()
     assert str(caught.value) == (
-        "GET /test failed (HTTP 401): Invalid API Key. Check the store ID and API key"
-        " (Order Desk: Store Settings > API)."
+        "Order Desk rejected the store ID or API key (GET /test, HTTP 401: Invalid API Key)."
+        " Check the store ID and API key (Order Desk: Store Settings > API)."
     )
 
 

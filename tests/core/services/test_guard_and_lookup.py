@@ -91,7 +91,8 @@ def test_find_store(query: str | int, expected: int) -> None:
 
 def test_ambiguous_names_both() -> None:
     with pytest.raises(
-        AmbiguousStoreError, match=r"^ambiguous: did you mean Acme Outfitters, Acme Outlet\?$"
+        AmbiguousStoreError,
+        match=r"^That store name matches several stores: Acme Outfitters, Acme Outlet\. Use the",
     ):
         find_store("acme", STORES)
 

@@ -63,7 +63,8 @@ async def test_resolve_errors_are_clear(
 ) -> None:
     await services.stores.register("Acme Outlet", STORE_ID, API_KEY, sandbox.base_url)
     with pytest.raises(
-        AmbiguousStoreError, match=r"^ambiguous: did you mean Acme Outfitters, Acme Outlet\?$"
+        AmbiguousStoreError,
+        match=r"^That store name matches several stores: Acme Outfitters, Acme Outlet\. Use the",
     ):
         await services.stores.resolve("acme")
     with pytest.raises(StoreNotFoundError, match="No store called 'Zebra'"):
