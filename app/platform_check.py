@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 BUILD_INFO = "orderdesk-build.json"
-EXIT_UNSUPPORTED = 1  # a runtime failure with its message on stderr (DESIGN.md §7b)
+EXIT_UNSUPPORTED = 1  # a runtime failure, its message on stderr (exit codes: 0 ok, 1, 2 usage)
 DIALOG_TIMEOUT_S = 600
 
 Version = tuple[int, ...]

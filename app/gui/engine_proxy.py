@@ -3,8 +3,9 @@
 ``on_engine(engine, services)`` returns an object typed exactly like ``services``. Calling a
 coroutine method of one of its parts (``services.orders.update(...)``) gives a coroutine that,
 awaited on the GUI's qasync loop, runs the real call on the engine loop and returns its result
-(DESIGN §2: the GUI never runs core code on its own thread). Because the types are the
-services' own, mypy checks every call site in the GUI against the real signatures.
+(the GUI never runs core code on its own thread: docs/architecture.md, "Threads and loops").
+Because the types are the services' own, mypy checks every call site in the GUI against the
+real signatures.
 
 What the proxy refuses, so a mistake fails loudly instead of touching the database from the GUI
 thread: plain (not async) methods, unless marked :func:`app.core.engine.any_thread`, and the

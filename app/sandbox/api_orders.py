@@ -72,7 +72,7 @@ def get_order(call: Call) -> Payload:
 
 
 def create_order(call: Call) -> Payload:
-    """POST /orders: validate (§8.4 rules), fill defaults, reject duplicates."""
+    """POST /orders: validate (Order Desk's create rules), fill defaults, reject duplicates."""
     store = call.store
     raw = object_of(call.body(), "order")
     order = _built(store, raw)

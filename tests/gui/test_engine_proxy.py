@@ -76,7 +76,10 @@ def test_plain_methods_and_plumbing_are_refused(services: Any) -> None:
 
 
 def test_widgets_never_hop_threads_themselves() -> None:
-    """No ``engine.run/call/submit`` in app/gui: the proxy is the only door (DESIGN §2)."""
+    """No ``engine.run/call/submit`` in app/gui: the proxy is the only door.
+
+    See docs/architecture.md, "Threads and loops".
+    """
     hop = re.compile(r"\bengine\.(run|call|submit|spawn)\(")
     offenders = [
         f"{path.relative_to(GUI)}:{number}"

@@ -11,7 +11,7 @@ from app.core.access.errors import AccessError, ScopeError, StoreNotAllowedError
 from app.core.db.tokens import SCOPES
 
 ALL_SCOPES: tuple[str, ...] = SCOPES
-"""Every scope of DESIGN.md §3, in a fixed order."""
+"""Every scope a token can carry, in a fixed order (docs/architecture.md, "AI clients")."""
 
 READ_SCOPE = "read"
 ALL_KEYWORD = "all"
@@ -178,4 +178,4 @@ ANONYMOUS = ClientIdentity(
     store_ids=None,
     policy=Policy.DENY,
 )
-"""The identity of ``serve --stdio`` without ``ORDERDESK_TRAY_TOKEN``: read-only (§7b)."""
+"""The identity of ``serve --stdio`` without ``ORDERDESK_TRAY_TOKEN``: read-only scopes only."""

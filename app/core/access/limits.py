@@ -1,4 +1,4 @@
-"""Per-client rate limits and the global "pause MCP" switch (DESIGN.md §5).
+"""Per-client rate limits and the global "pause MCP" switch (docs/architecture.md, "AI clients").
 
 Each AI client gets two token buckets: one for every tool call (``client.rate_per_minute``,
 burst ``client.burst``) and a tighter one for writes (``client.writes_per_minute``, burst of

@@ -28,7 +28,7 @@ SCOPES = (
     "inventory-write",
     "manage-stores",
 )
-"""Every scope a token can carry (DESIGN.md §3)."""
+"""Every scope a token can carry (docs/architecture.md, "AI clients")."""
 
 
 class TokenError(InvalidChange, ValueError):

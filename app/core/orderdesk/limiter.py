@@ -109,8 +109,9 @@ class LeakyBucket:
         """Take ``count`` tokens at once for the requests made inside the block.
 
         An update takes the tokens of its GET and its PUT together, so nothing waits for the
-        bucket between them (DESIGN §6). Requests inside the block (in this task) use the
-        reserved tokens first; tokens left unused at the end go back to the bucket.
+        bucket between them (docs/architecture.md, "Updates and conflicts"). Requests inside the
+        block (in this task) use the reserved tokens first; tokens left unused at the end go
+        back to the bucket.
         """
         await self.acquire(count)
         prepaid = _Prepaid(self, count)

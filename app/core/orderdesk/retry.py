@@ -1,6 +1,6 @@
 """Which failures to retry, and how long to wait: exponential backoff with full jitter.
 
-Rules (see DESIGN.md §6):
+Rules (docs/architecture.md, "Retries"):
 
 * GET, PUT (of a full record) and DELETE are safe to repeat: they are retried on 429, 5xx,
   timeouts and dropped or refused connections.

@@ -1,4 +1,4 @@
-"""Refuse an identical repeat write inside a short window (DESIGN §5, "Idempotency").
+"""Refuse an identical repeat write inside a short window (docs/architecture.md, "Writes").
 
 A model that retries a tool call, or a user who double-clicks, must not add the same shipment
 or history note twice or create an order twice. Each guarded write names a key (for example

@@ -2,7 +2,8 @@
 
 Clients are made lazily from the store row and the API key in the secret store. Each store also
 gets a *single-shot* client that shares the same bucket but never retries by itself: the update
-path uses it for the PUT so that a failed PUT is repeated only after a fresh read (DESIGN §6).
+path uses it for the PUT so that a failed PUT is repeated only after a fresh read
+(docs/architecture.md, "Updates and conflicts").
 Buckets are keyed by (API URL, Order Desk store id), the identity of Order Desk's own bucket,
 so they survive a client being recreated.
 """

@@ -1,4 +1,6 @@
-"""The read-modify-write loop behind every full-record update (DESIGN §6).
+"""The read-modify-write loop behind every full-record update.
+
+See docs/architecture.md, "Updates and conflicts".
 
 1. The merge base is always a fresh GET, so every edit made before the update started survives:
    only the fields the change set names may change.

@@ -1,4 +1,4 @@
-"""Exactly-once writes on top of the write ledger (DESIGN §5).
+"""Exactly-once writes on top of the write ledger (docs/architecture.md, "Writes").
 
 :meth:`WriteRunner.run` is the one path of every Order Desk write the services make:
 

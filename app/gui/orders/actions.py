@@ -2,7 +2,8 @@
 sync the local index. Every write goes through the orders service (audited, evented).
 
 An edit based on the copy shown (the address) that meets a newer version asks whether to
-re-apply it on that version (DESIGN §6); the question's text comes from :mod:`.conflicts`."""
+re-apply it on that version (docs/architecture.md, "Updates and conflicts"); the question's
+text comes from :mod:`.conflicts`."""
 
 from __future__ import annotations
 

@@ -3,8 +3,9 @@
 An edit made on the copy shown in the detail pane passes that copy's ``date_updated``; when the
 order changed in Order Desk meanwhile the update stops with
 :class:`~app.core.services.errors.OrderConflict` and nothing is written. The browser then
-offers to apply the same change set to the new version (DESIGN §6). The sentence it asks with
-is decided here, as plain functions, so it can be tested without a window.
+offers to apply the same change set to the new version (docs/architecture.md, "Updates and
+conflicts"). The sentence it asks with is decided here, as plain functions, so it can be tested
+without a window.
 """
 
 from __future__ import annotations
