@@ -155,9 +155,10 @@ class Runtime:
         """
         self.engine.spawn(self.services.start_index_syncs())
         self.services.start_reconciling()
-        self.engine.spawn(self._serve_local())
+        self.engine.spawn(self.serve_ai_clients())
 
-    async def _serve_local(self) -> None:
+    async def serve_ai_clients(self) -> None:
+        """Start the MCP host's endpoints (engine loop); a failure becomes an error event."""
         from app.core.events import ERROR, Event
         from app.mcp.transport.endpoint_file import EndpointBusy
 

@@ -93,6 +93,7 @@ async def shoot_orders(runtime: Any, tray: Any) -> None:
     window.sync_index()
     await until(lambda: window.source.uses_index(window.store_key), 60)
     await until(lambda: "(" in window.folder_counts().get(None, ""))
+    await until(lambda: window.model.rowCount() > 0 and not window.busy)  # the index's first page
     window.select_row(0)
     await until(lambda: window.detail.order is not None)
     await until(lambda: not window.busy)
@@ -173,7 +174,7 @@ async def connect_clients(runtime: Any) -> socket.socket:
     token = await runtime.engine.run(add("Claude Desktop", "read,write-notes,move",
                                          ["Demo Store"], "ask"))  # fmt: skip
     await runtime.engine.run(add("Cursor", "read", None, "allow"))
-    await runtime.engine.run(runtime._start_mcp())
+    await runtime.engine.run(runtime.serve_ai_clients())
     return hello(runtime.host.endpoint.path, token, "claude")  # milliseconds: the engine answers
 
 

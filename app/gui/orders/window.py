@@ -12,18 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QLabel,
     QMainWindow,
-    QSplitter,
-    QTableView,
     QToolBar,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app import APP_NAME
@@ -33,20 +28,21 @@ from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.actions import OrderActions
+from app.gui.orders.counts import FolderCounts
 from app.gui.orders.detail import OrderDetail
 from app.gui.orders.exporting import CsvExporter
 from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
 from app.gui.orders.indexing import IndexFollower
+from app.gui.orders.layout import chain_tab_order, order_table, three_panes
 from app.gui.orders.presenter import OrderPresenter
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.source import OrderSource
 from app.gui.orders.status_bar import LoadStatus
-from app.gui.orders.table_model import COLUMN_WIDTHS, OrdersTableModel
+from app.gui.orders.table_model import OrdersTableModel
 from app.gui.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
-COUNTS_DELAY_MS = 400
 
 
 class OrdersWindow(QMainWindow):
@@ -76,10 +72,6 @@ class OrdersWindow(QMainWindow):
         self._build()
         self._compose()
         self._install_shortcuts()
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(COUNTS_DELAY_MS)
-        self._counts_timer.timeout.connect(self.refresh_counts)
         bridge.order_changed.connect(self._on_order_changed)
         bridge.store_changed.connect(self._on_store_changed)
         bridge.sync_progress.connect(self._on_sync_progress)
@@ -95,47 +87,22 @@ class OrdersWindow(QMainWindow):
         self.filter_bar.changed.connect(self.apply_filters)
         self.folder_list = FolderList()
         self.folder_list.folder_chosen.connect(self._folder_chosen)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.setWordWrap(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
-        self.table.setAlternatingRowColors(True)
+        self.table = order_table(self.model)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail = OrderDetail()
-        centre = QWidget()
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.addWidget(self.filter_bar)
-        centre_layout.addWidget(self.table)
-        splitter = QSplitter()
-        splitter.addWidget(self.folder_list)
-        splitter.addWidget(centre)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(1, 3)
-        splitter.setStretchFactor(2, 2)
-        splitter.setSizes([170, 750, 520])
-        self.setCentralWidget(splitter)
+        self.setCentralWidget(
+            three_panes(self.folder_list, [self.filter_bar, self.table], self.detail)
+        )
         self._toolbar()
         self._status_bar()
         self.model.loading_changed.connect(self._loading_changed)
         self.model.loaded.connect(self._loaded)
         self.model.failed.connect(self.show_error)
-        self.setTabOrder(self.store_box, self.filter_bar.search)
-        self.setTabOrder(self.filter_bar.search, self.filter_bar.email)
-        self.setTabOrder(self.filter_bar.email, self.filter_bar.source)
-        self.setTabOrder(self.filter_bar.source, self.filter_bar.added_from)
-        self.setTabOrder(self.filter_bar.added_from, self.filter_bar.added_to)
-        self.setTabOrder(self.filter_bar.added_to, self.folder_list)
-        self.setTabOrder(self.folder_list, self.table)
-        self.setTabOrder(self.table, self.detail.move_button)
+        bar = self.filter_bar
+        chain_tab_order(self, [
+            self.store_box, bar.search, bar.email, bar.source, bar.added_from, bar.added_to,
+            self.folder_list, self.table, self.detail.move_button,
+        ])  # fmt: skip
 
     def _compose(self) -> None:
         """Build the parts that work on orders, each given only what it needs."""
@@ -145,10 +112,14 @@ class OrdersWindow(QMainWindow):
         )
         self.actions_ = OrderActions(services, self, self.detail, self.presenter, self)
         self.exporter = CsvExporter(self, self.source, self.model, self)
+        self.counts = FolderCounts(
+            self, self.source, self.folder_list, self.filter_bar,
+            lambda: self.model.query.folder_id, self.expected_or_raise, self,
+        )  # fmt: skip
         self.indexing = IndexFollower(
             services, self, self.source, self.status, lambda: self.model.is_loading, self
         )
-        self.indexing.counts_stale.connect(self.refresh_counts)
+        self.indexing.counts_stale.connect(self.counts.refresh)
         self.indexing.index_ready.connect(self.refresh)
 
     def _install_shortcuts(self) -> None:
@@ -245,38 +216,16 @@ class OrdersWindow(QMainWindow):
             self.expected_or_raise(error)
             self.folders = {}
         self.model.set_folders(self.folders)
-        self._fill_folders({})
+        self.counts.fill({})
         self.model.reset(self.filter_bar.apply_to(OrderQuery(store=key)))
-        self.refresh_counts()
+        self.counts.refresh()
         store = self.source.stores.get(key)
         if store is not None and not self.source.uses_index(key):
             await self.indexing.follow_if_running(store)
 
-    def _fill_folders(self, counts: dict[int | None, int]) -> None:
-        self.folder_list.fill(self.folders, counts, self.model.query.folder_id)
-
-    def refresh_counts(self) -> None:
-        """Recount orders per folder and offer the store's sources in the filter bar."""
-        key = self.store_key
-        if key is None or self._shut_down:
-            return
-
-        async def count() -> None:
-            try:
-                counts = await self.source.folder_counts(key, self.folders)
-                sources = await self.source.sources(key)
-            except Exception as error:
-                self.expected_or_raise(error)
-                return
-            if key == self.store_key:
-                self._fill_folders(counts)
-                self.filter_bar.set_sources(sources)
-
-        self.tasks.start(count())
-
     def folder_counts(self) -> dict[int | None, str]:
         """Folder id -> the text shown in the folder list (tests, screenshots)."""
-        return self.folder_list.labels()
+        return self.counts.labels()
 
     def _folder_chosen(self, folder_id: int | None) -> None:
         if self.store_key is not None:
@@ -308,7 +257,7 @@ class OrdersWindow(QMainWindow):
             self.tasks.start(self.load_stores())
             return
         self.model.refresh()
-        self.refresh_counts()
+        self.counts.refresh()
 
     def focus_search(self) -> None:
         """Put the cursor in the search box."""
@@ -372,7 +321,7 @@ class OrdersWindow(QMainWindow):
     def _on_order_changed(self, event: Event) -> None:
         if event.store_id != self.store_key:
             return
-        self._counts_timer.start()
+        self.counts.soon()
         self.tasks.start(self.presenter.apply_event(event))
 
     def _on_store_changed(self, _: Event) -> None:
@@ -390,7 +339,8 @@ class OrdersWindow(QMainWindow):
     @property
     def busy(self) -> bool:
         """True while any load, count, detail or action is still running."""
-        parts = (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks)
+        parts = (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks,
+                 self.counts.tasks)  # fmt: skip
         return any(tasks.busy for tasks in parts) or self.model.is_loading
 
     def shutdown(self) -> None:
@@ -398,7 +348,7 @@ class OrdersWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
-        self._counts_timer.stop()
+        self.counts.stop()
         for tasks in (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks):
             tasks.cancel_all()
         self.model.shutdown()

@@ -1,0 +1,59 @@
+"""How the order browser's widgets are arranged: the table's look, the three panes, tab order."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.orders.table_model import COLUMN_WIDTHS, OrdersTableModel
+
+PANE_SIZES = (170, 750, 520)
+
+
+def order_table(model: OrdersTableModel) -> QTableView:
+    """The order table: one selected row, sortable, compact rows, the columns' widths."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+    table.setSortingEnabled(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table.setWordWrap(False)
+    for column, width in enumerate(COLUMN_WIDTHS):
+        table.setColumnWidth(column, width)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+def three_panes(left: QWidget, centre: Sequence[QWidget], right: QWidget) -> QSplitter:
+    """Folders | filter bar over the table | detail, the middle pane widest."""
+    middle = QWidget()
+    column = QVBoxLayout(middle)
+    column.setContentsMargins(0, 0, 0, 0)
+    for widget in centre:
+        column.addWidget(widget)
+    splitter = QSplitter()
+    for pane in (left, middle, right):
+        splitter.addWidget(pane)
+    splitter.setStretchFactor(1, 3)
+    splitter.setStretchFactor(2, 2)
+    splitter.setSizes(list(PANE_SIZES))
+    return splitter
+
+
+def chain_tab_order(window: QWidget, widgets: Sequence[QWidget]) -> None:
+    """Tab moves through ``widgets`` in this order."""
+    for first, second in itertools.pairwise(widgets):
+        window.setTabOrder(first, second)
