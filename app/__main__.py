@@ -58,22 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from app.selftest import run_selftest
 
         return run_selftest(sys.stdout, gui=True)
-    from app.core import paths
-
-    paths.data_home()  # 3
-    from app.gui.instance import ask_running_instance_to_show, hold_app_mutex, quit_command
-
-    try:
-        paths.runtime_dir()  # the private socket folder: refuse one another user planted
-    except paths.UnsafeFolderError as error:
-        print(f"{APP_NAME}: {error}", file=sys.stderr)
-        return 1
-    if args.quit:
-        return quit_command()
-    if ask_running_instance_to_show():
-        print(f"{APP_NAME} is already running: its window was brought forward.", file=sys.stderr)
-        return 0
-    hold_app_mutex()  # Windows: the installer's AppMutex
+    exit_code = claim_instance(quit_running=args.quit)  # 3
+    if exit_code is not None:
+        return exit_code
     from app.core.logs import setup_logging
 
     setup_logging()  # 4
@@ -94,6 +81,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         runtime.close()
         close_db()
+
+
+def claim_instance(*, quit_running: bool) -> int | None:
+    """Data folders, then be the one tray of this data folder: None to go on, else an exit code.
+
+    Refuses a private runtime folder another user planted; ``--quit`` asks the running tray to
+    quit; a second launch asks the first to show its window; on Windows the installer's mutex
+    is held from here on.
+    """
+    from app.core import paths
+    from app.gui.instance import ask_running_instance_to_show, hold_app_mutex, quit_command
+
+    paths.data_home()
+    try:
+        paths.runtime_dir()  # the private socket folder: refuse one another user planted
+    except paths.UnsafeFolderError as error:
+        print(f"{APP_NAME}: {error}", file=sys.stderr)
+        return 1
+    if quit_running:
+        return quit_command()
+    if ask_running_instance_to_show():
+        print(f"{APP_NAME} is already running: its window was brought forward.", file=sys.stderr)
+        return 0
+    hold_app_mutex()  # Windows: the installer's AppMutex
+    return None
 
 
 def run_gui(

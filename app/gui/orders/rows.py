@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from app.core.index import IndexedOrder
 from app.core.orderdesk import Order
 
 
@@ -49,7 +50,7 @@ class RowPage:
     total: int
 
 
-def row_from_indexed(indexed: Any) -> OrderRow:
+def row_from_indexed(indexed: IndexedOrder) -> OrderRow:
     """Build a row from an :class:`app.core.index.models.IndexedOrder`."""
     return OrderRow(
         id=str(indexed.id),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.services import StoreRecord
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
@@ -35,7 +35,7 @@ class StoreManagerDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = TaskGroup()
-        self.stores: list[Any] = []
+        self.stores: list[StoreRecord] = []
         self.setWindowTitle("Stores")
         self.resize(640, 420)
         self._build()
@@ -163,7 +163,7 @@ class StoreManagerDialog(QDialog):
         """Point the user at the first-run choices."""
         self.add_first.setFocus()
 
-    def selected(self) -> Any:
+    def selected(self) -> StoreRecord | None:
         """The selected StoreRecord, or None."""
         rows = self.table.selectionModel().selectedRows()
         if not rows or rows[0].row() >= len(self.stores):
@@ -186,7 +186,7 @@ class StoreManagerDialog(QDialog):
         store = self.selected()
         return self._open_form(store) if store is not None else None
 
-    def _open_form(self, store: Any) -> StoreFormDialog:
+    def _open_form(self, store: StoreRecord | None) -> StoreFormDialog:
         form = StoreFormDialog(self.ctx, store, self)
         form.saved.connect(lambda record: self.say(True, f"Saved store {record.name}."))
         form.saved.connect(self.reload)
@@ -209,7 +209,7 @@ class StoreManagerDialog(QDialog):
             return
         self.confirm_remove(store)
 
-    def confirm_remove(self, store: Any) -> None:
+    def confirm_remove(self, store: StoreRecord) -> None:
         """Remove ``store`` without asking (the question was answered)."""
 
         async def remove() -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.services import StoreRecord
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.tasks import TaskGroup
@@ -36,7 +37,9 @@ class StoreFormDialog(QDialog):
     saved = Signal(object)
     """The saved StoreRecord."""
 
-    def __init__(self, ctx: GuiContext, existing: Any = None, parent: QWidget | None = None):
+    def __init__(
+        self, ctx: GuiContext, existing: StoreRecord | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.existing = existing
@@ -124,14 +127,14 @@ class StoreFormDialog(QDialog):
         name, store_id, key, url = fields
         stores = self.ctx.services.stores
 
-        async def save() -> Any:
+        async def save() -> StoreRecord:
             if self.existing is None:
                 return await stores.register(name, store_id, key, url)
             return await stores.update_credentials(self.existing.id, key, url)
 
         self._run(save, "Testing the key and saving…", on_success=self._saved)
 
-    def _saved(self, record: Any) -> None:
+    def _saved(self, record: StoreRecord) -> None:
         self.api_key.clear()
         self.saved.emit(record)
         self.accept()
