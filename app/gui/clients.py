@@ -99,45 +99,8 @@ class ConnectClientDialog(QDialog):
     # -- building ----------------------------------------------------------------------------
 
     def _build_new_client(self) -> QGroupBox:
-        self.kind = QComboBox()
-        for kind in ClientKind:
-            self.kind.addItem(kind.display_name, kind)
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.name = QLineEdit(self.kind.currentText())
-        self.policy = QComboBox()
-        for value, label in POLICY_CHOICES:
-            self.policy.addItem(label, value)
-        self.scopes: dict[str, QCheckBox] = {}
-        grid = QGridLayout()
-        for number, scope in enumerate(ALL_SCOPES):
-            box = QCheckBox(scope)
-            box.setChecked(scope in DEFAULT_SCOPES)
-            self.scopes[scope] = box
-            grid.addWidget(box, number // 4, number % 4)
-        self.stores = QListWidget()
-        self.stores.setMaximumHeight(64)
-        self.stores.setToolTip("Check the stores this client may use; none checked: every store.")
-        stores_hint = QLabel("None checked: every store, also ones added later.")
-        stores_hint.setEnabled(False)
-        stores_box = QVBoxLayout()
-        stores_box.addWidget(self.stores)
-        stores_box.addWidget(stores_hint)
-        form = QFormLayout()
-        form.addRow("AI &client:", self.kind)
-        form.addRow("&Name:", self.name)
-        form.addRow("Writes:", self.policy)
-        form.addRow("May:", grid)
-        stores_label = QLabel("S&tores:")
-        stores_label.setBuddy(self.stores)
-        form.addRow(stores_label, stores_box)
-        self.create_button = QPushButton("Create &token")
-        self.create_button.clicked.connect(self.create_token)
-        self.write_button = QPushButton("&Write config file")
-        self.write_button.clicked.connect(self.write)
-        self.copy_button = QPushButton("Cop&y")
-        self.copy_button.clicked.connect(self.copy)
-        for button in (self.write_button, self.copy_button):
-            button.setEnabled(False)
+        form = self._client_form()
+        buttons = self._token_buttons()
         self.entry = QPlainTextEdit()
         self.entry.setReadOnly(True)
         self.entry.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -146,10 +109,6 @@ class ConnectClientDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QHBoxLayout()
-        for button in (self.create_button, self.write_button, self.copy_button):
-            buttons.addWidget(button)
-        buttons.addStretch()
         group = QGroupBox("New client")
         column = QVBoxLayout(group)
         column.addLayout(form)
@@ -157,6 +116,66 @@ class ConnectClientDialog(QDialog):
         column.addWidget(self.entry)
         column.addWidget(self.status)
         return group
+
+    def _client_form(self) -> QFormLayout:
+        """Which AI client, its name, write policy, scopes and stores."""
+        self.kind = QComboBox()
+        for kind in ClientKind:
+            self.kind.addItem(kind.display_name, kind)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.name = QLineEdit(self.kind.currentText())
+        self.policy = QComboBox()
+        for value, label in POLICY_CHOICES:
+            self.policy.addItem(label, value)
+        form = QFormLayout()
+        form.addRow("AI &client:", self.kind)
+        form.addRow("&Name:", self.name)
+        form.addRow("Writes:", self.policy)
+        form.addRow("May:", self._scope_boxes())
+        stores = self._store_list()
+        stores_label = QLabel("S&tores:")
+        stores_label.setBuddy(self.stores)
+        form.addRow(stores_label, stores)
+        return form
+
+    def _scope_boxes(self) -> QGridLayout:
+        """One checkbox per scope, four to a row, the defaults checked."""
+        self.scopes: dict[str, QCheckBox] = {}
+        grid = QGridLayout()
+        for number, scope in enumerate(ALL_SCOPES):
+            box = QCheckBox(scope)
+            box.setChecked(scope in DEFAULT_SCOPES)
+            self.scopes[scope] = box
+            grid.addWidget(box, number // 4, number % 4)
+        return grid
+
+    def _store_list(self) -> QVBoxLayout:
+        """The stores allow-list and what leaving it empty means."""
+        self.stores = QListWidget()
+        self.stores.setMaximumHeight(64)
+        self.stores.setToolTip("Check the stores this client may use; none checked: every store.")
+        hint = QLabel("None checked: every store, also ones added later.")
+        hint.setEnabled(False)
+        column = QVBoxLayout()
+        column.addWidget(self.stores)
+        column.addWidget(hint)
+        return column
+
+    def _token_buttons(self) -> QHBoxLayout:
+        """Create token, write the config file, copy the entry (the last two once it exists)."""
+        self.create_button = QPushButton("Create &token")
+        self.create_button.clicked.connect(self.create_token)
+        self.write_button = QPushButton("&Write config file")
+        self.write_button.clicked.connect(self.write)
+        self.copy_button = QPushButton("Cop&y")
+        self.copy_button.clicked.connect(self.copy)
+        for button in (self.write_button, self.copy_button):
+            button.setEnabled(False)
+        buttons = QHBoxLayout()
+        for button in (self.create_button, self.write_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        return buttons
 
     # -- new client --------------------------------------------------------------------------
 
