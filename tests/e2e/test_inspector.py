@@ -19,7 +19,7 @@ import pytest
 
 from app.core.db import close_db, init_db
 from app.core.db.tokens import create_token
-from tests.mcp.transport.serve_helpers import serving
+from tests.processes import serving
 
 INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
 

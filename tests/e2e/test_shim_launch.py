@@ -35,7 +35,7 @@ import pytest
 
 from app.mcp import shim
 from app.mcp.transport.endpoint_file import read_endpoint
-from tests.mcp.transport.serve_helpers import client_token
+from tests.processes import INITIALIZED, client_token, initialize_request
 
 pytestmark = [
     pytest.mark.gui,
@@ -51,17 +51,7 @@ STOP_S = 10.0
 """Exit of a shim after stdin closes, and of the tray after SIGTERM (it stops in about 2 s)."""
 POLL_S = 0.05
 PR_SET_CHILD_SUBREAPER = 36
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "shim-launch-e2e", "version": "1"},
-    },
-}
-INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+INIT = initialize_request("shim-launch-e2e")
 SESSION_INFO = {
     "jsonrpc": "2.0",
     "id": 2,

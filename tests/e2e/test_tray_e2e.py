@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import tray_host_missing
+from tests.processes import initialize_request
 
 _MISSING = tray_host_missing()
 pytestmark = [
@@ -38,16 +39,7 @@ WAIT_MS = 30000
 REPLY_S = 20.0
 QUIT_BUDGET_S = 2.0
 CLIENT = "E2E Client"
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "tray-e2e", "version": "1"},
-    },
-}
+INIT = initialize_request("tray-e2e")
 
 
 class ShimClient:

@@ -21,40 +21,22 @@ from app.gui.instance import (
     hold_app_mutex,
     process_alive,
 )
+from tests.processes import ROOT, TRAY, tray_env, wait_for_log
 
 pytestmark = pytest.mark.gui
-ROOT = Path(__file__).resolve().parents[2]
-START_LIMIT_S = 30.0
-
-
-def tray_env() -> dict[str, str]:
-    """The tray offscreen, with no keychain (a vault passphrase instead)."""
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    env["ORDERDESK_TRAY_VAULT_PASSPHRASE"] = "test-passphrase"
-    return env
 
 
 def tray_command(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
+        [*TRAY, *args],
         cwd=ROOT, env=tray_env(), capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-
-
-def wait_for_log(log: Path, text: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + START_LIMIT_S
-    while not (log.exists() and text in log.read_text(encoding="utf-8")):
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        assert time.monotonic() < deadline, f"no {text!r} in the log"
-        time.sleep(0.05)
 
 
 def test_quit_closes_a_running_tray_and_waits_until_it_has_stopped(data_home: Path) -> None:
     log = data_home / "logs" / "orderdesk-tray.log"
     tray = subprocess.Popen(
-        [sys.executable, "-m", "app"],
+        TRAY,
         cwd=ROOT, env=tray_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

@@ -5,41 +5,23 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from app import __version__
+from tests.processes import ROOT, TRAY, tray_env, wait_for_log
 
 pytestmark = pytest.mark.gui
-ROOT = Path(__file__).resolve().parents[2]
-START_LIMIT_S = 30.0
 QUIT_LIMIT_S = 5.0
-
-
-def app_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
-    env["ORDERDESK_TRAY_VAULT_PASSPHRASE"] = "test-passphrase"
-    return env
 
 
 def run_app(*args: str, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=ROOT, env=app_env(), capture_output=True, text=True, timeout=timeout,
+        [*TRAY, *args],
+        cwd=ROOT, env=tray_env(), capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
-
-
-def wait_for_log(log: Path, text: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + START_LIMIT_S
-    while not (log.exists() and text in log.read_text(encoding="utf-8")):
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        assert time.monotonic() < deadline, f"no {text!r} in the log"
-        time.sleep(0.05)
 
 
 def test_version() -> None:
@@ -50,8 +32,8 @@ def test_version() -> None:
 def test_demo_start_single_instance_and_clean_quit(data_home: Path) -> None:
     log = data_home / "logs" / "orderdesk-tray.log"
     first = subprocess.Popen(
-        [sys.executable, "-m", "app", "--demo"],
-        cwd=ROOT, env=app_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [*TRAY, "--demo"],
+        cwd=ROOT, env=tray_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         wait_for_log(log, "tray up", first)
@@ -85,9 +67,9 @@ def test_a_planted_runtime_folder_stops_the_start_with_a_sentence(
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))
     planted = paths.runtime_dir()
     planted.chmod(0o777)  # as if another user had made it for us
-    env = dict(app_env(), XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    env = dict(tray_env(), XDG_RUNTIME_DIR=str(tmp_path / "run"))
     done = subprocess.run(
-        [sys.executable, "-m", "app"], cwd=ROOT, env=env, capture_output=True, text=True,
+        TRAY, cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=30,
     )  # fmt: skip
     assert done.returncode == 1

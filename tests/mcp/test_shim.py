@@ -16,10 +16,10 @@ import pytest
 
 from app.mcp import shim
 from tests.mcp.transport.conftest import Served, served_fixture  # noqa: F401 - fixture
+from tests.processes import CLI, initialize_request
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Unix socket tests")
 
-SHIM = [sys.executable, "-m", "app.cli"]
 HEAVY = ("mcp", "mcp_types", "pydantic", "httpx", "httpx2", "PySide6", "anyio", "peewee", "keyring")
 
 
@@ -28,7 +28,7 @@ async def _shim(*args: str, token: str | None = None) -> asyncio.subprocess.Proc
     if token is not None:
         env["ORDERDESK_TRAY_TOKEN"] = token
     return await asyncio.create_subprocess_exec(
-        *SHIM,
+        *CLI,
         *args,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -51,16 +51,7 @@ async def _reply(proc: asyncio.subprocess.Process) -> dict[str, object]:
     return reply
 
 
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "shim-test", "version": "0"},
-    },
-}
+INIT = initialize_request("shim-test", "0")
 
 
 async def test_initialize_list_and_call_through_the_shim(served: Served) -> None:
@@ -114,7 +105,7 @@ async def test_revoked_session_ends_the_shim(served: Served) -> None:
 def test_no_tray_fails_fast_with_a_message() -> None:
     started = time.monotonic()
     done = subprocess.run(
-        [*SHIM, "--no-launch"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30
+        [*CLI, "--no-launch"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30
     )
     assert done.returncode == 1
     assert b"OrderDesk Tray is not running" in done.stderr
@@ -128,7 +119,7 @@ def test_stale_endpoint_file_counts_as_no_tray(data_home: object) -> None:
     paths.endpoint_file().write_text(
         json.dumps({"transport": "unix", "path": "/nonexistent/x.sock", "pid": 1, "version": "0"})
     )
-    done = subprocess.run([*SHIM, "--no-launch"], capture_output=True, timeout=30)
+    done = subprocess.run([*CLI, "--no-launch"], capture_output=True, timeout=30)
     assert done.returncode == 1
     assert b"not running" in done.stderr
 

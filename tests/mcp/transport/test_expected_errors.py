@@ -29,7 +29,7 @@ from tests.core.secrets.real_keychain import (
     remove_our_items,
     require_unlocked_secret_service,
 )
-from tests.mcp.transport.serve_helpers import CLI, serving
+from tests.processes import CLI, serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="Unix socket endpoint"),

@@ -13,17 +13,9 @@ from app.core.events import EventHub
 from app.mcp.transport.http import HttpEndpoint
 from app.mcp.transport.registry import SessionRegistry
 from tests.mcp.transport.fake_server import authenticate, build_fake_server
+from tests.processes import initialize_request
 
-INIT = {
-    "jsonrpc": "2.0",
-    "id": 1,
-    "method": "initialize",
-    "params": {
-        "protocolVersion": "2025-06-18",
-        "capabilities": {},
-        "clientInfo": {"name": "curl", "version": "0"},
-    },
-}
+INIT = initialize_request("curl", "0")
 ACCEPT = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 
 

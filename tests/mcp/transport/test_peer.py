@@ -13,7 +13,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -27,10 +26,11 @@ from app.mcp.transport.endpoint_file import EndpointInfo, write_endpoint
 from app.mcp.transport.local import LocalEndpoint
 from app.mcp.transport.registry import SessionRegistry
 from tests.mcp.transport.fake_server import authenticate, build_fake_server
+from tests.processes import CLI
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="Unix sockets and POSIX owners")
 
-SHIM = [sys.executable, "-m", "app.cli", "--no-launch"]
+SHIM = [*CLI, "--no-launch"]
 TOKEN = "odt_alice"
 NOBODY = 65534
 

@@ -15,7 +15,7 @@ from mcp import Client, StdioServerParameters
 from app.core import settings
 from app.core.db import close_db, init_db
 from app.mcp.transport.local_client import local_client_transport
-from tests.mcp.transport.serve_helpers import CLI, client_token, serving
+from tests.processes import CLI, client_token, serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),

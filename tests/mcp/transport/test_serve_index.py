@@ -16,7 +16,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from app.demo import DEMO_ORDERS
-from tests.mcp.transport.serve_helpers import client_token, serving
+from tests.processes import client_token, serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),

@@ -19,7 +19,7 @@ from app.core.db.tokens import create_token
 from app.mcp.transport.local_client import local_client_transport
 from app.sandbox import Fault, SandboxServer, SandboxStore, SandboxStoreSpec
 from tests.core.secrets.memory_keyring import FILE_ENV, MemoryKeyring
-from tests.mcp.transport.serve_helpers import CLI, serving
+from tests.processes import CLI, serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),
