@@ -188,6 +188,15 @@ def test_export_current_view_to_csv(qtbot: Any, window: OrdersWindow, tmp_path: 
     assert rows[0][0] == "order_id" and len(rows) == SANDBOX_ORDERS + 1
 
 
+def test_an_export_the_disk_refuses_is_a_sentence(
+    qtbot: Any, window: OrdersWindow, tmp_path: Path
+) -> None:
+    qtbot.waitUntil(lambda: all_loaded(window), timeout=WAIT)
+    window.exporter.export_csv(tmp_path)  # a folder: the OS refuses to open it as a file
+    qtbot.waitUntil(lambda: "Could not write" in window.message.text(), timeout=WAIT)
+    assert "Choose another folder" in window.message.text()
+
+
 def test_with_the_index_an_ai_change_updates_row_and_counts(
     qtbot: Any, ctx: GuiContext, store: Any, window: OrdersWindow
 ) -> None:

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from app.core.errors import ExpectedError
 from app.gui.orders.rows import OrderRow, format_when
 
 HEADER = (
@@ -45,13 +46,27 @@ def csv_line(row: OrderRow, folders: Mapping[int, str]) -> list[str]:
     ]
 
 
+class ExportError(ExpectedError):
+    """The CSV file could not be written where the user asked (permissions, full disk)."""
+
+
 def write_csv(path: Path, rows: Iterable[OrderRow], folders: Mapping[int, str]) -> int:
-    """Write ``rows`` to ``path`` (UTF-8 with BOM so spreadsheets read accents); return count."""
+    """Write ``rows`` to ``path`` (UTF-8 with BOM so spreadsheets read accents); return count.
+
+    Raises:
+        ExportError: The disk refused the file.
+    """
     count = 0
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADER)
-        for row in rows:
-            writer.writerow(csv_line(row, folders))
-            count += 1
+    try:
+        with path.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADER)
+            for row in rows:
+                writer.writerow(csv_line(row, folders))
+                count += 1
+    except OSError as exc:
+        raise ExportError(
+            f"Could not write {path}: {exc.strerror or exc}.",
+            "Choose another folder, or check its permissions and free space.",
+        ) from exc
     return count
