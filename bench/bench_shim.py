@@ -26,12 +26,15 @@ from pathlib import Path
 
 from mcp import ClientSession, StdioServerParameters, stdio_client
 
+from app.core.db import close_db, init_db
+from app.core.db.tokens import create_token
 from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
 from app.mcp.transport.local_client import local_client_transport
 
 RATIO_TARGET = 1.15
 CONNECT_TARGET_MS = 60.0
 CLI = [sys.executable, "-m", "app.cli"]
+TOKEN_ENV = "ORDERDESK_TRAY_TOKEN"
 SCRIPT = Path(sys.executable).with_name("orderdesk-mcp")
 SHIM = [str(SCRIPT)] if SCRIPT.exists() else CLI  # what AI clients launch
 INIT = {
@@ -44,6 +47,15 @@ INIT = {
         "clientInfo": {"name": "bench", "version": "0"},
     },
 }
+
+
+def client_token(home: Path) -> str:
+    """Register a read-only client in the data folder (token-less sessions are refused)."""
+    init_db(home / "orderdesk-tray.db")
+    try:
+        return create_token("bench", ("read",))[1]
+    finally:
+        close_db()
 
 
 def start_server(home: Path) -> tuple[subprocess.Popen[bytes], EndpointInfo]:
@@ -72,7 +84,7 @@ async def compare(info: EndpointInfo, home: Path, calls: int) -> tuple[list[floa
         args=[*SHIM[1:], "--no-launch"],
         env={**os.environ, "ORDERDESK_TRAY_HOME": str(home)},
     )
-    direct_transport = local_client_transport(info, None, "bench")
+    direct_transport = local_client_transport(info, os.environ[TOKEN_ENV], "bench")
     async with (
         direct_transport as (d_read, d_write),
         ClientSession(d_read, d_write) as direct,
@@ -115,6 +127,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="odt-bench-") as tmp:
         home = Path(tmp)
+        os.environ[TOKEN_ENV] = client_token(home)  # the shim presents it, as AI clients do
         proc, info = start_server(home)
         try:
             direct_samples, shim_samples = asyncio.run(compare(info, home, args.calls))

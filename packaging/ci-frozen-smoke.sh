@@ -70,8 +70,11 @@ start_tray() {
 step "frozen tray --demo to MCP endpoint ready" start_tray
 
 inspector_call() {
+  # Token-less clients are refused by default: register one, as a user would.
+  local token
+  token=$("$BUNDLE/orderdesk-mcp" clients add inspector --scopes read --policy allow)
   npx -y "$INSPECTOR" --cli "$BUNDLE/orderdesk-mcp" --no-launch \
-    -e "ORDERDESK_TRAY_HOME=$ORDERDESK_TRAY_HOME" \
+    -e "ORDERDESK_TRAY_HOME=$ORDERDESK_TRAY_HOME" -e "ORDERDESK_TRAY_TOKEN=$token" \
     --method tools/call --tool-name orders_list --tool-arg limit=2 >"$WORK/call.json"
   python3 - "$WORK/call.json" <<'EOF'
 import json

@@ -19,7 +19,7 @@ import pytest
 
 from app.core.db import close_db, init_db
 from app.core.db.tokens import create_token
-from tests.processes import serving
+from tests.processes import client_token, serving
 
 INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
 
@@ -61,16 +61,19 @@ def inspector(npm_home: Path, home: Path, *args: str, token: str | None = None) 
 
 
 def test_inspector_lists_the_tools(npm_home: Path, demo_server: Path) -> None:
-    listed = inspector(npm_home, demo_server, "--method", "tools/list")
+    token = client_token(demo_server, "Lister")  # token-less clients are refused
+    listed = inspector(npm_home, demo_server, "--method", "tools/list", token=token)
     assert isinstance(listed, dict)
     names = {tool["name"] for tool in listed["tools"]}
     assert {"session_info", "stores_list", "orders_list"} <= names
 
 
 def test_inspector_calls_a_tool_on_the_demo_store(npm_home: Path, demo_server: Path) -> None:
+    token = client_token(demo_server, "Caller")
     called = inspector(
-        npm_home, demo_server, "--method", "tools/call", "--tool-name", "stores_list"
-    )
+        npm_home, demo_server, "--method", "tools/call", "--tool-name", "stores_list",
+        token=token,
+    )  # fmt: skip
     assert isinstance(called, dict)
     assert called["isError"] is False
     assert called["structuredContent"]["stores"][0]["name"] == "Demo Store"
