@@ -13,6 +13,7 @@ import importlib
 import pkgutil
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -33,6 +34,7 @@ def _special_examples() -> dict[str, ExpectedError]:
     from app.core.db.migrations import SchemaTooNewError
     from app.core.index import IndexUnavailable
     from app.core.orderdesk import RateLimitedError
+    from app.core.paths import UnsafeFolderError
     from app.core.services.errors import (
         AlreadyApplied,
         AmbiguousStoreError,
@@ -49,6 +51,7 @@ def _special_examples() -> dict[str, ExpectedError]:
         IndexUnavailable("the order index was closed or removed"),
         WriteNotRecorded("order.update", "order:7"),
         AlreadyApplied("Already added: shipment 7000599.", entry_id=3),
+        UnsafeFolderError(Path("/tmp/odt-run"), "is a symbolic link"),
     ]
     return {_name(type(example)): example for example in examples}
 

@@ -20,12 +20,12 @@ default sentence and action; a caller that passes its own sentence passes its ow
 :func:`as_expected` also recognises SQLite's "database is locked" and turns it into
 :class:`DatabaseBusy`, so a busy database reads the same wherever the lock was met.
 
-This module imports nothing from the app, so every layer may import it.
+This module imports nothing from the app (and nothing heavy), so every layer may import it,
+the stdlib-only shim included.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from typing import ClassVar
 
@@ -170,8 +170,10 @@ _BUSY_MARKERS = ("database is locked", "database is busy", "database table is lo
 
 def is_database_busy(error: BaseException) -> bool:
     """True when ``error`` is SQLite giving up on another connection's lock."""
-    peewee = sys.modules.get("peewee")  # not imported here: the CLI's --help stays light
-    sqlite_error = isinstance(error, sqlite3.OperationalError)
+    # Neither module is imported here (the shim and the CLI's --help stay light); an error
+    # of one can only exist once it is loaded.
+    sqlite3, peewee = sys.modules.get("sqlite3"), sys.modules.get("peewee")
+    sqlite_error = sqlite3 is not None and isinstance(error, sqlite3.OperationalError)
     if not sqlite_error and not (peewee and isinstance(error, peewee.OperationalError)):
         return False
     return any(marker in str(error).lower() for marker in _BUSY_MARKERS)

@@ -12,6 +12,8 @@ import stat
 import sys
 from pathlib import Path
 
+from app.core.errors import ExpectedError
+
 APP_DIR_NAME = "orderdesk-tray"
 HOME_ENV = "ORDERDESK_TRAY_HOME"
 
@@ -89,21 +91,19 @@ def runtime_dir() -> Path:
     return verify_private_dir(path)
 
 
-class UnsafeFolderError(PermissionError):
+class UnsafeFolderError(ExpectedError, PermissionError):
     """A folder that should be private to this user is not; nothing was put in it.
 
-    Attributes:
-        sentence: What is wrong, for the user.
-        action: What to do about it.
+    Its ``sentence`` says what is wrong, its ``action`` what to do about it.
     """
 
     def __init__(self, path: Path, problem: str) -> None:
-        self.sentence = f"The private folder {path} {problem}, so it is not safe to use."
-        self.action = (
+        """Describe ``path`` and what makes it unsafe (``problem``, e.g. "is a symbolic link")."""
+        super().__init__(
+            f"The private folder {path} {problem}, so it is not safe to use.",
             "Another user may be trying to intercept OrderDesk Tray's connections: check who "
-            "created it, remove it, and start OrderDesk Tray again."
+            "created it, remove it, and start OrderDesk Tray again.",
         )
-        super().__init__(f"{self.sentence} {self.action}")
 
 
 def verify_private_dir(path: Path) -> Path:
