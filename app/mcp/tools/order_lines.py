@@ -7,7 +7,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field
 
-from app.core.orderdesk import RecordView
+from app.core.orderdesk import OrderItem, RecordView
 from app.core.services.errors import AlreadyApplied
 from app.mcp.shaping import UNTRUSTED_DESCRIPTION
 from app.mcp.shaping.orders import shape_line
@@ -92,9 +92,15 @@ async def order_items_add(call: Call, params: ItemsAddInput) -> ToolOutput:
         approvals.additions(body, "order_items.new."),
         order_id=params.order_id,
     )
-    item = await call.app.services.orders.add_item(
-        call.store, params.order_id, body, actor=call.actor
-    )
+    try:
+        item = await call.app.services.orders.add_item(
+            call.store, params.order_id, body, actor=call.actor
+        )
+    except AlreadyApplied as first:
+        if not isinstance(first.result, OrderItem):
+            raise
+        data = {"order_id": params.order_id, "item": line_json(first.result.raw)}
+        return ToolOutput({**data, "already_added": True}, str(first))
     data = {"order_id": params.order_id, "item": line_json(item.raw)}
     return ToolOutput(data, f"Added line {item.id} ({item.code}) to order {params.order_id}.")
 
