@@ -54,6 +54,24 @@ def tray_env() -> dict[str, str]:
     return env
 
 
+@contextmanager
+def running_tray(*args: str, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
+    """``orderdesk-tray ARGS`` (offscreen, no keychain); killed and reaped if still running."""
+    tray = subprocess.Popen(
+        [*TRAY, *args], cwd=ROOT, env=env or tray_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        yield tray
+    finally:
+        if tray.poll() is None:
+            tray.kill()
+            tray.wait()
+        for stream in (tray.stdout, tray.stderr):
+            if stream is not None:
+                stream.close()
+
+
 def wait_for_log(
     log: Path, text: str, process: subprocess.Popen[str], limit: float = START_LIMIT_S
 ) -> None:

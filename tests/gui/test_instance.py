@@ -21,7 +21,7 @@ from app.gui.instance import (
     hold_app_mutex,
     process_alive,
 )
-from tests.processes import ROOT, TRAY, tray_env, wait_for_log
+from tests.processes import ROOT, TRAY, running_tray, tray_env, wait_for_log
 
 pytestmark = pytest.mark.gui
 
@@ -35,11 +35,7 @@ def tray_command(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_quit_closes_a_running_tray_and_waits_until_it_has_stopped(data_home: Path) -> None:
     log = data_home / "logs" / "orderdesk-tray.log"
-    tray = subprocess.Popen(
-        TRAY,
-        cwd=ROOT, env=tray_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
+    with running_tray() as tray:
         wait_for_log(log, "MCP host serving", tray)
         done = tray_command("--quit")
         # When --quit returns, the tray has already closed its engine, MCP host and database.
@@ -47,13 +43,6 @@ def test_quit_closes_a_running_tray_and_waits_until_it_has_stopped(data_home: Pa
         assert done.returncode == 0, done.stderr
         assert "the tray quit" in done.stderr
         assert tray.poll() == 0  # its process had ended when --quit returned
-    finally:
-        if tray.poll() is None:
-            tray.kill()
-            tray.wait()
-        for stream in (tray.stdout, tray.stderr):
-            if stream is not None:
-                stream.close()
     text = log.read_text(encoding="utf-8")
     assert "asked to quit by another process" in text and "Traceback" not in text
     again = tray_command("--quit")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
-from tests.processes import ROOT, TRAY, tray_env, wait_for_log
+from tests.processes import ROOT, TRAY, running_tray, tray_env, wait_for_log
 
 pytestmark = pytest.mark.gui
 QUIT_LIMIT_S = 5.0
@@ -31,11 +31,7 @@ def test_version() -> None:
 
 def test_demo_start_single_instance_and_clean_quit(data_home: Path) -> None:
     log = data_home / "logs" / "orderdesk-tray.log"
-    first = subprocess.Popen(
-        [*TRAY, "--demo"],
-        cwd=ROOT, env=tray_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
+    with running_tray("--demo") as first:
         wait_for_log(log, "tray up", first)
         wait_for_log(log, "MCP host serving", first)
         assert (data_home / "endpoint.json").exists()
@@ -46,13 +42,6 @@ def test_demo_start_single_instance_and_clean_quit(data_home: Path) -> None:
         first.send_signal(signal.SIGTERM)
         assert first.wait(QUIT_LIMIT_S) == 0
         assert time.monotonic() - asked < QUIT_LIMIT_S
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
-        for stream in (first.stdout, first.stderr):
-            if stream is not None:
-                stream.close()
     text = log.read_text(encoding="utf-8")
     assert "stopped in" in text and "Traceback" not in text
     assert "demo-0a1b2c3d" not in text  # the demo key never reaches the log

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,11 +19,10 @@ from app.core.access import ClientRegistry, Policy
 from app.core.paths import HOME_ENV
 from app.gui.context import GuiContext
 from app.gui.settings_dialog import SettingsDialog
+from tests.processes import START_LIMIT_S, running_tray, wait_for_log
 
 pytestmark = pytest.mark.gui
 WAIT = 15000
-ROOT = Path(__file__).resolve().parents[2]
-START_LIMIT_S = 30.0
 
 
 @pytest.fixture
@@ -188,22 +185,8 @@ def test_a_login_entry_survives_the_first_start(tmp_path: Path, autostart_dir: P
     autostart_dir.mkdir(parents=True)
     entry.write_text(INSTALLER_ENTRY, encoding="utf-8")
     log = tmp_path / "data" / "orderdesk-tray" / "logs" / "orderdesk-tray.log"
-    tray = subprocess.Popen(
-        [sys.executable, "-m", "app"], cwd=ROOT, env=tray_env(tmp_path),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + START_LIMIT_S
-        while not (log.exists() and "tray up" in log.read_text(encoding="utf-8")):
-            assert tray.poll() is None, tray.stderr.read() if tray.stderr else ""
-            assert time.monotonic() < deadline, "the tray did not come up"
-            time.sleep(0.05)
+    with running_tray(env=tray_env(tmp_path)) as tray:
+        wait_for_log(log, "tray up", tray)
         tray.send_signal(signal.SIGTERM)
         assert tray.wait(START_LIMIT_S) == 0
-    finally:
-        if tray.poll() is None:
-            tray.kill()
-            tray.wait()
-        if tray.stderr is not None:
-            tray.stderr.close()
     assert entry.read_text(encoding="utf-8") == INSTALLER_ENTRY
