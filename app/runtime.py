@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.core.access import ApprovalQueue, ClientRegistry
 from app.core.access.sessions import LiveSessions
 from app.core.engine import Engine
 from app.core.secrets import SecretStore, open_secret_store
@@ -76,10 +75,8 @@ class Runtime:
         services: The one services facade both faces call.
         secrets: Where API keys live (wrapped so the demo key needs no keychain, when asked).
         prompt: Where a vault passphrase comes from.
-        registry: AI client tokens, scopes and policies.
-        approvals: Writes waiting for the user's "ask" answer.
         sessions: The AI client sessions connected now (fed by hub events).
-        host: The MCP host once :meth:`start_mcp` or :meth:`mcp_host` built it.
+        host: The MCP host once :meth:`mcp_host` built it (``serve``, :meth:`serve_ai_clients`).
         sandboxes: Demo sandboxes started by :meth:`add_demo` (stopped at :meth:`close`).
     """
 
@@ -87,8 +84,6 @@ class Runtime:
     services: Services
     secrets: SecretStore
     prompt: LatePassphrasePrompt
-    registry: ClientRegistry
-    approvals: ApprovalQueue
     sessions: LiveSessions
     host: McpHost | None = None
     sandboxes: list[SandboxServer] = field(default_factory=list)
@@ -109,12 +104,9 @@ class Runtime:
         prompt = LatePassphrasePrompt()
         store: SecretStore = open_secret_store(prompt)
         secrets: SecretStore = DemoKeySecrets(store) if demo_keys else store
-        registry, approvals = ClientRegistry(engine.hub), ApprovalQueue(engine.hub)
-        services = Services.create(engine, secrets=secrets, registry=registry, approvals=approvals)
-        return cls(
-            engine, services, secrets, prompt, registry=registry, approvals=approvals,
-            sessions=LiveSessions(engine.hub),  # before the MCP host: it sees every session
-        )  # fmt: skip
+        services = Services.create(engine, secrets=secrets)
+        sessions = LiveSessions(engine.hub)  # before the MCP host: it sees every session
+        return cls(engine, services, secrets, prompt, sessions)
 
     # -- the demo store ---------------------------------------------------------------------
 
@@ -136,14 +128,17 @@ class Runtime:
     # -- AI clients -------------------------------------------------------------------------
 
     def mcp_host(self) -> McpHost:
-        """The MCP host over this runtime's services, registry and approvals (built once)."""
+        """The MCP host over this runtime's services, their client registry and approval queue
+        (built once)."""
         if self.host is None:
             from app.core import settings
             from app.mcp.host import McpHost
 
+            services = self.services
             self.host = McpHost(
-                self.engine, self.services, self.registry, settings.get, approvals=self.approvals
-            )
+                self.engine, services, services.clients.registry, settings.get,
+                approvals=services.approvals,
+            )  # fmt: skip
         return self.host
 
     def start_background(self) -> None:

@@ -148,7 +148,7 @@ async def shoot_dialogs(runtime: Any, tray: Any) -> None:
         client, "Demo Store", "orders_move", "30 orders", moves,
         "Move 30 order(s) to folder Cancelled; the folder's rules will run.",
     )  # fmt: skip
-    runtime.engine.submit(runtime.approvals.request(request))
+    runtime.engine.submit(runtime.services.approvals.request(request))
     await until(lambda: bool(tray._approvals.dialogs))
     dialog = next(iter(tray._approvals.dialogs.values()))
     dialog.changes.topLevelItem(0).setExpanded(True)
@@ -169,7 +169,7 @@ async def connect_clients(runtime: Any) -> socket.socket:
     """Register two AI clients and connect one through the real MCP host, as the shim does."""
 
     async def add(name: str, scopes: str, stores: list[str] | None, policy: str) -> str:
-        return str(runtime.registry.add(name, scopes, stores, policy)[1])
+        return str(runtime.services.clients.registry.add(name, scopes, stores, policy)[1])
 
     token = await runtime.engine.run(add("Claude Desktop", "read,write-notes,move",
                                          ["Demo Store"], "ask"))  # fmt: skip

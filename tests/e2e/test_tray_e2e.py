@@ -194,7 +194,7 @@ def test_an_ai_move_through_the_shim_shows_in_the_open_browser(
     target, target_name = next((i, n) for i, n in sorted(window.folders.items()) if i != source)
     before = {key: folder_count(label) for key, label in window.folder_counts().items()}
 
-    _, token = runtime.registry.add(CLIENT, "move", policy="allow")
+    _, token = runtime.services.clients.registry.add(CLIENT, "move", policy="allow")
     result = call_move(data_home, token, row.id, target_name)
     assert result["isError"] is False, result
     moved = result["structuredContent"]["moved"]
