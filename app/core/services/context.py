@@ -69,6 +69,7 @@ class ServiceContext:
         before_of: Callable[[T], Any] | None = None,
         window_of: Callable[[T], float | None] | None = None,
         already: str = "Already added",
+        unchanged: Callable[[T], bool] | None = None,
     ) -> tuple[T, AuditEntry]:
         """Send ``write`` exactly once through the write ledger (see :mod:`writes`).
 
@@ -89,6 +90,7 @@ class ServiceContext:
             before_of: ``before`` known only from the result (an update's merge base).
             window_of: An update's GET→PUT window in ms, from the result.
             already: How a replay starts ("Already added", "Already moved").
+            unchanged: True for a result that needed no write (nothing to change).
 
         Returns:
             The write's result and its ledger row.
@@ -97,5 +99,6 @@ class ServiceContext:
             actor=actor, store=store, action=action, target=target, change=attempt,
             send=write, after=after, before=before, content=content, replay=replay,
             what=what, done=done, before_of=before_of, window_of=window_of, already=already,
+            unchanged=unchanged,
         )  # fmt: skip
         return await self.writes.run(planned)

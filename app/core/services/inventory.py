@@ -203,7 +203,7 @@ class InventoryService:
             before=None, attempt=plan.changes,
             write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry, reserve),
             after=lambda done: done.stored, before_of=lambda done: done.before,
-            window_of=lambda done: done.window_ms,
+            window_of=lambda done: done.window_ms, unchanged=lambda done: not done.written,
         )  # fmt: skip
         self._written(store, entry.id, item_id)
         return InventoryItem(outcome.stored)

@@ -133,7 +133,7 @@ class OrderLines(OrderBase):
             target=f"order:{order_id}/item:{item_id}", before=None, attempt=plan.changes,
             write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry, reserve),
             after=lambda done: done.stored, before_of=lambda done: done.before,
-            window_of=lambda done: done.window_ms,
+            window_of=lambda done: done.window_ms, unchanged=lambda done: not done.written,
         )  # fmt: skip
         self._changed(store, [order_id], "item_updated", entry)
         return OrderItem(outcome.stored)
@@ -215,7 +215,7 @@ class OrderLines(OrderBase):
             attempt=plan.changes,
             write=lambda: read_modify_write(plan, read, write, self._ctx.pool.retry, reserve),
             after=lambda done: done.stored, before_of=lambda done: done.before,
-            window_of=lambda done: done.window_ms,
+            window_of=lambda done: done.window_ms, unchanged=lambda done: not done.written,
         )  # fmt: skip
         self._changed(store, [order_id], "shipment_updated", entry)
         return Shipment(outcome.stored)

@@ -51,6 +51,7 @@ from app.core.services.records import StoreRecord
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+NO_CHANGE = "no change: it already had these values, so nothing was sent"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class Write(Generic[T]):
         before_of: The ``before`` snapshot known only after sending (an update's GET).
         window_of: An update's measured GET→PUT window in ms, from the result.
         already: How a replay starts ("Already added", "Already moved").
+        unchanged: True for a result that needed no request (an update to the values the
+            record already had); its row says so.
     """
 
     actor: str
@@ -113,6 +116,7 @@ class Write(Generic[T]):
     before_of: Callable[[T], Any] | None = None
     window_of: Callable[[T], float | None] | None = None
     already: str = "Already added"
+    unchanged: Callable[[T], bool] | None = None
 
     @property
     def fixed_target(self) -> str | None:
@@ -212,8 +216,9 @@ class WriteRunner:
                 entry.id, UNKNOWN, f"interrupted: {type(error).__name__}", after=write.change
             )
             raise
+        same = write.unchanged is not None and write.unchanged(result)
         done = self.ledger.complete(
-            entry.id, APPLIED, OK,
+            entry.id, APPLIED, NO_CHANGE if same else OK,
             target=write.fixed_target or write.target(result),  # type: ignore[operator]
             before=write.before_of(result) if write.before_of else None,
             after=write.after(result),

@@ -200,6 +200,8 @@ class TestUpdate:
         )
         assert not result.written and result.audit_id is None
         assert od_store.request_count("PUT") == 0
+        [entry] = (await services.audit.query(action="order.update")).entries
+        assert entry.outcome.startswith("no change") and entry.window_ms is None
 
     async def test_preview_returns_the_diff_and_writes_nothing(
         self, services: Services, store: StoreRecord, od_store: SandboxStore
