@@ -84,7 +84,7 @@ def process_alive(owner: str | None) -> bool:
     except ValueError:
         return False
     if sys.platform == "win32":  # os.kill(pid, 0) would terminate it there
-        return True
+        return _windows_process_alive(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -92,6 +92,24 @@ def process_alive(owner: str | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+if sys.platform == "win32":
+    import ctypes
+
+    def _windows_process_alive(pid: int) -> bool:
+        """OpenProcess + GetExitCodeProcess (STILL_ACTIVE); access denied counts as alive."""
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(kernel32.GetLastError() == 5)  # ERROR_ACCESS_DENIED: it exists
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
 
 
 class WriteLedger:

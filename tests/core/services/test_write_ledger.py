@@ -4,6 +4,7 @@ lost replies, replies after our timeout, a cancelled caller, a locked database."
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,7 +17,8 @@ from app.core.db.models import AuditEvent
 from app.core.engine import Engine
 from app.core.orderdesk import OrderDeskError
 from app.core.services import Services, StoreRecord
-from app.core.services.errors import AlreadyApplied, WriteNotRecorded
+from app.core.services.errors import AlreadyApplied, WriteInDoubt, WriteNotRecorded
+from app.core.services.ledger import idem_key
 from app.sandbox import Fault, SandboxServer, SandboxStore
 from tests.core.secrets.memory_keyring import MemoryKeyring
 from tests.core.services.conftest import (
@@ -220,3 +222,19 @@ async def test_a_repeated_move_and_item_add_answer_from_the_record(
     with pytest.raises(AlreadyApplied, match=f"item {added.id}"):
         await services.orders.add_item(store, order_id, item, actor="gui")
     assert od_store.request_count("POST") == 2
+
+
+async def test_an_identical_write_in_flight_in_another_live_process_is_refused(
+    services: Services, store: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = first_order_id(od_store)
+    key = idem_key(store.key, "order.note", f"order:{order_id}", {"note": "Packed"})
+    AuditEvent.create(
+        actor="gui", store_id=store.id, action="order.note", target=f"order:{order_id}",
+        outcome="in flight", state="in_flight", owner=f"{os.getpid()}:tray", idem_key=key,
+        change_json='{"note": "Packed"}',
+    )  # fmt: skip
+    with pytest.raises(WriteInDoubt, match="being sent right now by another"):
+        await services.orders.add_note(store, order_id, "Packed", actor="mcp:ai")
+    assert od_store.request_count("POST") == 0
+    await services.orders.add_note(store, order_id, "Other note", actor="mcp:ai")  # not blocked
