@@ -163,7 +163,7 @@ def _shared_context(
 ) -> ServiceContext:
     """What every service shares: pool, cache, audit log, duplicate guard, hub, write runner."""
     window = duplicate_window if duplicate_window is not None else _duplicate_window()
-    writes = WriteRunner(WriteLedger(), window, stores=_store_by_id)
+    writes = WriteRunner(WriteLedger(), window, stores=_store_by_id, hub=engine.hub)
     register_verifiers(writes, pool)
     return ServiceContext(
         pool=pool,

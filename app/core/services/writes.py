@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from app.core.db.models import utc_now
+from app.core.events import ACTIVITY_RECORDED, Event, EventHub
 from app.core.orderdesk import OrderDeskError
 from app.core.orderdesk.retry import may_have_reached_server
 from app.core.services.audit import OK, AuditEntry, outcome_of
@@ -137,11 +138,14 @@ class WriteRunner:
         ledger: The ledger rows.
         window: Seconds an applied non-idempotent write is answered from the ledger.
         stores: Finds a store by our id (for reconciling rows of any store).
+        hub: Where ``activity.recorded`` is published for rows that change no order (failed,
+            refused, reconciled), so the Activity window shows them at once.
     """
 
     ledger: WriteLedger
     window: float
     stores: StoreLookup | None = None
+    hub: EventHub | None = None
     verifiers: dict[str, Verifier] = field(default_factory=dict)
     _running: dict[str, asyncio.Task[Any]] = field(default_factory=dict)
 
@@ -186,13 +190,19 @@ class WriteRunner:
     def _record_refusal(self, write: Write[T], key: str, error: DuplicateWriteError) -> None:
         """Record a repeat that was answered without sending (best effort)."""
         try:
-            self.ledger.record(
+            row = self.ledger.record(
                 actor=write.actor, store_id=write.store.id, action=write.action,
                 target=write.fixed_target, state=REFUSED, outcome=outcome_of(error, True),
                 change=write.change, key=key,
             )  # fmt: skip
         except WriteNotRecorded:
             log.warning("could not record the refused repeat of %s", write.action)
+            return
+        self._recorded(row.id)
+
+    def _recorded(self, entry_id: int) -> None:
+        if self.hub is not None:
+            self.hub.publish(Event.of(ACTIVITY_RECORDED, None, id=entry_id))
 
     def _forget(self, key: str, task: asyncio.Task[Any]) -> None:
         if self._running.get(key) is task:
@@ -210,11 +220,13 @@ class WriteRunner:
                 entry.id, state, outcome_of(error, isinstance(error, DuplicateWriteError)),
                 after=write.change,
             )  # fmt: skip
+            self._recorded(entry.id)
             raise
         except BaseException as error:
             self.ledger.complete(
                 entry.id, UNKNOWN, f"interrupted: {type(error).__name__}", after=write.change
             )
+            self._recorded(entry.id)
             raise
         same = write.unchanged is not None and write.unchanged(result)
         done = self.ledger.complete(
@@ -301,6 +313,7 @@ class WriteRunner:
                 after=verdict.after, verified=verdict.verified,
             )  # fmt: skip
             settled.append(done)
+            self._recorded(done.id)
         return settled
 
     async def _verdict(self, row: AuditEntry) -> Verdict | None:

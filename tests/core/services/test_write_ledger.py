@@ -15,6 +15,7 @@ import pytest
 
 from app.core.db.models import AuditEvent
 from app.core.engine import Engine
+from app.core.events import ACTIVITY_RECORDED, Event
 from app.core.orderdesk import OrderDeskError
 from app.core.services import Services, StoreRecord
 from app.core.services.errors import AlreadyApplied, WriteInDoubt, WriteNotRecorded
@@ -123,9 +124,13 @@ async def test_an_unknown_write_that_did_not_happen_is_sent_once_more(
 ) -> None:
     services, store = quick
     order_id = first_order_id(od_store)
+    events: list[Event] = []
+    services.engine.hub.subscribe(events.append)
     sandbox.add_fault(Fault(kind="drop", method="POST", path=NOTE_PATH))
     with pytest.raises(OrderDeskError):
         await services.orders.add_note(store, order_id, "Packed", actor="gui")
+    first_id = rows("order.note")[0].id
+    assert [e.data["id"] for e in events if e.kind == ACTIVITY_RECORDED] == [first_id]
     await services.orders.add_note(store, order_id, "Packed", actor="gui")
     assert len(notes_with(od_store, order_id, "Packed")) == 1
     first, second = rows("order.note")
