@@ -15,6 +15,7 @@ EXPECTED_DEFAULTS = {
     "mcp.http_port": 8765,
     "mcp.paused": False,
     "mcp.allow_tokenless_read": False,
+    "mcp.result_budget_tokens": 8000,
     "cache.orders_ttl": 15,
     "cache.inventory_ttl": 60,
     "cache.store_ttl": 3600,

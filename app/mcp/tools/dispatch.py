@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 import mcp_types as types
@@ -16,6 +17,7 @@ import pydantic
 from app.core.access.identity import ClientIdentity
 from app.core.services.errors import StoreNotFoundError
 from app.core.services.records import StoreRecord
+from app.mcp.shaping.budget import DEFAULT_BUDGET_TOKENS, fit, hoist_notice
 from app.mcp.tools.base import ToolError, ToolOutput, ToolSpec
 from app.mcp.tools.context import Call, McpContext
 from app.mcp.tools.errors import internal_error_message, known_error_message, validation_message
@@ -44,6 +46,41 @@ def success_result(output: ToolOutput) -> types.CallToolResult:
         content=[types.TextContent(text=output.summary), types.TextContent(text=text)],
         structured_content=output.data,
     )
+
+
+BUDGET_SETTING = "mcp.result_budget_tokens"
+
+
+async def result_budget(app: McpContext) -> int:
+    """The most tokens one tool result may take (setting ``mcp.result_budget_tokens``)."""
+    try:
+        value = await app.services.settings.get(BUDGET_SETTING)
+    except Exception:  # a missing or unreadable setting must not fail the call
+        log.debug("result budget setting unreadable; using the default", exc_info=True)
+        return DEFAULT_BUDGET_TOKENS
+    if isinstance(value, bool) or not isinstance(value, int):
+        return DEFAULT_BUDGET_TOKENS
+    return value
+
+
+def within_budget(output: ToolOutput, budget_tokens: int, tool: str) -> ToolOutput:
+    """One untrusted-data notice per result, and the result cut down to the budget.
+
+    A cut result says so in its ``budget`` entry and in the summary, whose page hint is
+    replaced by the new one (the next offset moved).
+    """
+    data = hoist_notice(output.data)
+    old_hint = data.get("page", {}).get("hint") if isinstance(data.get("page"), dict) else None
+    fitted = fit(data, budget_tokens, tool)
+    if fitted.note is None:
+        return ToolOutput(fitted.data, output.summary)
+    summary = output.summary
+    new_hint = fitted.data["page"]["hint"]
+    if old_hint:
+        summary = summary.replace(old_hint, new_hint)
+    returned = fitted.data["page"]["returned"]
+    summary = re.sub(r"^\d+ ", f"{returned} ", summary, count=1)
+    return ToolOutput(fitted.data, f"{summary} {fitted.note}")
 
 
 async def resolve_store(app: McpContext, session: SessionState, wanted: str | None) -> StoreRecord:
@@ -87,7 +124,8 @@ async def _run(
         store = await resolve_store(app, session, getattr(params, "store", None))
         identity.require(spec.access.scope, store.id)
     call = Call(app=app, session=session, tool=spec.name, store_record=store)
-    return await spec.handler(call, params)
+    output = await spec.handler(call, params)
+    return within_budget(output, await result_budget(app), spec.name)
 
 
 async def run_tool(

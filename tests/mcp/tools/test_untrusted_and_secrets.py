@@ -42,7 +42,7 @@ async def test_shopper_text_is_delimited_at_every_detail(app_ctx: McpContext, mo
             got = await session.ok("orders_get", {"order_id": order_id, "detail": detail})
             order = got["order"]
             assert ATTACK not in outside_untrusted(order)
-            assert order[UNTRUSTED_KEY][NOTICE_KEY] == UNTRUSTED_NOTICE
+            assert got[NOTICE_KEY] == UNTRUSTED_NOTICE and NOTICE_KEY not in order[UNTRUSTED_KEY]
         full = (await session.ok("orders_get", {"order_id": order_id, "detail": "full"}))["order"]
         other = full[UNTRUSTED_KEY]
         assert other["checkout_data"]["Gift Message"] == ATTACK
@@ -78,8 +78,10 @@ async def test_detail_levels_and_fields(app_ctx: McpContext) -> None:
     assert "order_items" in standard["orders"][0]
     for order in picked["orders"]:
         assert set(order) == {"id", "order_total", UNTRUSTED_KEY}
-        assert set(order[UNTRUSTED_KEY]) == {NOTICE_KEY, "email"}
+        assert set(order[UNTRUSTED_KEY]) == {"email"}
         assert isinstance(order["order_total"], str)
+    assert picked[NOTICE_KEY] == UNTRUSTED_NOTICE
+    assert json.dumps(picked).count(UNTRUSTED_NOTICE) == 1
     assert all("." in o["order_total"] or o["order_total"].isdigit() for o in full["orders"])
 
 
