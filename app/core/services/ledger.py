@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import sys
-import time
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -158,7 +157,7 @@ class WriteLedger:
         verified: str | None = None,
         window_ms: float | None = None,
     ) -> AuditEntry:
-        """Record how a write ended (retrying a few times while the database is busy).
+        """Record how a write ended.
 
         Args:
             entry_id: The intent row.
@@ -169,6 +168,10 @@ class WriteLedger:
             after: The record after the write (or what was sent when it failed).
             verified: What a reconciling read of Order Desk found.
             window_ms: An update's measured GET→PUT window.
+
+        Raises:
+            peewee.OperationalError: The database stayed locked past its busy timeout
+                (:class:`~app.core.services.writes.WriteRunner` tries again later).
         """
         values: dict[Any, Any] = {
             AuditEvent.state: state,
@@ -183,15 +186,7 @@ class WriteLedger:
             AuditEvent.window_ms: None if window_ms is None else round(window_ms, 1),
         }
         values.update({field: value for field, value in optional.items() if value is not None})
-        for attempt in range(3):
-            try:
-                AuditEvent.update(values).where(AuditEvent.id == entry_id).execute()
-                break
-            except pw.OperationalError as error:
-                log.warning("could not complete ledger row #%d (%s); retrying", entry_id, error)
-                if attempt == 2:
-                    raise
-                time.sleep(0.2)
+        AuditEvent.update(values).where(AuditEvent.id == entry_id).execute()
         return entry_of(AuditEvent.get_by_id(entry_id))
 
     def get(self, entry_id: int) -> AuditEntry | None:

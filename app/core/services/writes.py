@@ -20,9 +20,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
+
+import peewee as pw
 
 from app.core.db.models import utc_now
 from app.core.events import ACTIVITY_RECORDED, Event, EventHub
@@ -53,6 +55,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 NO_CHANGE = "no change: it already had these values, so nothing was sent"
+COMPLETE_TRIES = 60
+"""Seconds (one try each) a write's outcome is retried while the database stays busy."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ class WriteRunner:
     hub: EventHub | None = None
     verifiers: dict[str, Verifier] = field(default_factory=dict)
     _running: dict[str, asyncio.Task[Any]] = field(default_factory=dict)
+    _later: set[asyncio.Task[Any]] = field(default_factory=set)
 
     def register_verifier(self, action: str, verifier: Verifier) -> None:
         """Let reconciliation check rows of ``action`` with ``verifier(entry, store)``."""
@@ -216,27 +221,54 @@ class WriteRunner:
         except (OrderDeskError, ServiceError) as error:
             state = UNKNOWN if _may_have_applied(error) else REFUSED
             state = DENIED if isinstance(error, WriteDenied) else state
-            self.ledger.complete(
-                entry.id, state, outcome_of(error, isinstance(error, DuplicateWriteError)),
-                after=write.change,
-            )  # fmt: skip
-            self._recorded(entry.id)
+            outcome = outcome_of(error, isinstance(error, DuplicateWriteError))
+            self._finish(entry, state, outcome, {"after": write.change})
             raise
         except BaseException as error:
-            self.ledger.complete(
-                entry.id, UNKNOWN, f"interrupted: {type(error).__name__}", after=write.change
-            )
-            self._recorded(entry.id)
+            outcome = f"interrupted: {type(error).__name__}"
+            self._finish(entry, UNKNOWN, outcome, {"after": write.change})
             raise
         same = write.unchanged is not None and write.unchanged(result)
-        done = self.ledger.complete(
-            entry.id, APPLIED, NO_CHANGE if same else OK,
-            target=write.fixed_target or write.target(result),  # type: ignore[operator]
-            before=write.before_of(result) if write.before_of else None,
-            after=write.after(result),
-            window_ms=write.window_of(result) if write.window_of else None,
+        done = self._finish(
+            entry, APPLIED, NO_CHANGE if same else OK, {
+                "target": write.fixed_target or write.target(result),  # type: ignore[operator]
+                "before": write.before_of(result) if write.before_of else None,
+                "after": write.after(result),
+                "window_ms": write.window_of(result) if write.window_of else None,
+            },
         )  # fmt: skip
         return result, done
+
+    def _finish(
+        self, entry: AuditEntry, state: str, outcome: str, fields: dict[str, Any]
+    ) -> AuditEntry:
+        """Complete a row; while the database is busy, keep trying in the background (the
+        write itself is done, so its caller is not kept waiting)."""
+        try:
+            done = self.ledger.complete(entry.id, state, outcome, **fields)
+        except pw.OperationalError as error:
+            log.warning("ledger row #%d not completed yet (%s); retrying", entry.id, error)
+            task = asyncio.get_running_loop().create_task(
+                self._finish_later(entry.id, state, outcome, fields)
+            )
+            self._later.add(task)
+            task.add_done_callback(self._later.discard)
+            return replace(entry, state=state, outcome=outcome)
+        self._recorded(entry.id)
+        return done
+
+    async def _finish_later(
+        self, entry_id: int, state: str, outcome: str, fields: dict[str, Any]
+    ) -> None:
+        for _ in range(COMPLETE_TRIES):
+            await asyncio.sleep(1.0)
+            try:
+                self.ledger.complete(entry_id, state, outcome, **fields)
+            except pw.OperationalError:
+                continue
+            self._recorded(entry_id)
+            return
+        log.error("ledger row #%d stays in flight: the database stayed busy", entry_id)
 
     async def _reconcile_before(self, write: Write[T], key: str) -> None:
         rows = {row.id: row for row in self.ledger.open_rows(key=key)}
@@ -247,6 +279,12 @@ class WriteRunner:
 
     def _refuse_open(self, write: Write[T], key: str) -> None:
         for row in self.ledger.open_rows(key=key):
+            if row.state == IN_FLIGHT and row.owner == self.ledger.owner:
+                raise WriteInDoubt(
+                    f"Refused: an identical write ({write.what or write.action}, activity"
+                    f" #{row.id}) was sent moments ago and its outcome is not recorded yet (the"
+                    " app's database is busy); nothing was sent. Try again in a minute."
+                )
             if row.state == IN_FLIGHT:
                 raise WriteInDoubt(
                     f"Refused: an identical write ({write.what or write.action}) is being sent"
@@ -308,10 +346,14 @@ class WriteRunner:
             if verdict is None:
                 continue
             log.info("reconciled activity #%d (%s): %s", row.id, verdict.state, verdict.verified)
-            done = self.ledger.complete(
-                row.id, verdict.state, _outcome(verdict, row), target=verdict.target,
-                after=verdict.after, verified=verdict.verified,
-            )  # fmt: skip
+            try:
+                done = self.ledger.complete(
+                    row.id, verdict.state, _outcome(verdict, row), target=verdict.target,
+                    after=verdict.after, verified=verdict.verified,
+                )  # fmt: skip
+            except pw.OperationalError as error:
+                log.warning("could not record the reconciliation of #%d: %s", row.id, error)
+                continue
             settled.append(done)
             self._recorded(done.id)
         return settled

@@ -243,3 +243,28 @@ async def test_an_identical_write_in_flight_in_another_live_process_is_refused(
         await services.orders.add_note(store, order_id, "Packed", actor="mcp:ai")
     assert od_store.request_count("POST") == 0
     await services.orders.add_note(store, order_id, "Other note", actor="mcp:ai")  # not blocked
+
+
+async def test_a_busy_database_after_sending_keeps_the_result_and_records_it_later(
+    services: Services, store: StoreRecord, od_store: SandboxStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order_id = first_order_id(od_store)
+    ledger, real = services.writes.ledger, services.writes.ledger.complete
+    busy = [True]
+
+    def complete(*args: Any, **kwargs: Any) -> Any:
+        if busy.pop() if busy else False:
+            raise pw.OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "complete", complete)
+    await services.orders.add_note(store, order_id, "Shipped today", actor="gui")  # no error
+    with pytest.raises(WriteInDoubt, match="not recorded yet"):
+        await services.orders.add_note(store, order_id, "Shipped today", actor="gui")
+    for _ in range(300):
+        if rows("order.note")[0].state == "applied":
+            break
+        await asyncio.sleep(0.01)
+    with pytest.raises(AlreadyApplied):
+        await services.orders.add_note(store, order_id, "Shipped today", actor="gui")
+    assert len(notes_with(od_store, order_id, "Shipped today")) == 1
