@@ -254,7 +254,8 @@ class WriteRunner:
             self._later.add(task)
             task.add_done_callback(self._later.discard)
             return replace(entry, state=state, outcome=outcome)
-        self._recorded(entry.id)
+        if state != APPLIED:  # an applied write publishes its order's own event
+            self._recorded(entry.id)
         return done
 
     async def _finish_later(
