@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import ast
 import inspect
+import typing
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.core.services.container import FACADE_PARTS
+from app.core.engine import ANY_THREAD_MARK
+from app.core.services.container import FACADE_PARTS, Services
 from app.mcp.tools import all_tools
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -180,3 +182,18 @@ def test_the_gui_calls_only_facade_parts() -> None:
                 if call.split(".")[0] not in FACADE_PARTS:
                     outside.append(f"{path.relative_to(ROOT)}:{name}: {call}")
     assert outside == []
+
+
+def test_the_gui_calls_only_what_the_engine_proxy_hops() -> None:
+    """Every facade method the GUI calls is a coroutine (or marked safe from any thread), so
+    the proxy never refuses one at run time, however rarely its window is opened."""
+    parts = typing.get_type_hints(Services)
+    refused = []
+    for path in sorted((ROOT / "app" / "gui").rglob("*.py")):
+        for name in _functions(path):
+            for call in facade_calls(path, name):
+                part, method = call.split(".")
+                target = getattr(parts[part], method)
+                if not (inspect.iscoroutinefunction(target) or getattr(target, ANY_THREAD_MARK, 0)):
+                    refused.append(f"{path.relative_to(ROOT)}:{name}: {call}")
+    assert refused == []
