@@ -18,6 +18,7 @@ from app.core.services.errors import ServiceError
 from app.core.services.records import StoreRecord
 from app.mcp.shaping import shape_order
 from app.mcp.tools.context import McpContext
+from app.mcp.tools.errors import known_error_message
 from app.mcp.transport.session import current_session
 
 RESOURCE_NOT_FOUND = -32002
@@ -88,14 +89,26 @@ async def _read(app: McpContext, uri: str) -> Any:
 
 
 async def read_resource(app: McpContext, uri: str) -> types.ReadResourceResult:
-    """Read one resource; refusals and missing records are JSON-RPC errors with a sentence.
+    """Read one resource; expected errors are JSON-RPC errors with their sentence.
 
     Raises:
-        MCPError: Unknown URI, missing record, or access refused.
+        MCPError: Unknown URI, missing record, access refused, or environment trouble (a
+            locked keychain, a busy database, Order Desk unreachable): the message is the text
+            every face shows for that error. Anything else (a bug) propagates.
     """
     try:
         return _contents(uri, await _read(app, uri))
-    except NotFoundError as error:
-        raise MCPError(code=RESOURCE_NOT_FOUND, message=str(error), data={"uri": uri}) from None
-    except (AccessError, ServiceError) as error:
-        raise MCPError(code=types.INVALID_PARAMS, message=str(error), data={"uri": uri}) from None
+    except Exception as error:
+        message = known_error_message(error)
+        if message is None:
+            raise
+        raise MCPError(code=_error_code(error), message=message, data={"uri": uri}) from None
+
+
+def _error_code(error: Exception) -> int:
+    """The JSON-RPC code for an expected error: not found, refused input, or trouble."""
+    if isinstance(error, NotFoundError):
+        return RESOURCE_NOT_FOUND
+    if isinstance(error, AccessError | ServiceError):
+        return types.INVALID_PARAMS
+    return types.INTERNAL_ERROR

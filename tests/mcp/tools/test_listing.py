@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 
+import mcp_types as types
 import pytest
 from mcp import MCPError
 
 from app.core.access import ALL_SCOPES
+from app.core.errors import KeychainLocked
 from app.mcp.server import McpContext
 from app.mcp.tools import all_tools
 from tests.mcp.tools.conftest import MODES, connect
@@ -95,6 +97,20 @@ async def test_resources_and_templates(app_ctx: McpContext, mode: str) -> None:
         assert missing.value.error.code == -32002
         with pytest.raises(MCPError):
             await client.read_resource("orderdesk://nowhere")
+
+
+async def test_a_resource_read_meets_a_locked_keychain(
+    app_ctx: McpContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def locked(*_args: object, **_kwargs: object) -> object:
+        raise KeychainLocked()
+
+    monkeypatch.setattr(app_ctx.services.orders, "get", locked)
+    async with connect(app_ctx) as session:
+        with pytest.raises(MCPError) as caught:
+            await session.client.read_resource("orderdesk://stores/1/orders/1")
+    assert caught.value.error.message == str(KeychainLocked())
+    assert caught.value.error.code == types.INTERNAL_ERROR
 
 
 @pytest.mark.parametrize("mode", MODES)
