@@ -1,7 +1,8 @@
 """Unexpected errors: a crash report and a dialog the user can copy it from.
 
 Expected trouble (a locked keychain, Order Desk down, a 429) is shown where it happens with a
-sentence for the user; only bugs end up here.
+sentence for the user; only bugs end up in the crash dialog. An expected error that no view
+caught still reaches the hook: it gets its sentence in a message box, never a crash report.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import sys
 import threading
 import traceback
 from types import TracebackType
+from typing import Any
 
 from app import APP_NAME, __version__
+from app.core.errors import ExpectedError, as_expected
 from app.core.logs import redact
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,7 @@ class CrashHandler:
         self.gui_ready = False
         self._showing = False
         self._previous = sys.excepthook
+        self._messages: list[Any] = []  # open message boxes (kept alive until closed)
 
     def install(self) -> None:
         """Route uncaught exceptions of every thread to :meth:`handle`."""
@@ -71,11 +75,30 @@ class CrashHandler:
         if issubclass(kind, KeyboardInterrupt):
             self._previous(kind, error, tb)
             return
+        expected = as_expected(error)
+        if expected is not None:
+            self._tell(expected)
+            return
         report = crash_report(kind, error, tb)
         log.error("unexpected error\n%s", report)
         print(report, file=sys.stderr)
-        if self.gui_ready and threading.current_thread() is threading.main_thread():
+        if self._on_gui_thread():
             self._show(report)
+
+    def _on_gui_thread(self) -> bool:
+        return self.gui_ready and threading.current_thread() is threading.main_thread()
+
+    def _tell(self, error: ExpectedError) -> None:
+        """Show an expected error's sentence and action in a (non-blocking) message box."""
+        log.warning("not shown where it happened: %s", error)
+        if not self._on_gui_thread():
+            return
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(error))
+        self._messages.append(box)
+        box.finished.connect(lambda _result: self._messages.remove(box))
+        box.open()
 
     def _show(self, report: str) -> None:
         if self._showing:  # an error inside the dialog must not open another one

@@ -132,6 +132,26 @@ def test_crash_handler_logs_without_a_gui(capsys: pytest.CaptureFixture[str]) ->
     assert "ValueError: boom" in capsys.readouterr().err
 
 
+def test_an_expected_error_nobody_caught_is_a_message_not_a_crash(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.core.errors import KeychainLocked
+
+    handler = CrashHandler()
+    handler.gui_ready = True
+    monkeypatch.setattr(handler, "_show", lambda report: pytest.fail(f"crash dialog: {report}"))
+    error = KeychainLocked()
+    handler.handle(type(error), error, None)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    qtbot.waitUntil(lambda: any(box.isVisible() for box in boxes))
+    (box,) = [box for box in boxes if box.isVisible()]
+    assert box.text() == str(KeychainLocked())
+    box.accept()
+    qtbot.waitUntil(lambda: not handler._messages)
+
+
 def test_activity_shows_a_denied_attempt_beside_the_applied_writes(
     qtbot: Any, ctx: GuiContext, core: Any, store: Any, bridge: HubBridge
 ) -> None:
