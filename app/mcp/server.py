@@ -8,18 +8,23 @@ holds no per-connection state itself: each handler finds its session through
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 import mcp_types as types
 from mcp.server import Server, ServerRequestContext
+from mcp.server.lowlevel.server import NotificationOptions
 from mcp.shared.exceptions import MCPError
 
 from app import __version__
 from app.core.access.errors import AccessError
+from app.core.access.identity import ClientIdentity
 from app.mcp import prompts, resources
-from app.mcp.shaping import UNTRUSTED_DESCRIPTION
-from app.mcp.tools import McpContext, all_tools
+from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
+from app.mcp.tools import McpContext, ToolSpec, all_tools
 from app.mcp.tools.context import refresh_identity
 from app.mcp.tools.dispatch import error_result, run_tool
+from app.mcp.tools.params import SHARED_WORDING
 from app.mcp.transport.session import NoSession, current_session
 
 __all__ = ["INSTRUCTIONS", "McpContext", "build_server"]
@@ -27,12 +32,25 @@ __all__ = ["INSTRUCTIONS", "McpContext", "build_server"]
 log = logging.getLogger(__name__)
 
 SERVER_NAME = "orderdesk-tray"
-INSTRUCTIONS = (
-    "OrderDesk Tray gives access to the user's Order Desk stores. Start with session_info "
-    "(your scopes and active store) and stores_list / stores_use. Lists return summaries and "
-    "a `page` with total and next_offset; ask for detail or `fields` only when needed. Writes "
-    "may wait for the user's approval in the tray. " + UNTRUSTED_DESCRIPTION
+INSTRUCTIONS = " ".join(
+    (
+        "OrderDesk Tray gives access to the user's Order Desk stores. Start with session_info "
+        "(your scopes and active store) and stores_list / stores_use; you see only the tools "
+        "your scopes allow.",
+        SHARED_WORDING,
+        UNTRUSTED_DESCRIPTION,
+        f"Order fields: {', '.join(ORDER_FIELDS)}.",
+        f"Product fields: {', '.join(PRODUCT_FIELDS)}.",
+    )
 )
+
+
+async def announce_tools_changed(ctx: ServerRequestContext) -> None:
+    """Tell the client its tool list changed (its scopes did); best effort."""
+    try:
+        await ctx.session.send_tool_list_changed()
+    except Exception:  # a client that went away must not fail the call
+        log.debug("could not send tools/list_changed", exc_info=True)
 
 
 def refresh_caller(app: McpContext) -> str | None:
@@ -51,6 +69,37 @@ def refresh_caller(app: McpContext) -> str | None:
     return None
 
 
+class ToolsChangeServer(Server):
+    """A low-level ``Server`` that announces ``tools.listChanged``: a session's tool list
+    follows its client's scopes, and changes when the user changes them."""
+
+    def create_initialization_options(
+        self,
+        notification_options: NotificationOptions | None = None,
+        experimental_capabilities: dict[str, dict[str, Any]] | None = None,
+        extensions: dict[str, dict[str, Any]] | None = None,
+    ) -> Any:
+        return super().create_initialization_options(
+            notification_options or NotificationOptions(tools_changed=True),
+            experimental_capabilities,
+            extensions,
+        )
+
+
+def session_scopes() -> frozenset[str] | None:
+    """The calling session's scopes, or None outside a session (then every tool is listed)."""
+    try:
+        identity = current_session().identity
+    except NoSession:
+        return None
+    return identity.scopes if isinstance(identity, ClientIdentity) else None
+
+
+def allowed(specs: Iterable[ToolSpec[Any]], scopes: frozenset[str] | None) -> list[str]:
+    """Names of the tools a session with ``scopes`` may call (all of them for None)."""
+    return [spec.name for spec in specs if scopes is None or spec.access.scope in scopes]
+
+
 def build_server(app: McpContext) -> Server:
     """Build the MCP server over the app's services.
 
@@ -64,10 +113,14 @@ def build_server(app: McpContext) -> Server:
     definitions = [spec.definition() for spec in specs.values()]
     schemas = {tool.name: tool.input_schema for tool in definitions}
 
+    by_name = {tool.name: tool for tool in definitions}
+
     async def list_tools(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=definitions)
+        refresh_caller(app)
+        names = allowed(specs.values(), session_scopes())
+        return types.ListToolsResult(tools=[by_name[name] for name in names])
 
     async def call_tool(
         ctx: ServerRequestContext, params: types.CallToolRequestParams
@@ -78,9 +131,12 @@ def build_server(app: McpContext) -> Server:
                 code=types.INVALID_PARAMS,
                 message=f"Unknown tool: {params.name}. Call tools/list for the tools.",
             )
+        before = session_scopes()
         refused = refresh_caller(app)
         if refused is not None:
             return error_result(refused)
+        if session_scopes() != before:
+            await announce_tools_changed(ctx)
         return await run_tool(app, spec, params.arguments)
 
     async def list_resources(
@@ -113,7 +169,7 @@ def build_server(app: McpContext) -> Server:
     ) -> types.GetPromptResult:
         return prompts.get_prompt(params.name, params.arguments)
 
-    return Server(
+    return ToolsChangeServer(
         SERVER_NAME,
         version=__version__,
         instructions=INSTRUCTIONS,

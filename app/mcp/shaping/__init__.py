@@ -11,6 +11,7 @@ from app.mcp.shaping.records import DETAILS, Detail, project
 from app.mcp.shaping.untrusted import (
     NOTICE_KEY,
     UNTRUSTED_DESCRIPTION,
+    UNTRUSTED_HINT,
     UNTRUSTED_KEY,
     UNTRUSTED_NOTICE,
     group,
@@ -23,6 +24,7 @@ __all__ = [
     "ORDER_FIELDS",
     "PRODUCT_FIELDS",
     "UNTRUSTED_DESCRIPTION",
+    "UNTRUSTED_HINT",
     "UNTRUSTED_KEY",
     "UNTRUSTED_NOTICE",
     "Detail",

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 import mcp_types as types
 
 from app.core.errors import ExpectedError
-from app.mcp.tools.schema import JsonSchema, ToolInput, input_schema
+from app.mcp.tools.schema import JsonSchema, ToolInput, input_schema, output_schema
 
 InputT = TypeVar("InputT", bound=ToolInput)
 
@@ -67,14 +67,22 @@ class ToolSpec(Generic[InputT]):
             title=self.title,
             description=self.description,
             input_schema=input_schema(self.params),
-            output_schema=self.output_schema,
-            annotations=types.ToolAnnotations(
-                title=self.title,
-                read_only_hint=self.read_only,
-                destructive_hint=self.destructive,
-                idempotent_hint=self.idempotent,
-                open_world_hint=self.open_world,
-            ),
+            output_schema=output_schema(self.output_schema),
+            annotations=self.annotations(),
+        )
+
+    def annotations(self) -> types.ToolAnnotations:
+        """The hints that differ from the MCP defaults (read-only false, destructive true,
+        idempotent false, open-world true); a client reads the others as those defaults.
+
+        Destructive and idempotent mean nothing for a read-only tool, so it gets neither.
+        """
+        writes = not self.read_only
+        return types.ToolAnnotations(
+            read_only_hint=True if self.read_only else None,
+            destructive_hint=False if writes and not self.destructive else None,
+            idempotent_hint=True if writes and self.idempotent else None,
+            open_world_hint=False if not self.open_world else None,
         )
 
 

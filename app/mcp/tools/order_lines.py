@@ -9,14 +9,14 @@ from pydantic import Field
 
 from app.core.orderdesk import OrderItem, RecordView
 from app.core.services.errors import AlreadyApplied
-from app.mcp.shaping import UNTRUSTED_DESCRIPTION
+from app.mcp.shaping import UNTRUSTED_HINT
 from app.mcp.shaping.orders import shape_line
 from app.mcp.shaping.untrusted import UNTRUSTED_KEY, group
 from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolError, ToolOutput, ToolSpec, writer
 from app.mcp.tools.context import Call
 from app.mcp.tools.inputs import ItemChanges, NewItem
-from app.mcp.tools.params import ApprovalNote, IdempotencyNote, OrderId, RecordId, StoreArg
+from app.mcp.tools.params import IdempotencyNote, OrderId, RecordId, StoreArg
 from app.mcp.tools.schema import RECORD, STRING, ToolInput, obj
 
 LineT = TypeVar("LineT", bound=RecordView)
@@ -170,10 +170,9 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "order_history_add",
         "Add an order history note",
-        "Append a note to an order's history in Order Desk (write-notes scope). History is "
+        "Append a note to an order's history in Order Desk. History is "
         "append-only and holds about 250 entries, so do not use it for routine logs. "
-        + IdempotencyNote
-        + ApprovalNote,
+        + IdempotencyNote,
         HistoryAddInput,
         obj({"order_id": STRING, "added": {"type": "boolean"}}, ("order_id", "added")),
         order_history_add,
@@ -184,39 +183,37 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "order_items_add",
         "Add an order line",
-        "Add a product line to an order (write-orders scope); Order Desk recalculates the "
-        "totals. The code (SKU) links the line to inventory." + ApprovalNote,
+        "Add a product line to an order; Order Desk recalculates the "
+        "totals. The code (SKU) links the line to inventory.",
         ItemsAddInput,
         _ITEM_OUT,
         order_items_add,
         scope="write-orders",
-        destructive=False,
+        destructive=True,
         idempotent=False,
     ),
     writer(
         "order_items_update",
         "Update an order line",
-        "Change fields of one order line, e.g. its quantity or price (write-orders scope); "
-        "fields not given stay as they are. Get line ids from orders_get. "
-        + UNTRUSTED_DESCRIPTION
-        + ApprovalNote,
+        "Change fields of one order line, e.g. its quantity or price; "
+        "fields not given stay as they are. Get line ids from orders_get. " + UNTRUSTED_HINT,
         ItemsUpdateInput,
         _ITEM_OUT,
         order_items_update,
         scope="write-orders",
-        destructive=False,
-        idempotent=True,
+        destructive=True,
+        idempotent=False,
     ),
     writer(
         "order_items_remove",
         "Remove an order line",
-        "Remove one line from an order (delete scope); Order Desk recalculates the totals. "
-        "This cannot be undone in Order Desk." + ApprovalNote,
+        "Remove one line from an order; Order Desk recalculates the totals. "
+        "This cannot be undone in Order Desk.",
         ItemsRemoveInput,
         obj({"order_id": STRING, "removed_item_id": STRING}, ("order_id", "removed_item_id")),
         order_items_remove,
         scope="delete",
         destructive=True,
-        idempotent=True,
+        idempotent=False,
     ),
 ]

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 from app.core.index import GroupBy, SearchFilters, SortKey
 from app.core.orderdesk import OrderDeskError, to_datetime
 from app.core.services.filters import resolve_folder
-from app.mcp.shaping import UNTRUSTED_DESCRIPTION, page_info, shape_order
+from app.mcp.shaping import UNTRUSTED_HINT, page_info, shape_order
 from app.mcp.tools.base import ToolError, ToolOutput, ToolSpec, reader
 from app.mcp.tools.context import Call
 from app.mcp.tools.local_rows import freshness, indexed_order, stats_group
@@ -48,8 +48,7 @@ class DateRange(ToolInput):
     added_from: DateArg | None = Field(default=None, description="Added at or after (UTC).")
     added_to: DateArg | None = Field(
         default=None,
-        description="Added at or before (UTC); a bare date means its 00:00:00, so pass the "
-        "next day to include a whole day.",
+        description="Added at or before (a bare date is its 00:00:00).",
     )
 
 
@@ -59,22 +58,15 @@ class OrdersSearchInput(DateRange):
     store: StoreArg = None
     query: Annotated[str, Field(max_length=200)] = Field(
         default="",
-        description="Words to find in order id, source id, customer/shipping names, e-mail, "
-        "company, city, SKUs, item names, notes and checkout data. Every word must match; the "
-        "last one also matches as a prefix. Punctuation and quotes are searched as plain text. "
-        "Empty: every order (use the filters).",
+        description="Words that must all match (the last also as a prefix); empty: all.",
     )
     folder_id: FolderIds = None
     folder_name: Text = Field(default=None, description="Folder name instead of an id.")
     source_name: Text = Field(default=None, description="Exact order source, e.g. Shopify.")
     updated_from: DateArg | None = Field(default=None, description="Changed at/after (UTC).")
     updated_to: DateArg | None = Field(default=None, description="Changed at/before (UTC).")
-    total_min: Money | None = Field(
-        default=None, description='Smallest order total, as decimal text such as "25.00".'
-    )
-    total_max: Money | None = Field(
-        default=None, description='Largest order total, as decimal text such as "100".'
-    )
+    total_min: Money | None = Field(default=None, description="Smallest order total.")
+    total_max: Money | None = Field(default=None, description="Largest order total.")
     sort: Literal["relevance", "date_added", "date_updated", "total"] | None = Field(
         default=None,
         description="Order of results; default relevance with a query, else date_added.",
@@ -228,38 +220,29 @@ GROUP = obj(
     ("key", "count", "revenue"),
 )
 LOCAL_COPY = (
-    " It answers from the app's local copy of the store's orders (kept up to date every few "
-    "minutes and right after writes made through the app), so it is fast and costs no Order "
-    "Desk requests; `index` gives its state, last_synced_at (UTC) and order count. When state "
-    "is not `ready` the answer may be incomplete. orders_get and orders_list read Order Desk "
-    "live: use them to confirm an order before changing it."
+    " Answers from the app's local copy of the orders (fast, no Order Desk requests); `index` "
+    "says how fresh it is. Confirm an order with orders_get before changing it."
 )
 
 TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_search",
         "Search orders (local index)",
-        "Full-text search over the store's orders: names, e-mail, company, city, order and "
-        "source ids, SKUs, item names, notes; with filters for folder (id or name), source, "
-        "added/updated date ranges (UTC) and order total (min/max as decimal text); sorted by "
-        "relevance, date or total; paged with limit/offset (`page` has total and next_offset). "
-        "detail=summary (default) or standard come from the index; detail=full reads the "
-        f"page's orders live (limit <= {FULL_DETAIL_LIMIT})." + LOCAL_COPY + " Money is exact "
-        "decimal text. " + UNTRUSTED_DESCRIPTION,
+        "Full-text search over orders (names, e-mail, company, city, ids, SKUs, item names, "
+        "notes) with folder, source, date and total filters. detail=full reads the page live "
+        f"(limit <= {FULL_DETAIL_LIMIT})." + LOCAL_COPY + " " + UNTRUSTED_HINT,
         OrdersSearchInput,
         obj(
             {"orders": list_of(RECORD), "page": PAGE, "index": INDEX},
             ("orders", "page", "index"),
         ),
         orders_search,
-        open_world=False,
     ),
     reader(
         "orders_stats",
         "Order statistics (local index)",
-        "Count orders and add up their totals (revenue, exact decimal text) per folder, per "
-        "UTC day or per order source, for orders added in an optional date range (UTC). "
-        "Returns the groups plus overall count and revenue." + LOCAL_COPY,
+        "Count orders and sum their totals per folder, UTC day or source, for orders added in "
+        "an optional date range." + LOCAL_COPY,
         OrdersStatsInput,
         obj(
             {
@@ -272,6 +255,5 @@ TOOLS: list[ToolSpec[Any]] = [
             ("group_by", "groups", "count", "revenue", "index"),
         ),
         orders_stats,
-        open_world=False,
     ),
 ]

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from app.core.services.filters import OrderFilters
-from app.mcp.shaping import ORDER_FIELDS, UNTRUSTED_DESCRIPTION, page_info, shape_order
+from app.mcp.shaping import ORDER_FIELDS, UNTRUSTED_HINT, page_info, shape_order
 from app.mcp.tools.base import ToolOutput, ToolSpec, reader
 from app.mcp.tools.context import Call
 from app.mcp.tools.params import (
@@ -28,17 +28,15 @@ def _known_field(name: str) -> str:
     return name
 
 
-OrderField = Annotated[
-    str, AfterValidator(_known_field), Field(json_schema_extra={"enum": list(ORDER_FIELDS)})
-]
+OrderField = Annotated[str, AfterValidator(_known_field)]
 Fields = Annotated[
     list[OrderField] | None,
     Field(
         default=None,
         min_length=1,
         max_length=len(ORDER_FIELDS),
-        description="Return exactly these top-level fields (id always comes along) instead of a "
-        "detail level. Shopper-written fields still arrive inside `untrusted`.",
+        description="Exactly these top-level fields instead of a detail level (names: see the "
+        "instructions).",
     ),
 ]
 Text = Annotated[str | None, Field(default=None, min_length=1, max_length=200)]
@@ -156,18 +154,15 @@ async def orders_get(call: Call, params: OrdersGetInput) -> ToolOutput:
     return ToolOutput(data, f"Order {order.id} (source {order.source_id}), updated {version}.")
 
 
-ORDER_DESCRIPTION_TAIL = " Money is exact decimal text. " + UNTRUSTED_DESCRIPTION
+ORDER_DESCRIPTION_TAIL = " " + UNTRUSTED_HINT
 
 TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_list",
         "Search orders",
-        "Search the store's orders with Order Desk's filters: folder (id or name), source, "
-        "e-mail, names, customer id, added/modified date ranges (UTC unless "
-        "dates_in_store_time), sorting, and paging with limit/offset. Returns summaries by "
-        "default (detail=standard|full or `fields` for more) and `page` with total, returned, "
-        "next_offset and a hint for the next page. Always bound searches by date when you "
-        "can." + ORDER_DESCRIPTION_TAIL,
+        "Search orders live in Order Desk by folder, source, e-mail, names, customer id and "
+        "added/modified dates; sorted and paged. Bound searches by date when you can."
+        + ORDER_DESCRIPTION_TAIL,
         OrdersListInput,
         obj({"orders": list_of(RECORD), "page": PAGE}, ("orders", "page")),
         orders_list,
@@ -175,10 +170,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_get",
         "Get an order",
-        "Read one order fresh from Order Desk by its internal id, at detail standard (default) "
-        "or full, or just the named `fields`. Keep the returned date_updated and pass it as "
-        "expected_date_updated to orders_update, so a change made meanwhile is detected."
-        + ORDER_DESCRIPTION_TAIL,
+        "Read one order live from Order Desk. Pass its date_updated to orders_update as "
+        "expected_date_updated to detect changes made meanwhile." + ORDER_DESCRIPTION_TAIL,
         OrdersGetInput,
         obj({"order": RECORD, "date_updated": {"type": "string"}}, ("order", "date_updated")),
         orders_get,

@@ -17,7 +17,7 @@ from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolOutput, ToolSpec, writer
 from app.mcp.tools.context import Call
 from app.mcp.tools.inputs import Address, ChangeSet, NewItem
-from app.mcp.tools.params import ApprovalNote, DateArg, IdempotencyNote, Money, OrderId, StoreArg
+from app.mcp.tools.params import DateArg, IdempotencyNote, Money, OrderId, StoreArg
 from app.mcp.tools.schema import RECORD, STRING, ToolInput, list_of, obj
 
 _ORDER_OUT = obj({"order": RECORD, "date_updated": STRING}, ("order",))
@@ -310,23 +310,23 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "orders_create",
         "Create an order",
-        "Create an order in the store (write-orders scope). Needs at least one line and a "
+        "Create an order in the store. Needs at least one line and a "
         "name or company in the shipping address. Give source_id so the order can be found "
-        "again; a repeat with the same source_id is refused. " + IdempotencyNote + ApprovalNote,
+        "again; a repeat with the same source_id is refused. " + IdempotencyNote,
         OrdersCreateInput,
         _ORDER_OUT,
         orders_create,
         scope="write-orders",
-        destructive=False,
+        destructive=True,
         idempotent=False,
     ),
     writer(
         "orders_update",
         "Update an order",
-        "Change some fields of an order (write-orders scope). Give only what changes; the "
+        "Change some fields of an order. Give only what changes; the "
         "rest of the order is kept (the app reads the latest version and merges). Pass the "
         "date_updated you read as expected_date_updated: if the order changed since, nothing "
-        "is written and the result tells you to re-read with orders_get." + ApprovalNote,
+        "is written and the result tells you to re-read with orders_get.",
         OrdersUpdateInput,
         obj(
             {
@@ -339,27 +339,27 @@ TOOLS: list[ToolSpec[Any]] = [
         ),
         orders_update,
         scope="write-orders",
-        destructive=False,
-        idempotent=True,
+        destructive=True,
+        idempotent=False,
     ),
     writer(
         "orders_delete",
         "Delete an order",
-        "Delete an order permanently from Order Desk (delete scope). There is no undo in Order "
-        "Desk; prefer moving it to a Canceled folder with orders_move." + ApprovalNote,
+        "Delete an order permanently from Order Desk. There is no undo in Order "
+        "Desk; prefer moving it to a Canceled folder with orders_move.",
         OrdersDeleteInput,
         obj({"deleted_order_id": STRING}, ("deleted_order_id",)),
         orders_delete,
         scope="delete",
         destructive=True,
-        idempotent=True,
+        idempotent=False,
     ),
     writer(
         "orders_move",
         "Move orders to a folder",
-        "Move up to 100 orders to a folder, by folder id or name (move scope). WARNING: the "
+        "Move up to 100 orders to a folder, by folder id or name. WARNING: the "
         "destination folder's rules run in Order Desk and may e-mail customers, send orders "
-        "to fulfilment or charge cards; check the folder with the user first." + ApprovalNote,
+        "to fulfilment or charge cards; check the folder with the user first.",
         OrdersMoveInput,
         obj(
             {
@@ -372,7 +372,7 @@ TOOLS: list[ToolSpec[Any]] = [
         ),
         orders_move,
         scope="move",
-        destructive=False,
-        idempotent=True,
+        destructive=True,
+        idempotent=False,
     ),
 ]

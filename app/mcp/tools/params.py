@@ -2,77 +2,92 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from app.core.orderdesk import format_datetime, to_datetime
 
+STORE_WORDING = (
+    "Tools that work on one store take an optional `store` (its name or numeric id); without "
+    "it they use the session's active store (stores_use) or, when none is active, the default "
+    "store."
+)
+DATE_WORDING = (
+    "Dates and times are UTC: YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (ISO 8601 also works); a bare "
+    "date means 00:00:00 of that day."
+)
+MONEY_WORDING = 'Amounts are exact decimal text such as "12.50" (numbers are accepted too).'
+ID_WORDING = "Ids may be given as text or as numbers; enum values in any case."
+LIST_WORDING = (
+    "Lists are paged: `limit` (keep it small) and `offset` (a page's next_offset); `page` gives "
+    "total, next_offset and a hint. `detail` is summary (key fields, the default for lists), "
+    "standard (what a person reads on the record's page) or full (every field); `fields` picks "
+    "exact top-level fields instead. A result larger than the result budget is cut to what "
+    "fits and says so in `budget`, with the offset of the rest."
+)
+WRITE_WORDING = (
+    "Writes may wait for the user's approval in the tray (when the client's policy is 'ask'). "
+    "A write that adds something is safe to retry: a repeat returns the first result."
+)
+SHARED_WORDING = " ".join(
+    (STORE_WORDING, LIST_WORDING, DATE_WORDING, MONEY_WORDING, ID_WORDING, WRITE_WORDING)
+)
+"""What every tool's parameters have in common, said once in the server's instructions instead
+of in each parameter's description."""
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$")
+_ID = re.compile(r"^[0-9]+$")
+
+
+def _id_text(value: object) -> object:
+    """Accept an id given as a JSON number (``123``) as well as text (``"123"``)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _date_text(value: str) -> str:
+    if not _DATE.match(value):
+        raise ValueError(
+            "not a date or time: use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC), e.g. 2026-03-01"
+        )
+    return value
+
+
+def _id_digits(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("an id is digits only, e.g. 123456")
+    return value
+
+
 StoreArg = Annotated[
     str | None,
-    Field(
-        default=None,
-        min_length=1,
-        max_length=100,
-        description=(
-            "Store name or numeric id. Omit to use the session's active store (see stores_use) "
-            "or, when none is active, the default store."
-        ),
-    ),
+    BeforeValidator(_id_text),
+    Field(default=None, min_length=1, max_length=100),
+    WithJsonSchema({"type": ["string", "integer"]}),
 ]
-OrderId = Annotated[
+RecordId = Annotated[
     str,
-    Field(
-        min_length=1,
-        max_length=20,
-        pattern=r"^[0-9]+$",
-        description="Order Desk's internal order id (`id` in orders_list), not the source_id.",
-    ),
+    BeforeValidator(_id_text),
+    Field(min_length=1, max_length=20),
+    AfterValidator(_id_digits),
+    WithJsonSchema({"type": ["string", "integer"]}),
 ]
-RecordId = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[0-9]+$")]
+OrderId = Annotated[RecordId, Field(description="The order's `id` (not its source_id).")]
 Money = Annotated[
     Decimal,
-    Field(
-        strict=False,
-        ge=0,
-        max_digits=14,
-        decimal_places=4,
-        description='Amount as a decimal string such as "12.50" (a number is accepted).',
-    ),
+    Field(strict=False, ge=0, max_digits=14, decimal_places=4),
+    WithJsonSchema({"type": ["string", "number"]}),
 ]
-Quantity = Annotated[int, Field(ge=0, le=100_000, description="Units.")]
-DateArg = Annotated[
-    str,
-    Field(
-        pattern=r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?)?$",
-        description=(
-            "UTC date or time: YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (ISO 8601 also works). "
-            "A bare date means 00:00:00 of that day."
-        ),
-    ),
-]
-Detail = Annotated[
-    Literal["summary", "standard", "full"],
-    Field(
-        description=(
-            "How much of each record to return: summary (a few key fields), standard (what a "
-            "person reads on the record's page), full (every field)."
-        )
-    ),
-]
-Limit = Annotated[
-    int, Field(ge=1, le=500, description="Records per page, 1 to 500; keep it small.")
-]
-Offset = Annotated[
-    int,
-    Field(ge=0, le=10_000_000, description="Records to skip (the next_offset of a result)."),
-]
-IdempotencyNote = (
-    "Safe to retry: an identical repeat (also after a timeout or a cancelled call) is not sent "
-    "again; it returns the first result with already_added=true."
-)
-ApprovalNote = " Needs the user's approval when the client's policy is 'ask'."
+Quantity = Annotated[int, Field(ge=0, le=100_000)]
+DateArg = Annotated[str, AfterValidator(_date_text), WithJsonSchema({"type": "string"})]
+Detail = Literal["summary", "standard", "full"]
+Limit = Annotated[int, Field(ge=1, le=500)]
+Offset = Annotated[int, Field(ge=0, le=10_000_000)]
+IdempotencyNote = "Safe to retry."
 
 
 def wire_date(text: str) -> str:

@@ -9,12 +9,11 @@ from pydantic import AfterValidator, Field
 from app.core.services import InventoryFilters, OrderConflict, apply_changes, diff
 from app.core.services.merge import INVENTORY_RULES
 from app.core.services.update import same_version
-from app.mcp.shaping import PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION, page_info, shape_product
+from app.mcp.shaping import PRODUCT_FIELDS, UNTRUSTED_HINT, page_info, shape_product
 from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolOutput, ToolSpec, reader, writer
 from app.mcp.tools.context import Call
 from app.mcp.tools.params import (
-    ApprovalNote,
     DateArg,
     Detail,
     Limit,
@@ -36,12 +35,7 @@ def _known(name: str) -> str:
 
 
 Fields = Annotated[
-    list[
-        Annotated[
-            str, AfterValidator(_known), Field(json_schema_extra={"enum": list(PRODUCT_FIELDS)})
-        ]
-    ]
-    | None,
+    list[Annotated[str, AfterValidator(_known)]] | None,
     Field(default=None, min_length=1, max_length=len(PRODUCT_FIELDS)),
 ]
 
@@ -257,15 +251,14 @@ async def products_batch_update(call: Call, params: ProductsBatchInput) -> ToolO
 
 
 _PRODUCT_OUT = obj({"product": RECORD}, ("product",))
-_TAIL = " Money is exact decimal text. " + UNTRUSTED_DESCRIPTION
+_TAIL = " " + UNTRUSTED_HINT
 TOOLS: list[ToolSpec[Any]] = [
     reader(
         "products_list",
         "Search products",
-        "Search the store's inventory items. Server-side filters (fast): `search` (free text; "
-        "Order Desk decides which fields it covers) and `code` (exact SKU). Local filters "
-        "(the app walks the inventory, slower on big stores): `name`, `description`, "
-        "`category`. Paging metadata counts the filtered result. Summaries by default." + _TAIL,
+        "Search inventory items. `search` (free text) and `code` (exact SKU) filter in Order "
+        "Desk (fast); `name`, `description`, `category` filter here (slower on big stores)."
+        + _TAIL,
         ProductsListInput,
         obj(
             {"products": list_of(RECORD), "page": PAGE, "locally_filtered_out": INTEGER},
@@ -284,8 +277,8 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "products_create",
         "Create a product",
-        "Create an inventory item (inventory-write scope). The code (SKU) must be unique and "
-        "match order lines' codes to link stock." + ApprovalNote,
+        "Create an inventory item. The code (SKU) must be unique and "
+        "match order lines' codes to link stock.",
         ProductsCreateInput,
         _PRODUCT_OUT,
         products_create,
@@ -296,9 +289,9 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "products_update",
         "Update a product",
-        "Change some fields of an inventory item, e.g. stock or price (inventory-write scope); "
+        "Change some fields of an inventory item, e.g. stock or price; "
         "the rest is kept. Pass the date_updated you read as expected_date_updated to detect "
-        "a change made meanwhile." + ApprovalNote,
+        "a change made meanwhile.",
         ProductsUpdateInput,
         obj(
             {
@@ -310,26 +303,25 @@ TOOLS: list[ToolSpec[Any]] = [
         ),
         products_update,
         scope="inventory-write",
-        destructive=False,
-        idempotent=True,
+        destructive=True,
+        idempotent=False,
     ),
     writer(
         "products_delete",
         "Delete a product",
-        "Delete an inventory item permanently (needs both the delete and inventory-write "
-        "scopes)." + ApprovalNote,
+        "Delete an inventory item permanently (needs both the delete and inventory-write scopes).",
         ProductsDeleteInput,
         obj({"deleted_product_id": STRING}, ("deleted_product_id",)),
         products_delete,
         scope="delete",
         destructive=True,
-        idempotent=True,
+        idempotent=False,
     ),
     writer(
         "products_batch_update",
         "Update many products",
         "Set price, cost, stock, location or name on up to 100 inventory items in one request "
-        "(inventory-write scope). Each entry succeeds or fails on its own." + ApprovalNote,
+        "(inventory-write scope). Each entry succeeds or fails on its own.",
         ProductsBatchInput,
         obj(
             {"results": list_of(obj({"ok": {"type": "boolean"}, "id": STRING})), "failed": INTEGER},
@@ -337,7 +329,7 @@ TOOLS: list[ToolSpec[Any]] = [
         ),
         products_batch_update,
         scope="inventory-write",
-        destructive=False,
-        idempotent=True,
+        destructive=True,
+        idempotent=False,
     ),
 ]

@@ -37,17 +37,63 @@ def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
     return node
 
 
+_NULL = {"type": "null"}
+LONG_TEXT = 100
+"""Text bounds from this length up are not advertised (they are still checked): they cost
+tokens in every tool and no model writes a 100-character name by accident."""
+
+
+def _compact(node: Any) -> Any:
+    """Say the same in fewer tokens: an optional ``X | None`` is just ``X`` (omitting it is how
+    a model leaves it out), no ``default: null``, no ``minLength: 1`` or long text bounds, and a
+    model's own docstring is dropped (the tool's description says it)."""
+    if isinstance(node, list):
+        return [_compact(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _compact(value) for key, value in node.items()}
+    options = node.get("anyOf")
+    if isinstance(options, list) and _NULL in options:
+        rest = [option for option in options if option != _NULL]
+        if len(rest) == 1 and isinstance(rest[0], dict):
+            outer = {key: value for key, value in node.items() if key != "anyOf"}
+            node = {**rest[0], **outer}
+    if node.get("default", 0) is None:
+        del node["default"]
+    if node.get("minLength") == 1:
+        del node["minLength"]
+    if node.get("maxLength", 0) >= LONG_TEXT:
+        del node["maxLength"]
+    if node.get("type") == "object" and "properties" in node:
+        node.pop("description", None)
+        if node.get("additionalProperties") is False:
+            del node["additionalProperties"]  # unknown arguments are still refused
+    return node
+
+
 def input_schema(model: type[BaseModel]) -> JsonSchema:
-    """Return the model's JSON schema with ``$ref``s inlined and titles removed.
+    """Return the model's JSON schema, inlined, untitled and compact (see :func:`_compact`).
 
     Args:
         model: A :class:`ToolInput` subclass (its models must not be recursive).
     """
     raw = model.model_json_schema()
-    flat: JsonSchema = _inline(raw, raw.get("$defs", {}))
+    flat: JsonSchema = _compact(_inline(raw, raw.get("$defs", {})))
     flat["type"] = "object"
     flat.setdefault("properties", {})
     return flat
+
+
+def output_schema(schema: JsonSchema) -> JsonSchema:
+    """An output schema as ``tools/list`` shows it: an object and the keys it always has.
+
+    The full shapes stay in the code (tests check results against them); clients only need
+    to know the result is structured, and the nested detail cost ~650 tokens per session.
+    """
+    shown: JsonSchema = {"type": "object"}
+    if schema.get("required"):
+        shown["required"] = list(schema["required"])
+    return shown
 
 
 def obj(properties: Mapping[str, JsonSchema], required: tuple[str, ...] = ()) -> JsonSchema:

@@ -81,6 +81,5 @@ TOOLS: list[ToolSpec[Any]] = [
         OUTPUT,
         session_info,
         store=False,
-        open_world=False,
     )
 ]

@@ -16,7 +16,6 @@ from app.mcp.tools.context import Call
 from app.mcp.tools.inputs import BatchShipment, ShipmentChanges, ShipmentFields
 from app.mcp.tools.order_lines import find_line
 from app.mcp.tools.params import (
-    ApprovalNote,
     IdempotencyNote,
     OrderId,
     RecordId,
@@ -216,33 +215,32 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "shipments_add",
         "Add a shipment",
-        "Record a parcel on an order with its tracking number (write-shipments scope). The "
+        "Record a parcel on an order with its tracking number. The "
         "carrier and tracking URL are detected when omitted; list order_items for a partial "
-        "shipment. Order Desk may notify the customer. " + IdempotencyNote + ApprovalNote,
+        "shipment. Order Desk may notify the customer. " + IdempotencyNote,
         ShipmentsAddInput,
         _ONE_OUT,
         shipments_add,
         scope="write-shipments",
-        destructive=False,
+        destructive=True,
         idempotent=False,
     ),
     writer(
         "shipments_update",
         "Update a shipment",
         "Change fields of a recorded shipment, e.g. a mistyped tracking number "
-        "(write-shipments scope); fields not given stay." + ApprovalNote,
+        "(write-shipments scope); fields not given stay.",
         ShipmentsUpdateInput,
         _ONE_OUT,
         shipments_update,
         scope="write-shipments",
-        destructive=False,
-        idempotent=True,
+        destructive=True,
+        idempotent=False,
     ),
     writer(
         "shipments_delete",
         "Delete a shipment",
-        "Delete a shipment from an order (delete scope). Cannot be undone in Order Desk."
-        + ApprovalNote,
+        "Delete a shipment from an order. Cannot be undone in Order Desk.",
         ShipmentsDeleteInput,
         obj(
             {"order_id": STRING, "deleted_shipment_id": STRING},
@@ -251,15 +249,14 @@ TOOLS: list[ToolSpec[Any]] = [
         shipments_delete,
         scope="delete",
         destructive=True,
-        idempotent=True,
+        idempotent=False,
     ),
     writer(
         "shipments_batch",
         "Add shipments to many orders",
-        "Add up to 100 shipments across orders in one request (write-shipments scope). Each "
+        "Add up to 100 shipments across orders in one request. Each "
         "entry succeeds or fails on its own; the result lists each one, in input order. "
-        + IdempotencyNote
-        + ApprovalNote,
+        + IdempotencyNote,
         ShipmentsBatchInput,
         obj(
             {
@@ -272,7 +269,7 @@ TOOLS: list[ToolSpec[Any]] = [
         ),
         shipments_batch,
         scope="write-shipments",
-        destructive=False,
+        destructive=True,
         idempotent=False,
     ),
 ]

@@ -214,7 +214,6 @@ TOOLS: list[ToolSpec[Any]] = [
         obj({"stores": list_of(STORE), "count": INTEGER}, ("stores", "count")),
         stores_list,
         store=False,
-        open_world=False,
     ),
     reader(
         "stores_use",
@@ -225,7 +224,6 @@ TOOLS: list[ToolSpec[Any]] = [
         obj({"active_store": STORE}, ("active_store",)),
         stores_use,
         store=False,
-        open_world=False,
     ),
     reader(
         "stores_resolve",
@@ -236,7 +234,6 @@ TOOLS: list[ToolSpec[Any]] = [
         _STORE_OUT,
         stores_resolve,
         store=False,
-        open_world=False,
     ),
     reader(
         "store_info",
@@ -282,7 +279,7 @@ TOOLS: list[ToolSpec[Any]] = [
         stores_delete,
         scope="manage-stores",
         destructive=True,
-        idempotent=True,
+        idempotent=False,
         store=False,
     ),
 ]

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import mcp_types as types
 import pytest
-from mcp import MCPError
+from mcp import Client, MCPError
 
-from app.core.access import ALL_SCOPES
+from app.core.access import ALL_SCOPES, ClientRegistry
+from app.core.db import ClientToken
 from app.core.errors import KeychainLocked
-from app.mcp.server import McpContext
+from app.mcp.server import McpContext, build_server
 from app.mcp.tools import all_tools
-from tests.mcp.tools.conftest import MODES, connect
+from app.mcp.transport.session import SessionState, session_scope
+from tests.mcp.tools.conftest import MODES, connect, make_identity
 
 EXPECTED = {
     "session_info", "stores_list", "stores_use", "stores_resolve", "store_info",
@@ -25,6 +28,77 @@ EXPECTED = {
     "products_create", "products_update", "products_delete", "products_batch_update",
 }  # fmt: skip
 NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+# (read-only, destructive, idempotent, open-world) as a client reads them, MCP defaults
+# applied. Anything that overwrites, deletes, moves (folder rules fire) or can trigger Order
+# Desk rules (new orders, shipments notify customers) is destructive and not idempotent;
+# reads are read-only; every tool reaches Order Desk data, so all are open-world.
+R, D, A = (True, False, False, True), (False, True, False, True), (False, False, False, True)
+ANNOTATIONS = {
+    "session_info": R, "stores_list": R, "stores_use": R, "stores_resolve": R,
+    "store_info": R, "orders_list": R, "orders_get": R, "orders_search": R,
+    "orders_stats": R, "shipments_list": R, "products_list": R, "products_get": R,
+    "stores_register": A, "stores_delete": D, "orders_create": D, "orders_update": D,
+    "orders_delete": D, "orders_move": D, "order_history_add": A, "order_items_add": D,
+    "order_items_update": D, "order_items_remove": D, "shipments_add": D,
+    "shipments_update": D, "shipments_delete": D, "shipments_batch": D, "products_create": A,
+    "products_update": D, "products_delete": D, "products_batch_update": D,
+}  # fmt: skip
+READ_TOOLS = {name for name, hints in ANNOTATIONS.items() if hints is R}
+
+
+def effective(hints: types.ToolAnnotations | None) -> tuple[bool, bool, bool, bool]:
+    """The four hints with the MCP defaults for the ones a tool leaves out."""
+    assert hints is not None
+    read_only = bool(hints.read_only_hint)
+    destructive = False if read_only else hints.destructive_hint is not False
+    idempotent = False if read_only else bool(hints.idempotent_hint)
+    return read_only, destructive, idempotent, hints.open_world_hint is not False
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_annotations_tell_the_truth(app_ctx: McpContext, mode: str) -> None:
+    async with connect(app_ctx, mode=mode) as session:
+        tools = (await session.client.list_tools()).tools
+    assert {tool.name: effective(tool.annotations) for tool in tools} == ANNOTATIONS
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_read_only_session_lists_only_read_tools(app_ctx: McpContext, mode: str) -> None:
+    async with connect(app_ctx, make_identity("read"), mode=mode) as session:
+        names = {tool.name for tool in (await session.client.list_tools()).tools}
+    assert names == READ_TOOLS
+    async with connect(app_ctx, make_identity("read,move"), mode=mode) as session:
+        names = {tool.name for tool in (await session.client.list_tools()).tools}
+    assert names == READ_TOOLS | {"orders_move"}
+
+
+async def test_tools_list_changes_when_the_scopes_do(app_ctx: McpContext) -> None:
+    registry = ClientRegistry(app_ctx.hub)
+    _, token = registry.add("Scoped", "read", policy="allow")
+    changed: list[object] = []
+
+    async def on_message(message: object) -> None:
+        if isinstance(message, types.ToolListChangedNotification):
+            changed.append(message)
+
+    state = SessionState(identity=registry.authenticate(token))
+    server = build_server(replace(app_ctx, registry=registry))
+    with session_scope(state):
+        async with Client(
+            server,  # type: ignore[arg-type]
+            mode="legacy",  # the 2025 handshake real clients use; notifications need its channel
+            cache=None,
+            message_handler=on_message,
+        ) as client:
+            before = {tool.name for tool in (await client.list_tools()).tools}
+            await client.call_tool("session_info", {})
+            assert not changed
+            ClientToken.update(scopes="read,move").where(ClientToken.name == "Scoped").execute()
+            await client.call_tool("session_info", {})
+            after = {tool.name for tool in (await client.list_tools()).tools}
+    assert before == READ_TOOLS and after == READ_TOOLS | {"orders_move"}
+    assert len(changed) == 1
 
 
 def test_every_tool_has_a_known_scope_and_consistent_hints() -> None:
@@ -45,12 +119,7 @@ async def test_tools_list_is_complete_and_described(app_ctx: McpContext, mode: s
         assert NAME.match(tool.name)
         assert tool.title and tool.description and len(tool.description) > 60
         assert tool.annotations is not None
-        assert tool.annotations.read_only_hint is not None
-        assert tool.annotations.destructive_hint is not None
-        assert tool.annotations.idempotent_hint is not None
-        assert tool.annotations.open_world_hint is not None
         assert tool.input_schema["type"] == "object"
-        assert tool.input_schema.get("additionalProperties") is False
         assert "$ref" not in json.dumps(tool.input_schema)
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
         for prop in tool.input_schema["properties"].values():
@@ -64,8 +133,8 @@ async def test_list_limits_are_bounded_in_the_schema(app_ctx: McpContext, mode: 
     limit = tools["orders_list"].input_schema["properties"]["limit"]
     assert limit["minimum"] == 1 and limit["maximum"] == 500
     assert "untrusted" in (tools["orders_get"].description or "")
-    assert tools["orders_delete"].annotations.destructive_hint is True  # type: ignore[union-attr]
-    assert tools["orders_list"].annotations.read_only_hint is True  # type: ignore[union-attr]
+    assert effective(tools["orders_delete"].annotations)[1] is True
+    assert effective(tools["orders_list"].annotations)[0] is True
     assert "folder" in (tools["orders_move"].description or "").lower()
     assert "rules" in (tools["orders_move"].description or "")
     assert "GUI" in (tools["stores_register"].description or "") or "tray" in (

@@ -167,15 +167,15 @@ async def test_bad_arguments_get_clear_errors(indexed_ctx: McpContext, mode: str
         assert "Unknown argument" in await session.error("orders_search", {"q": "x"})
 
 
-async def test_tools_are_read_only_closed_world_and_say_what_is_live(
+async def test_tools_are_read_only_and_say_what_is_live(
     app_ctx: McpContext,
 ) -> None:
     async with connect(app_ctx) as session:
         tools = {t.name: t for t in (await session.client.list_tools()).tools}
     for name in ("orders_search", "orders_stats"):
         hints = tools[name].annotations
-        assert hints is not None and hints.read_only_hint and hints.idempotent_hint
-        assert hints.open_world_hint is False and not hints.destructive_hint
+        assert hints is not None and hints.read_only_hint  # the rest is moot for a reader
+        assert hints.open_world_hint is not False  # a copy of Order Desk's data
         assert "local copy" in (tools[name].description or "")
         assert "orders_get" in (tools[name].description or "")
     assert "untrusted" in (tools["orders_search"].description or "")
