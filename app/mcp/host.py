@@ -50,7 +50,7 @@ class McpHost:
         registry: Authenticates client tokens and announces revocations.
         settings: Reads a setting (``app.core.settings.get``): ``mcp.socket_enabled``,
             ``mcp.http_enabled``, ``mcp.http_port``, ``mcp.allow_tokenless_read``.
-        approvals: The approval queue shared with the tray (default: a new one).
+        approvals: The approval queue shared with the tray (default: the services' queue).
         limits: Per-client limits (default: from the settings).
         server_factory: Builds the MCP server (default: ``app.mcp.server.build_server``).
     """
@@ -69,7 +69,9 @@ class McpHost:
         self.engine, self.services, self.registry, self.settings = (
             engine, services, registry, settings,
         )  # fmt: skip
-        self.approvals = approvals or ApprovalQueue(engine.hub)
+        if approvals is None:
+            approvals = services.approvals if services is not None else ApprovalQueue(engine.hub)
+        self.approvals = approvals
         self.limits = limits or ClientLimits(reader=settings)
         self._factory = server_factory or self._build_server
         self.sessions = SessionRegistry(engine.hub)
@@ -94,7 +96,9 @@ class McpHost:
 
         if self.services is None:
             raise RuntimeError("McpHost needs the app's services to build the MCP server")
-        context = McpContext(self.services, self.approvals, self.limits, self.engine.hub)
+        context = McpContext(
+            self.services, self.approvals, self.limits, self.engine.hub, self.registry
+        )
         return build_server(context)
 
     def build_server(self) -> Server:
