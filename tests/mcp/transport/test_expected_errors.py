@@ -20,6 +20,7 @@ from mcp import Client
 from app.core.db import close_db, init_db
 from app.core.db.tokens import create_token
 from app.core.errors import DatabaseBusy
+from app.core.secrets import PASSPHRASE_ENV
 from app.mcp.transport.endpoint_file import EndpointInfo
 from app.mcp.transport.local_client import local_client_transport
 from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer
@@ -117,3 +118,20 @@ async def test_a_locked_keychain_reaches_the_client_as_a_sentence(
     text = text_of(result)
     assert "is locked" in text and "unlock your login keyring" in text, text
     assert "error id" not in text
+
+
+async def test_a_vault_without_its_passphrase_reaches_the_client_as_a_sentence(
+    data_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # no keychain
+    monkeypatch.setenv(PASSPHRASE_ENV, "test-passphrase")
+    token = allowed_token(data_home, "read")
+    with SandboxServer(rate_limit=False) as sandbox:
+        add_store_with_cli("Shop", sandbox.base_url)  # its key goes into the vault file
+        monkeypatch.delenv(PASSPHRASE_ENV)  # a headless server nobody gave the passphrase
+        with serving(data_home) as (_proc, info):
+            async with client(info, token) as session:
+                result = await session.call_tool("orders_list", {"limit": 1})
+    assert result.is_error
+    text = text_of(result)
+    assert "vault" in text and PASSPHRASE_ENV in text and "error id" not in text, text
