@@ -131,6 +131,7 @@ def xinput(request: pytest.FixtureRequest) -> Iterator[XInput]:
     if request.param == "openbox":
         if shutil.which("openbox") is None:
             pytest.skip("openbox is not installed (Debian package openbox, in .ci/setup)")
+        forget_window_manager()  # a stale mark from an earlier one must not count as started
         manager = subprocess.Popen(
             ["openbox", "--sm-disable"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -143,6 +144,13 @@ def xinput(request: pytest.FixtureRequest) -> Iterator[XInput]:
         if manager is not None:
             manager.terminate()
             manager.wait(10)
+            forget_window_manager()
+
+
+def forget_window_manager() -> None:
+    """Remove the root window's EWMH mark of a window manager (left by one that ended)."""
+    for mark in ("_NET_SUPPORTING_WM_CHECK", "_OB_THEME"):
+        subprocess.run(["xprop", "-root", "-remove", mark], check=True)
 
 
 def wait_for_window_manager(manager: subprocess.Popen[bytes]) -> None:
@@ -151,10 +159,11 @@ def wait_for_window_manager(manager: subprocess.Popen[bytes]) -> None:
     while time.monotonic() < deadline:
         assert manager.poll() is None, "the window manager exited"
         probe = subprocess.run(
-            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], capture_output=True, text=True
-        )
-        if "window id" in probe.stdout:
-            return
+            ["xprop", "-root", "_NET_SUPPORTING_WM_CHECK", "_OB_THEME"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if "window id" in probe.stdout and "_OB_THEME(UTF8_STRING)" in probe.stdout:
+            return  # openbox sets its theme mark once it has started
         time.sleep(0.05)
     raise AssertionError("the window manager did not start")
 
@@ -182,6 +191,23 @@ def prompter(person_ctx: GuiContext) -> Iterator[ApprovalPrompter]:
     running.close()
 
 
+def point_at(qtbot: Any, xinput: XInput, widget: QWidget) -> tuple[int, int]:
+    """Move the pointer onto ``widget``'s centre, where X has it now; return that point."""
+    point = (0, 0)
+
+    def under_mouse() -> bool:
+        nonlocal point
+        left, top = xinput.origin(int(widget.window().winId()))
+        inside = widget.mapTo(widget.window(), widget.rect().center())
+        point = (left + inside.x(), top + inside.y())
+        xinput.move(point[0] + 3, point[1] + 1)  # a real motion, even if it was there already
+        xinput.move(*point)  # again each time: a window manager may still be placing it
+        return widget.underMouse() and xinput.pointer()[2] != 0  # X agrees: a window is there
+
+    qtbot.waitUntil(under_mouse, timeout=WAIT)
+    return point
+
+
 @pytest.fixture
 def search_box(qtbot: Any, xinput: XInput) -> Iterator[QLineEdit]:
     """A window with a line edit that has the keyboard (X input focus and Qt focus)."""
@@ -193,11 +219,11 @@ def search_box(qtbot: Any, xinput: XInput) -> Iterator[QLineEdit]:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    xinput.move(60, 60)  # the pointer rests on the search window
-    window.activateWindow()
-    edit.setFocus()
-    qtbot.waitUntil(lambda: window.isActiveWindow() and QApplication.focusWidget() is edit)
-    qtbot.waitUntil(lambda: xinput.focus_window() == int(window.winId()))
+    xinput.click(*point_at(qtbot, xinput, edit))  # the person clicks into the search box
+    qtbot.waitUntil(
+        lambda: window.isActiveWindow() and QApplication.focusWidget() is edit, timeout=WAIT
+    )
+    qtbot.waitUntil(lambda: xinput.focus_window() == int(window.winId()), timeout=WAIT)
     yield edit
 
 
@@ -236,9 +262,7 @@ def test_typing_and_enter_while_an_approval_appears_approve_nothing(
     assert xinput.focus_window() == int(window.winId())
     assert dialog.isVisible()
 
-    approve = dialog.approve_button
-    center = approve.mapToGlobal(approve.rect().center())
-    xinput.click(center.x(), center.y())  # the deliberate act
+    xinput.click(*point_at(qtbot, xinput, dialog.approve_button))  # the deliberate act
     qtbot.waitUntil(pending.done, timeout=WAIT)
     decision = pending.result()
     assert decision.approved and decision.by == "user"
@@ -257,11 +281,9 @@ def test_in_the_dialog_enter_and_an_early_click_do_nothing_alt_a_approves(
     qtbot.waitUntil(lambda: len(prompter.dialogs) == 1)
     dialog = next(iter(prompter.dialogs.values()))
     qtbot.waitExposed(dialog)
-    approve = dialog.approve_button
-    center = approve.mapToGlobal(approve.rect().center())
-    xinput.move(center.x(), center.y())
-    qtbot.waitUntil(dialog.underMouse)  # the mouse came: now a click may focus the dialog
-    xinput.click(center.x(), center.y())  # a click meant for what was there before it appeared
+    # the mouse comes (now a click may focus the dialog), and a click meant for what was
+    # there before it appeared lands on Approve
+    xinput.click(*point_at(qtbot, xinput, dialog.approve_button))
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)  # the click focused it
     assert not dialog.armed and not pending.done()
     qtbot.waitUntil(lambda: dialog.armed, timeout=WAIT)

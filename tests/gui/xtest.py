@@ -28,6 +28,18 @@ class XInput:
         self.x11.XFlush.argtypes = [ctypes.c_void_p]
         self.x11.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
         self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.x11.XQueryPointer.argtypes = [
+            ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
+            ctypes.POINTER(ctypes.c_ulong), *([ctypes.POINTER(ctypes.c_int)] * 4),
+            ctypes.POINTER(ctypes.c_uint),
+        ]  # fmt: skip
+        self.x11.XDefaultRootWindow.restype = ctypes.c_ulong
+        self.x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+        self.x11.XTranslateCoordinates.argtypes = [
+            ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_int, ctypes.c_int,
+            ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int),
+            ctypes.POINTER(ctypes.c_ulong),
+        ]  # fmt: skip
         self.x11.XGetInputFocus.argtypes = [
             ctypes.c_void_p,
             ctypes.POINTER(ctypes.c_ulong),
@@ -89,6 +101,29 @@ class XInput:
         """Move the pointer to screen position (x, y)."""
         self.xtst.XTestFakeMotionEvent(self.display, -1, x, y, 0)
         self.x11.XSync(self.display, 0)
+
+    def origin(self, window: int) -> tuple[int, int]:
+        """Where X window ``window``'s top-left corner is on the screen now (after any
+        window manager moved or framed it; Qt's own idea may lag behind)."""
+        x, y, child = ctypes.c_int(), ctypes.c_int(), ctypes.c_ulong()
+        root = self.x11.XDefaultRootWindow(self.display)
+        self.x11.XTranslateCoordinates(
+            self.display, window, root, 0, 0, ctypes.byref(x), ctypes.byref(y), ctypes.byref(child)
+        )
+        return int(x.value), int(y.value)
+
+    def pointer(self) -> tuple[int, int, int]:
+        """The pointer's screen position and the top-level X window under it (0 if none)."""
+        root_ret, child = ctypes.c_ulong(), ctypes.c_ulong()
+        rx, ry, wx, wy = (ctypes.c_int() for _ in range(4))
+        mask = ctypes.c_uint()
+        root = self.x11.XDefaultRootWindow(self.display)
+        self.x11.XQueryPointer(
+            self.display, root, ctypes.byref(root_ret), ctypes.byref(child),
+            ctypes.byref(rx), ctypes.byref(ry), ctypes.byref(wx), ctypes.byref(wy),
+            ctypes.byref(mask),
+        )  # fmt: skip
+        return int(rx.value), int(ry.value), int(child.value)
 
     def focus_window(self) -> int:
         """The X window that has the keyboard focus (what real typing reaches)."""
