@@ -88,7 +88,7 @@ class TrayApplication(QObject):
     """The running GUI: tray icon (or main window without a tray) and lazily built windows.
 
     Args:
-        ctx: Engine and services.
+        ctx: The services (through the engine proxy), the hub and the AI sessions.
         tray_available: Override the system-tray check (tests); None asks Qt.
     """
 

@@ -14,9 +14,8 @@ from typing import Any
 
 from app.core.index import GroupBy, SearchFilters, SortKey
 from app.core.orderdesk import Order
-from app.core.services import StoreRecord
+from app.core.services import Services, StoreRecord
 from app.core.services.filters import OrderFilters
-from app.gui.context import GuiContext
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.rows import RowPage, row_from_indexed, row_from_order
 
@@ -71,11 +70,11 @@ class OrderSource:
     """Pages, folders, counts and single orders for the browser.
 
     Args:
-        ctx: Engine and services.
+        services: The services facade (through the GUI's engine proxy).
     """
 
-    def __init__(self, ctx: GuiContext) -> None:
-        self.ctx = ctx
+    def __init__(self, services: Services) -> None:
+        self.services = services
         self.stores: dict[str, StoreRecord] = {}
         self._index_ready: dict[str, bool] = {}
 
@@ -85,14 +84,14 @@ class OrderSource:
 
     async def load_stores(self) -> list[StoreRecord]:
         """Read the registered stores."""
-        records = await self.ctx.services.stores.list()
+        records = await self.services.stores.list()
         self.stores = {record.key: record for record in records}
         return list(records)
 
     async def index_ready(self, key: str, refresh: bool = False) -> bool:
         """True when the store's local index holds a finished sync."""
         if refresh or key not in self._index_ready:
-            self._index_ready[key] = await self.ctx.services.local_orders.ready(self.store(key))
+            self._index_ready[key] = await self.services.local_orders.ready(self.store(key))
         return self._index_ready[key]
 
     def uses_index(self, key: str) -> bool:
@@ -110,7 +109,7 @@ class OrderSource:
         sort = {"total": SortKey.TOTAL, "date_updated": SortKey.DATE_UPDATED}.get(
             query.sort, SortKey.DATE_ADDED
         )
-        found = await self.ctx.services.local_orders.search(
+        found = await self.services.local_orders.search(
             self.store(str(query.store)),
             index_text(query),
             index_filters(query),
@@ -124,26 +123,26 @@ class OrderSource:
 
     async def _api_page(self, query: OrderQuery, offset: int, limit: int) -> RowPage:
         store = self.store(str(query.store))
-        listing = await self.ctx.services.orders.list(
+        listing = await self.services.orders.list(
             store, api_filters(query), limit=limit, offset=offset
         )
         return RowPage(tuple(row_from_order(order) for order in listing.orders), listing.total)
 
     async def folders(self, key: str) -> dict[int, str]:
         """The store's folders (id to name)."""
-        info = await self.ctx.services.stores.info(self.store(key))
+        info = await self.services.stores.info(self.store(key))
         return dict(info.folders)
 
     async def folder_counts(self, key: str, folders: dict[int, str]) -> dict[int | None, int]:
         """Orders per folder (None: all orders), from the index or one request per folder."""
         if await self.index_ready(key):
-            found = await self.ctx.services.local_orders.stats(self.store(key))
+            found = await self.services.local_orders.stats(self.store(key))
             counts: dict[int | None, int] = {None: found.result.count}
             for group in found.result.groups:
                 if group.key.lstrip("-").isdigit():
                     counts[int(group.key)] = group.count
             return counts
-        store, orders = self.store(key), self.ctx.services.orders
+        store, orders = self.store(key), self.services.orders
         result: dict[int | None, int] = {}
         for folder_id in [None, *folders]:
             listing = await orders.list(store, OrderFilters(folders=folder_id), limit=1)
@@ -158,13 +157,13 @@ class OrderSource:
         """
         if not await self.index_ready(key):
             return []
-        found = await self.ctx.services.local_orders.stats(self.store(key), GroupBy.SOURCE)
+        found = await self.services.local_orders.stats(self.store(key), GroupBy.SOURCE)
         return [group.key for group in found.result.groups if group.key]
 
     async def history(self, key: str, order: Order) -> list[dict[str, Any]]:
         """The order's history entries (one list request with history, found by source id)."""
         filters = OrderFilters(source_id=order.source_id or None, include_history=True)
-        listing = await self.ctx.services.orders.list(self.store(key), filters, limit=10)
+        listing = await self.services.orders.list(self.store(key), filters, limit=10)
         for found in listing.orders:
             if found.id == order.id:
                 return [dict(entry) for entry in found.raw.get("order_history") or []]
@@ -172,4 +171,4 @@ class OrderSource:
 
     async def order(self, key: str, order_id: str, fresh: bool = False) -> Order:
         """One full order."""
-        return await self.ctx.services.orders.get(self.store(key), order_id, fresh=fresh)
+        return await self.services.orders.get(self.store(key), order_id, fresh=fresh)

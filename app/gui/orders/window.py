@@ -49,7 +49,7 @@ class OrdersWindow(QMainWindow):
     """Browse and work on orders.
 
     Args:
-        ctx: Engine and services.
+        ctx: The services (through the engine proxy), the hub and the AI sessions.
         bridge: Hub events as Qt signals.
         quit_on_close: Closing the window quits the app (no tray to come back from).
     """
@@ -64,7 +64,7 @@ class OrdersWindow(QMainWindow):
         self.quit_on_close = quit_on_close
         self._shut_down = False
         self.tasks = TaskGroup()
-        self.source = OrderSource(ctx)
+        self.source = OrderSource(ctx.services)
         self.folders: dict[int, str] = {}
         self.setWindowTitle(f"Orders — {APP_NAME}")
         self.resize(1440, 860)
