@@ -7,17 +7,52 @@ dropped because the descriptions say more in fewer tokens.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 JsonSchema = dict[str, Any]
 
 
 class ToolInput(BaseModel):
-    """Base of every tool's arguments: unknown arguments and loose types are refused."""
+    """Base of every tool's arguments, lenient where a model's guess is unambiguous.
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    Numeric text is taken for numbers (``limit: "5"``), numbers for text (an id sent as
+    ``123``), and an enum value in any case (``detail: "FULL"``). Unknown arguments and
+    anything else that does not fit are still refused, with a sentence naming the argument.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _enum_case(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fixed = dict(data)
+        for name, info in cls.model_fields.items():
+            value = fixed.get(name)
+            if isinstance(value, str):
+                fixed[name] = _choice(value, literal_values(info.annotation))
+        return fixed
+
+
+def literal_values(annotation: Any) -> tuple[str, ...]:
+    """The string values of a ``Literal`` inside ``annotation`` (through Optional/Annotated)."""
+    if get_origin(annotation) is Literal:
+        return tuple(value for value in get_args(annotation) if isinstance(value, str))
+    found: list[str] = []
+    for inner in get_args(annotation):
+        found.extend(literal_values(inner))
+    return tuple(found)
+
+
+def _choice(value: str, choices: tuple[str, ...]) -> str:
+    """``value`` as written in ``choices`` when it matches one ignoring case (and spaces)."""
+    if not choices or value in choices:
+        return value
+    wanted = value.strip().casefold()
+    return next((choice for choice in choices if choice.casefold() == wanted), value)
 
 
 def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
