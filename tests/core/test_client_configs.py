@@ -14,6 +14,7 @@ from app.core.client_configs import (
     ClientKind,
     ConfigFileError,
     check_file,
+    claude_code_add_json,
     claude_code_command,
     config_path,
     is_our_entry,
@@ -131,8 +132,15 @@ def test_frozen_command_is_beside_the_bundle(tmp_path: Path) -> None:
 def test_claude_code_command_line() -> None:
     argv = claude_code_command(TOKEN, COMMAND)
     assert argv[:3] == ["claude", "mcp", "add"]
-    assert f"{TOKEN_ENV}={TOKEN}" in argv
-    assert argv[-3:] == ["orderdesk", "--", str(COMMAND)]
+    # The name before the variadic --env, or Claude Code reads it as a variable (issue 11).
+    assert argv.index("orderdesk") < argv.index("--env")
+    assert argv[-4:] == ["--env", f"{TOKEN_ENV}={TOKEN}", "--", str(COMMAND)]
+    as_json = claude_code_add_json(TOKEN, COMMAND)
+    assert as_json[:6] == ["claude", "mcp", "add-json", "--scope", "user", "orderdesk"]
+    assert (
+        json.loads(as_json[6])
+        == render(ClientKind.CLAUDE_CODE, TOKEN, COMMAND)["mcpServers"]["orderdesk"]
+    )
     assert shell_line(["a b", "c"], "linux") == "'a b' c"
     assert shell_line(["a b", "c"], "win32") == '"a b" c'
 

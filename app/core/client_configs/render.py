@@ -6,6 +6,7 @@ the shim presents the token to the tray, which holds the keys.
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -45,8 +46,17 @@ def render(kind: ClientKind, token: str, command: Path | None = None) -> dict[st
     return {servers_key(kind): {SERVER_NAME: server_entry(kind, token, command)}}
 
 
+CLAUDE_CODE_CHECKED = "2.1.197"
+"""The Claude Code release whose CLI accepted :func:`claude_code_command` (tests/e2e)."""
+
+
 def claude_code_command(token: str, command: Path | None = None) -> list[str]:
-    """Return the ``claude mcp add`` command line that registers the server at user scope."""
+    """Return the ``claude mcp add`` command line that registers the server at user scope.
+
+    The server name comes before ``--env``: that option takes any number of values, so a name
+    after it is read as one more variable and Claude Code then misses the command ("missing
+    required argument 'commandOrUrl'"). ``--`` ends the options before the executable.
+    """
     return [
         "claude",
         "mcp",
@@ -55,12 +65,18 @@ def claude_code_command(token: str, command: Path | None = None) -> list[str]:
         "stdio",
         "--scope",
         "user",
+        SERVER_NAME,
         "--env",
         f"{TOKEN_ENV}={token}",
-        SERVER_NAME,
         "--",
         str(command or mcp_executable()),
     ]
+
+
+def claude_code_add_json(token: str, command: Path | None = None) -> list[str]:
+    """The same registration as one ``claude mcp add-json`` command (no option parsing traps)."""
+    entry = json.dumps(server_entry(ClientKind.CLAUDE_CODE, token, command))
+    return ["claude", "mcp", "add-json", "--scope", "user", SERVER_NAME, entry]
 
 
 def shell_line(argv: list[str], platform: str = sys.platform) -> str:
