@@ -179,7 +179,7 @@ def _updated(params: OrdersUpdateInput, outcome: OrderUpdate | None) -> ToolOutp
         "written": True,
         "date_updated": str(outcome.order.raw.get("date_updated") or ""),
         "merged_on_version": outcome.merged_on,
-        "read_to_write_ms": outcome.window_ms,
+        "read_to_write_ms": None if outcome.window_ms is None else round(outcome.window_ms, 1),
         "activity_id": outcome.audit_id,
     }
     return ToolOutput(
@@ -334,6 +334,16 @@ TOOLS: list[ToolSpec[Any]] = [
                 "changed_fields": list_of(STRING),
                 "written": {"type": "boolean"},
                 "date_updated": STRING,
+                "merged_on_version": {
+                    "type": ["string", "null"],
+                    "description": "date_updated of the version the change was merged on.",
+                },
+                "read_to_write_ms": {
+                    "type": ["number", "null"],
+                    "description": "Time between that read and the write (an edit made in "
+                    "Order Desk inside it is overwritten).",
+                },
+                "activity_id": {"type": ["integer", "null"]},
             },
             ("order_id", "changed_fields", "written"),
         ),
