@@ -9,6 +9,7 @@ from pydantic import Field
 from app.core.orderdesk import BatchResult, Shipment
 from app.core.services.errors import AlreadyApplied
 from app.mcp.shaping import plain
+from app.mcp.shaping.tracking import link_changes
 from app.mcp.shaping.values import LINE_MONEY, with_money
 from app.mcp.tools import approvals
 from app.mcp.tools.base import ToolOutput, ToolSpec, reader, writer
@@ -114,6 +115,7 @@ async def shipments_update(call: Call, params: ShipmentsUpdateInput) -> ToolOutp
         params.shipment_id,
         params.order_id,
     )
+    changes = link_changes(current.raw, changes)
     await call.approve(
         f"order {params.order_id} shipment {params.shipment_id}",
         f"Change shipment {params.shipment_id} of order {params.order_id}.",
@@ -124,7 +126,10 @@ async def shipments_update(call: Call, params: ShipmentsUpdateInput) -> ToolOutp
         call.store, params.order_id, params.shipment_id, changes, actor=call.actor
     )
     data = {"order_id": params.order_id, "shipment": shipment_json(shipment.raw)}
-    return ToolOutput(data, f"Updated shipment {shipment.id} of order {params.order_id}.")
+    summary = f"Updated shipment {shipment.id} of order {params.order_id}."
+    if "tracking_url" in changes and params.changes.tracking_url is None:
+        summary += " Its tracking_url was set to match the carrier and number."
+    return ToolOutput(data, summary)
 
 
 class ShipmentsDeleteInput(ToolInput):
@@ -228,8 +233,8 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "shipments_update",
         "Update a shipment",
-        "Change fields of a recorded shipment, e.g. a mistyped tracking number "
-        "(write-shipments scope); fields not given stay.",
+        "Change fields of a recorded shipment, e.g. a mistyped tracking number; fields not "
+        "given stay, and tracking_url follows a new number or carrier.",
         ShipmentsUpdateInput,
         _ONE_OUT,
         shipments_update,
