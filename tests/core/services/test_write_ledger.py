@@ -268,3 +268,34 @@ async def test_a_busy_database_after_sending_keeps_the_result_and_records_it_lat
     with pytest.raises(AlreadyApplied):
         await services.orders.add_note(store, order_id, "Shipped today", actor="gui")
     assert len(notes_with(od_store, order_id, "Shipped today")) == 1
+
+
+async def test_reconciling_reads_for_create_delete_move_and_inventory(
+    services: Services, store: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = first_order_id(od_store)
+    order = od_store.orders[order_id]
+    item_id, item = next(iter(od_store.inventory.items()))
+
+    def dead(action: str, target: str | None, change: str) -> None:
+        AuditEvent.create(
+            actor="gui", store_id=store.id, action=action, target=target, outcome="in flight",
+            state="in_flight", owner="999999999:dead", change_json=change,
+        )  # fmt: skip
+
+    dead("order.create", None, f'{{"source_id": "{order["source_id"]}"}}')
+    dead("order.delete", "order:999999999", "null")
+    dead("order.delete", f"order:{order_id}", "null")
+    dead("order.move", None, f'{{"order_ids": ["{order_id}"], "folder_id": {order["folder_id"]}}}')
+    dead("inventory.update", f"inventory:{item_id}", f'{{"name": "{item["name"]}"}}')
+    settled = await services.writes.reconcile_open()
+    assert [(r.action, r.state) for r in settled] == [
+        ("order.create", "applied"),
+        ("order.delete", "applied"),
+        ("order.delete", "refused"),
+        ("order.move", "applied"),
+        ("inventory.update", "applied"),
+    ]
+    assert settled[0].target == f"order:{order_id}"
+    assert settled[2].verified == f"order {order_id} still exists"
+    assert not services.writes.ledger.open_rows()
