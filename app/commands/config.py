@@ -1,5 +1,8 @@
 """``orderdesk-mcp config CLIENT [--client NAME] [--write | --remove]``: an AI client's entry.
 
+``orderdesk-mcp config mcpb --out FILE`` writes a Claude Desktop extension instead: a ``.mcpb``
+whose token is a sensitive setting Claude Desktop asks for at install (the file holds no secret).
+
 Prints the entry (or, for Claude Code, the ``claude mcp add`` command) or merges it into the
 client's config file. A token's plaintext is never stored, so the entry needs a new client
 token, or the token of an existing client passed in ``ORDERDESK_TRAY_TOKEN``.
@@ -15,6 +18,7 @@ import argparse
 import json
 import os
 import shlex
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.commands import EXIT_OK, CommandError
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 
 _CLIENT_CHOICES = ("claude", "claude-code", "cursor", "vscode", "windsurf")
 ALL_CLIENTS = "all"
+MCPB = "mcpb"
 
 
 def register(subparsers: Any) -> None:
@@ -38,8 +43,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "kind",
-        choices=(*_CLIENT_CHOICES, ALL_CLIENTS),
-        help="the AI client ('all' only with --remove)",
+        choices=(*_CLIENT_CHOICES, MCPB, ALL_CLIENTS),
+        help="the AI client ('all' only with --remove; 'mcpb': a Claude Desktop extension "
+        "file, with --out)",
+    )
+    parser.add_argument(
+        "--out", metavar="FILE", help="with 'mcpb': where to write the .mcpb extension"
     )
     parser.add_argument(
         "--client",
@@ -60,6 +69,8 @@ def register(subparsers: Any) -> None:
 
 def configure_client(args: argparse.Namespace) -> int:
     """Print, write or remove the entry for the chosen AI client."""
+    if args.kind == MCPB:
+        return write_extension(args)
     if args.remove:
         return remove_entries(args.kind)
     if args.kind == ALL_CLIENTS:
@@ -87,6 +98,44 @@ def configure_client(args: argparse.Namespace) -> int:
             f"revoke it and run `orderdesk-mcp clients add {shlex.quote(name)} --scopes ...`, then "
             "run this command again with that token in ORDERDESK_TRAY_TOKEN."
         )
+    return EXIT_OK
+
+
+def write_extension(args: argparse.Namespace) -> int:
+    """Write the Claude Desktop extension; make a client token for it when none exists."""
+    from app.core.client_configs import ClientKind
+    from app.core.client_configs.mcpb import write_bundle
+    from app.resources import resource_path
+
+    if not args.out or args.write or args.remove:
+        raise CommandError("Use: orderdesk-mcp config mcpb --out FILE.mcpb [--client NAME]")
+    out = Path(args.out).expanduser()
+    if out.suffix != ".mcpb":
+        out = out.with_name(out.name + ".mcpb")
+    try:
+        write_bundle(out, icon=resource_path("icons/orderdesk-tray-512.png"))
+    except OSError as exc:
+        raise CommandError(f"Could not write {out}: {exc.strerror or exc}.") from exc
+    print_error(f"Wrote the Claude Desktop extension {out}. Open it with Claude Desktop.")
+    name = (args.client or ClientKind.CLAUDE_DESKTOP.display_name).strip()
+    from app.core.access import ClientRegistry
+
+    with storage():
+        registry = ClientRegistry()
+        if registry.get(name) is not None:
+            print_error(
+                f"When Claude Desktop asks for the client token, give the token of client "
+                f"{name!r}; it cannot be shown again, so if it is lost run this again with "
+                "--client NEWNAME for a new one."
+            )
+            return EXIT_OK
+        _, token = registry.add(name)
+    print(token)
+    print_error(
+        f"Created client {name!r} with the 'read' scope and policy 'ask'; its token is above. "
+        "Paste it when Claude Desktop asks for the client token (Claude keeps it in the "
+        "keychain). Widen its scopes in the tray's Connect window."
+    )
     return EXIT_OK
 
 
