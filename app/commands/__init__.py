@@ -16,7 +16,16 @@ from app import __version__
 from app.core.errors import ExpectedError, expected_text
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
-COMMAND_MODULES = ("serve", "stores", "clients", "config", "index", "activity", "selftest")
+COMMAND_MODULES = (
+    "serve",
+    "stores",
+    "clients",
+    "config",
+    "index",
+    "settings",
+    "activity",
+    "selftest",
+)
 
 
 class CommandError(ExpectedError):
