@@ -51,6 +51,12 @@ def register(subparsers: Any) -> None:
         "--out", metavar="FILE", help="with 'mcpb': where to write the .mcpb extension"
     )
     parser.add_argument(
+        "--link",
+        action="store_true",
+        help="with cursor or vscode: print a one-click install link instead (Cursor's carries "
+        "the token; VS Code asks for it and keeps it as a secret)",
+    )
+    parser.add_argument(
         "--client",
         metavar="NAME",
         help="client token name (default: the product name, e.g. 'Cursor'); a new name gets "
@@ -71,6 +77,8 @@ def configure_client(args: argparse.Namespace) -> int:
     """Print, write or remove the entry for the chosen AI client."""
     if args.kind == MCPB:
         return write_extension(args)
+    if args.link:
+        return print_link(args)
     if args.remove:
         return remove_entries(args.kind)
     if args.kind == ALL_CLIENTS:
@@ -98,6 +106,33 @@ def configure_client(args: argparse.Namespace) -> int:
             f"revoke it and run `orderdesk-mcp clients add {shlex.quote(name)} --scopes ...`, then "
             "run this command again with that token in ORDERDESK_TRAY_TOKEN."
         )
+    return EXIT_OK
+
+
+def print_link(args: argparse.Namespace) -> int:
+    """Print the Cursor or VS Code install link (a new client's token as for the entry)."""
+    from app.core.access import ClientRegistry
+    from app.core.client_configs import ClientKind, cursor_install_link, vscode_install_link
+
+    if args.kind not in ("cursor", "vscode") or args.write or args.remove:
+        raise CommandError("--link works with cursor or vscode, without --write/--remove.")
+    kind = ClientKind(args.kind)
+    name = (args.client or kind.display_name).strip()
+    with storage():
+        registry = ClientRegistry()
+        if kind is ClientKind.CURSOR:
+            token, created = _token_for(registry, name)
+            print(cursor_install_link(token))
+            print_error("Open the link above (it holds the client token: keep it private).")
+        else:
+            created = registry.get(name) is None
+            token = registry.add(name)[1] if created else ""
+            print(vscode_install_link())
+            print_error("Open the link above; VS Code asks for the client token.")
+            if created:
+                print_error(f"The token of the new client {name!r}: {token}")
+    if created:
+        print_error(f"Created client {name!r} with the 'read' scope and policy 'ask'.")
     return EXIT_OK
 
 

@@ -243,3 +243,13 @@ def test_the_linux_uninstall_quits_the_tray_and_removes_our_entries(tmp_path: Pa
         "orderdesk-mcp config all --remove",
     ]
     assert "stores remove --all" in done.stdout
+
+
+def test_install_links(cli: Any) -> None:
+    cursor = cli("config", "cursor", "--link")
+    assert cursor.code == 0 and cursor.out.startswith("cursor://anysphere.cursor-deeplink/")
+    vscode = cli("config", "vscode", "--link")
+    assert vscode.code == 0 and vscode.out.startswith("vscode:mcp/install?")
+    assert "VS Code asks for the client token" in vscode.err
+    refused = cli("config", "claude", "--link")
+    assert refused.code == 1 and "cursor or vscode" in refused.err

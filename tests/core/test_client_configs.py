@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from app.core.client_configs import (
     claude_code_add_json,
     claude_code_command,
     config_path,
+    cursor_install_link,
     is_our_entry,
     mcp_executable,
     merge_into_file,
@@ -24,6 +27,7 @@ from app.core.client_configs import (
     render,
     shell_line,
     strip_jsonc,
+    vscode_install_link,
 )
 
 TOKEN = "odt_" + "t" * 43
@@ -143,6 +147,26 @@ def test_claude_code_command_line() -> None:
     )
     assert shell_line(["a b", "c"], "linux") == "'a b' c"
     assert shell_line(["a b", "c"], "win32") == '"a b" c'
+
+
+def test_install_links_follow_the_documented_formats() -> None:
+    cursor = urllib.parse.urlsplit(cursor_install_link(TOKEN, COMMAND))
+    assert (cursor.scheme, cursor.netloc, cursor.path) == (
+        "cursor",
+        "anysphere.cursor-deeplink",
+        "/mcp/install",
+    )
+    query = urllib.parse.parse_qs(cursor.query)
+    assert query["name"] == ["orderdesk"]
+    config = json.loads(base64.b64decode(query["config"][0]))
+    assert config == render(ClientKind.CURSOR, TOKEN, COMMAND)["mcpServers"]["orderdesk"]
+    vscode = vscode_install_link(COMMAND)
+    assert vscode.startswith("vscode:mcp/install?") and TOKEN not in vscode
+    server = json.loads(urllib.parse.unquote(vscode.removeprefix("vscode:mcp/install?")))
+    assert server["name"] == "orderdesk" and server["command"] == str(COMMAND)
+    assert server["env"] == {TOKEN_ENV: "${input:orderdesk_client_token}"}
+    assert server["inputs"][0]["id"] == "orderdesk_client_token"
+    assert server["inputs"][0]["password"] is True
 
 
 @pytest.mark.parametrize("kind", list(ClientKind))

@@ -25,10 +25,12 @@ from app.core.client_configs.render import (
     TOKEN_ENV,
     claude_code_add_json,
     claude_code_command,
+    cursor_install_link,
     render,
     server_entry,
     servers_key,
     shell_line,
+    vscode_install_link,
 )
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "claude_code_add_json",
     "claude_code_command",
     "config_path",
+    "cursor_install_link",
     "home_dir",
     "is_our_entry",
     "mcp_executable",
@@ -54,5 +57,6 @@ __all__ = [
     "servers_key",
     "shell_line",
     "strip_jsonc",
+    "vscode_install_link",
     "write_atomically",
 ]

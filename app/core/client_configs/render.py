@@ -6,10 +6,12 @@ the shim presents the token to the tray, which holds the keys.
 
 from __future__ import annotations
 
+import base64
 import json
 import shlex
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,39 @@ def claude_code_add_json(token: str, command: Path | None = None) -> list[str]:
     """The same registration as one ``claude mcp add-json`` command (no option parsing traps)."""
     entry = json.dumps(server_entry(ClientKind.CLAUDE_CODE, token, command))
     return ["claude", "mcp", "add-json", "--scope", "user", SERVER_NAME, entry]
+
+
+VSCODE_TOKEN_INPUT = "orderdesk_client_token"  # noqa: S105 - an input id, not a secret
+
+
+def cursor_install_link(token: str, command: Path | None = None) -> str:
+    """Cursor's documented MCP install deep link (``cursor://anysphere.cursor-deeplink/mcp/
+    install?name=NAME&config=BASE64``, the server entry as JSON). Cursor has no prompt for a
+    secret, so the link carries the token: treat it like the token."""
+    entry = server_entry(ClientKind.CURSOR, token, command)
+    config = base64.b64encode(json.dumps(entry, separators=(",", ":")).encode()).decode()
+    query = urllib.parse.urlencode({"name": SERVER_NAME, "config": config})
+    return f"cursor://anysphere.cursor-deeplink/mcp/install?{query}"
+
+
+def vscode_install_link(command: Path | None = None) -> str:
+    """VS Code's documented MCP install link (``vscode:mcp/install?`` + the URL-encoded server
+    JSON with its name). The token is a password input VS Code asks for and stores as a
+    secret, so the link holds no secret."""
+    entry = server_entry(ClientKind.VSCODE, "${input:" + VSCODE_TOKEN_INPUT + "}", command)
+    server = {
+        "name": SERVER_NAME,
+        **entry,
+        "inputs": [
+            {
+                "id": VSCODE_TOKEN_INPUT,
+                "type": "promptString",
+                "description": "OrderDesk Tray client token (tray: Connect AI client)",
+                "password": True,
+            }
+        ],
+    }
+    return "vscode:mcp/install?" + urllib.parse.quote(json.dumps(server, separators=(",", ":")))
 
 
 def shell_line(argv: list[str], platform: str = sys.platform) -> str:
