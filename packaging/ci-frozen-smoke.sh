@@ -45,6 +45,18 @@ unset ORDERDESK_TRAY_TOKEN PYTHON_KEYRING_BACKEND
 
 step "build bundle" bash packaging/linux/build.sh --no-tar
 echo "   bundle size unpacked: $(du -sm "$BUNDLE" | cut -f1) MB"
+glibc_record() {  # the build recorded the glibc the bundle needs, and this machine has it
+  python3 - "$BUNDLE/_internal/orderdesk-build.json" <<'EOF'
+import json, os, sys
+info = json.load(open(sys.argv[1], encoding="utf-8"))
+need = tuple(int(n) for n in info["glibc_required"].split("."))
+have = tuple(int(n) for n in os.confstr("CS_GNU_LIBC_VERSION").split()[-1].split("."))
+if need < (2,) or have < need:
+    sys.exit(f"bad glibc record {info} for a machine with glibc {have}")
+print(f"   needs glibc >= {info['glibc_required']} ({info['glibc_required_by']})")
+EOF
+}
+step "glibc record in the bundle" glibc_record
 step "orderdesk-mcp --version" "$BUNDLE/orderdesk-mcp" --version
 step "orderdesk-tray --version" "$BUNDLE/orderdesk-tray" --version
 step "orderdesk-mcp --selftest" "$BUNDLE/orderdesk-mcp" --selftest

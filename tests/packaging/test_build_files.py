@@ -154,6 +154,17 @@ def test_build_info_records_the_newest_glibc_a_bundled_file_needs(
     assert running is None or platform_check.glibc_problem(recorded, running) is None
 
 
+def test_glibc_check_runs_before_every_other_hook_of_both_executables() -> None:
+    spec = (PACKAGING / "orderdesk-tray.spec").read_text(encoding="utf-8")
+    # one Analysis call, used for the tray and the MCP command; custom hooks run first
+    assert spec.count("Analysis(") == 1
+    assert 'runtime_hooks=[str(PACKAGING / "rthook_platform_check.py")]' in spec
+    hook = (PACKAGING / "rthook_platform_check.py").read_text(encoding="utf-8")
+    code = [line for line in hook.splitlines() if line and not line.startswith(("#", " "))]
+    assert code[-1] == 'exit_if_unsupported(gui=Path(sys.executable).stem == "orderdesk-tray")'
+    assert "write_build_info(Path(DISTPATH)" in spec
+
+
 def test_version_tuple_pads_to_four_numbers(helpers: ModuleType) -> None:
     assert helpers.version_tuple("1.2.3") == (1, 2, 3, 0)
     assert helpers.version_tuple("2") == (2, 0, 0, 0)
