@@ -9,7 +9,6 @@ from pydantic import Field
 
 from app.core.orderdesk import OrderItem, RecordView
 from app.core.services.errors import AlreadyApplied
-from app.mcp.shaping import UNTRUSTED_HINT
 from app.mcp.shaping.orders import shape_line
 from app.mcp.shaping.untrusted import UNTRUSTED_KEY, group
 from app.mcp.tools import approvals
@@ -195,8 +194,8 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "order_items_update",
         "Update an order line",
-        "Change fields of one order line, e.g. its quantity or price; "
-        "fields not given stay as they are. Get line ids from orders_get. " + UNTRUSTED_HINT,
+        "Change fields of one order line (ids from orders_get), e.g. quantity or price; the "
+        "rest stays.",
         ItemsUpdateInput,
         _ITEM_OUT,
         order_items_update,

@@ -228,9 +228,9 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_search",
         "Search orders (local index)",
-        "Full-text search over orders (names, e-mail, company, city, ids, SKUs, item names, "
-        "notes) with folder, source, date and total filters. detail=full reads the page live "
-        f"(limit <= {FULL_DETAIL_LIMIT})." + LOCAL_COPY + " " + UNTRUSTED_HINT,
+        f"Full-text search over orders (names, e-mail, ids, SKUs, item names, notes) with "
+        f"folder, source, date and total filters; detail=full reads live (limit <= "
+        f"{FULL_DETAIL_LIMIT})." + LOCAL_COPY + " " + UNTRUSTED_HINT,
         OrdersSearchInput,
         obj(
             {"orders": list_of(RECORD), "page": PAGE, "index": INDEX},
@@ -241,8 +241,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_stats",
         "Order statistics (local index)",
-        "Count orders and sum their totals per folder, UTC day or source, for orders added in "
-        "an optional date range." + LOCAL_COPY,
+        "Order count and revenue per folder, UTC day or source, for orders added in a date range."
+        + LOCAL_COPY,
         OrdersStatsInput,
         obj(
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, WithJsonSchema, model_validator
 
 from app.core.access.identity import Policy
 from app.core.orderdesk import MoveResult, Order
@@ -29,7 +29,15 @@ class OrdersCreateInput(ToolInput):
     store: StoreArg = None
     order_items: list[NewItem] = Field(min_length=1, max_length=200)
     shipping: Address = Field(description="Shipping address; needs a name or company.")
-    customer: Address | None = Field(default=None, description="Billing; copied when omitted.")
+    customer: Annotated[
+        Address | None,
+        WithJsonSchema(
+            {
+                "type": "object",
+                "description": "Billing address, fields as shipping; copied when omitted.",
+            }
+        ),
+    ] = None
     email: Annotated[str, Field(max_length=200)] | None = None
     source_id: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
         default=None, description="Your own order number (used to find it again)."
@@ -323,10 +331,9 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "orders_update",
         "Update an order",
-        "Change some fields of an order. Give only what changes; the "
-        "rest of the order is kept (the app reads the latest version and merges). Pass the "
-        "date_updated you read as expected_date_updated: if the order changed since, nothing "
-        "is written and the result tells you to re-read with orders_get.",
+        "Change some fields of an order; the rest is kept (merged into the latest version). "
+        "Pass the date_updated you read as expected_date_updated: if the order changed since,"
+        " nothing is written.",
         OrdersUpdateInput,
         obj(
             {

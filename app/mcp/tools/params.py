@@ -20,7 +20,10 @@ DATE_WORDING = (
     "date means 00:00:00 of that day."
 )
 MONEY_WORDING = 'Amounts are exact decimal text such as "12.50" (numbers are accepted too).'
-ID_WORDING = "Ids may be given as text or as numbers; enum values in any case."
+ID_WORDING = (
+    "order_id is the order's `id` (not its source_id); ids may be given as text or numbers, "
+    "enum values in any case."
+)
 LIST_WORDING = (
     "Lists are paged: `limit` (keep it small) and `offset` (a page's next_offset); `page` gives "
     "total, next_offset and a hint. `detail` is summary (key fields, the default for lists), "
@@ -76,7 +79,8 @@ RecordId = Annotated[
     AfterValidator(_id_digits),
     WithJsonSchema({"type": ["string", "integer"]}),
 ]
-OrderId = Annotated[RecordId, Field(description="The order's `id` (not its source_id).")]
+OrderId = RecordId
+"""An order's ``id`` (not its source_id; the instructions say so once)."""
 Money = Annotated[
     Decimal,
     Field(strict=False, ge=0, max_digits=14, decimal_places=4),

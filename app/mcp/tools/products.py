@@ -256,9 +256,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "products_list",
         "Search products",
-        "Search inventory items. `search` (free text) and `code` (exact SKU) filter in Order "
-        "Desk (fast); `name`, `description`, `category` filter here (slower on big stores)."
-        + _TAIL,
+        "Search inventory. `search` (free text) and `code` (exact SKU) filter in Order Desk; "
+        "`name`, `description`, `category` filter here (slower)." + _TAIL,
         ProductsListInput,
         obj(
             {"products": list_of(RECORD), "page": PAGE, "locally_filtered_out": INTEGER},

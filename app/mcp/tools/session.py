@@ -73,10 +73,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "session_info",
         "Session info",
-        "Who this AI client is in OrderDesk Tray: its name, its scopes (what it may do), its "
-        "write policy (allow, ask = the user approves each write in the tray, deny), the stores "
-        "it may use and the session's active store. Call it first when unsure why a tool was "
-        "refused.",
+        "Your client name, scopes, write policy (allow, ask: the user approves each write, "
+        "deny), allowed stores and the active store. Call it when a tool is refused.",
         SessionInfoInput,
         OUTPUT,
         session_info,

@@ -207,9 +207,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "stores_list",
         "List stores",
-        "List the Order Desk stores registered in OrderDesk Tray that this client may use, "
-        "with our numeric id, name, which one is the default and which one is this session's "
-        "active store.",
+        "The stores this client may use: our id, name, which is the default and which is "
+        "active in this session.",
         StoresListInput,
         obj({"stores": list_of(STORE), "count": INTEGER}, ("stores", "count")),
         stores_list,
@@ -256,10 +255,9 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "stores_register",
         "Register a store",
-        "Register an Order Desk store with its store id and API key (needs the manage-stores "
-        "scope and the user's approval). Prefer asking the user to add stores in the tray's "
-        "Stores window, so the key never passes through a chat. The key is tested first, kept "
-        "in the OS keychain and never returned by any tool.",
+        "Register an Order Desk store with its id and API key (asks the user). Prefer asking "
+        "the user to add it in the tray's Stores window, so the key never passes through a "
+        "chat; the key is kept in the OS keychain and never returned.",
         StoresRegisterInput,
         _STORE_OUT,
         stores_register,
@@ -271,9 +269,8 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "stores_delete",
         "Remove a store",
-        "Remove a store and its API key from OrderDesk Tray (needs manage-stores and the "
-        "user's approval). Nothing is deleted in Order Desk itself; the store can be "
-        "registered again with its key.",
+        "Remove a store and its API key from OrderDesk Tray (asks the user). Nothing is "
+        "deleted in Order Desk.",
         StoresDeleteInput,
         obj({"deleted": STORE}, ("deleted",)),
         stores_delete,
