@@ -17,14 +17,12 @@ Only after this passes does the shim send its hello with the client token.
 
 from __future__ import annotations
 
-import hmac
 import json
 import os
 import socket
 import stat
 import struct
 import sys
-from hashlib import sha256
 from pathlib import Path
 
 PROOF_CONTEXT = b"orderdesk-tray local endpoint proof v1\n"
@@ -46,6 +44,9 @@ def new_secret() -> str:
 
 def proof(secret: str, nonce: str) -> str:
     """The server's answer to ``nonce``: HMAC-SHA256 keyed with the endpoint secret, as hex."""
+    import hmac  # only where peer credentials are missing: it costs the shim ~4 ms
+    from hashlib import sha256
+
     return hmac.new(secret.encode(), PROOF_CONTEXT + nonce.encode(), sha256).hexdigest()
 
 
@@ -114,7 +115,10 @@ def check_peer(sock: socket.socket, secret: str | None) -> None:
         given = json.loads(answer).get("proof")
     except (ValueError, AttributeError):
         given = None
-    if not isinstance(given, str) or not hmac.compare_digest(given, proof(secret, nonce)):
+    expected = proof(secret, nonce)
+    import hmac
+
+    if not isinstance(given, str) or not hmac.compare_digest(given, expected):
         raise PeerRefused(
             "The program listening at OrderDesk Tray's address could not prove it is the tray "
             "(it does not know the secret in the endpoint file). " + _NOT_SENT
