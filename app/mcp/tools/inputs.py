@@ -110,4 +110,4 @@ class ShipmentChanges(ToolInput):
 class BatchShipment(ShipmentFields):
     """A parcel for one of several orders."""
 
-    order_id: Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[0-9]+$")]
+    order_id: RecordId

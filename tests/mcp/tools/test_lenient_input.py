@@ -23,6 +23,11 @@ async def test_ids_as_numbers_numbers_as_text_enums_in_any_case(
         product = (await session.ok("products_list", {"limit": 1}))["products"][0]
         again = await session.ok("products_get", {"product_id": int(product["id"])})
         assert again["product"]["id"] == product["id"]
+        batch = await session.ok(
+            "shipments_batch",
+            {"shipments": [{"order_id": int(order_id), "tracking_number": "n/a"}]},
+        )
+        assert batch["failed"] == 0
 
 
 @pytest.mark.parametrize(
