@@ -4,13 +4,15 @@ the clients already connected."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QShowEvent
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,14 +33,18 @@ from app.core.client_configs import (
     MergeResult,
     claude_code_command,
     config_path,
+    cursor_install_link,
     render,
     shell_line,
+    vscode_install_link,
 )
+from app.core.client_configs.mcpb import write_bundle
 from app.gui.bridge import HubBridge
 from app.gui.connected_clients import ConnectedClientsPanel
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.tasks import TaskGroup
+from app.resources import resource_path
 
 DEFAULT_SCOPES = ("read", "write-notes")
 POLICY_CHOICES = (
@@ -53,6 +59,14 @@ def written_sentence(kind: ClientKind, result: MergeResult) -> str:
     """Where the server entry was written (and its backup), and what to do next."""
     backup = f" (backup: {result.backup_path})" if result.backup_path else ""
     return f"Wrote the 'orderdesk' entry into {result.path}{backup}. Restart {kind.display_name}."
+
+
+LINK_KINDS = (ClientKind.CURSOR, ClientKind.VSCODE)
+
+
+def install_link(kind: ClientKind, token: str) -> str:
+    """The one-click install link of Cursor (token inside) or VS Code (asks for it)."""
+    return cursor_install_link(token) if kind is ClientKind.CURSOR else vscode_install_link()
 
 
 def entry_text(kind: ClientKind, token: str) -> str:
@@ -169,10 +183,17 @@ class ConnectClientDialog(QDialog):
         self.write_button.clicked.connect(self.write)
         self.copy_button = QPushButton("Cop&y")
         self.copy_button.clicked.connect(self.copy)
-        for button in (self.write_button, self.copy_button):
+        self.link_button = QPushButton("Install &link")
+        self.link_button.setToolTip("Open Cursor's or VS Code's one-click install link")
+        self.link_button.clicked.connect(self.open_install_link)
+        self.mcpb_button = QPushButton("Save e&xtension…")
+        self.mcpb_button.setToolTip("Save a Claude Desktop extension (.mcpb) to open in Claude")
+        self.mcpb_button.clicked.connect(self.save_extension)
+        extra = (self.link_button, self.mcpb_button)
+        for button in (self.write_button, self.copy_button, *extra):
             button.setEnabled(False)
         buttons = QHBoxLayout()
-        for button in (self.create_button, self.write_button, self.copy_button):
+        for button in (self.create_button, self.write_button, self.copy_button, *extra):
             buttons.addWidget(button)
         buttons.addStretch()
         return buttons
@@ -191,6 +212,9 @@ class ConnectClientDialog(QDialog):
 
     def _where(self) -> None:
         self.status.setText(f"Config file: {config_path(self.current_kind())}")
+        kind, ready = self.current_kind(), self.token is not None
+        self.link_button.setEnabled(ready and kind in LINK_KINDS)
+        self.mcpb_button.setEnabled(ready and kind is ClientKind.CLAUDE_DESKTOP)
 
     def _checked_stores(self) -> list[QListWidgetItem]:
         items = [self.stores.item(row) for row in range(self.stores.count())]
@@ -229,6 +253,47 @@ class ConnectClientDialog(QDialog):
             self.status.setText(written_sentence(kind, result))
 
         self._run(run())
+
+    def open_install_link(self) -> None:
+        """Open the chosen client's one-click install link (Cursor, VS Code)."""
+        kind = self.current_kind()
+        if self.token is None or kind not in LINK_KINDS:
+            return
+        link = install_link(kind, self.token)
+        if kind is ClientKind.VSCODE:
+            QGuiApplication.clipboard().setText(self.token)
+            note = "VS Code asks for the client token: it is on the clipboard."
+        else:
+            note = "The link carries the token: keep it private."
+        opened = QDesktopServices.openUrl(QUrl(link))
+        first = "Opened the install link." if opened else f"No app opened the link: {link}"
+        self.status.setText(f"{first} {note}")
+
+    def save_extension(self) -> None:
+        """Save a Claude Desktop extension (.mcpb); put the token on the clipboard for it."""
+        if self.token is None:
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save Claude Desktop extension",
+            str(Path.home() / "orderdesk-tray.mcpb"),
+            "Claude Desktop extension (*.mcpb)",
+        )
+        if not chosen:
+            return
+        path = Path(chosen) if chosen.endswith(".mcpb") else Path(chosen + ".mcpb")
+        try:
+            write_bundle(path, icon=resource_path("icons/orderdesk-tray-512.png"))
+        except OSError as exc:
+            self.status.setText(
+                f"Could not save {path}: {exc.strerror or exc}. Pick another folder."
+            )
+            return
+        QGuiApplication.clipboard().setText(self.token)
+        self.status.setText(
+            f"Saved {path}. Open it with Claude Desktop; when it asks for the client token, "
+            "paste it: it is on the clipboard (Claude keeps it in the keychain)."
+        )
 
     def copy(self) -> None:
         """Copy the entry to the clipboard."""

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 import socket
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from app.core import settings
 from app.core.access import ClientRegistry
 from app.core.access.sessions import LiveSessions
+from app.core.client_configs import ClientKind
 from app.core.events import CLIENT_CONNECTED, CLIENT_REVOKED, Event
 from app.core.services import Services
 from app.gui.bridge import HubBridge
@@ -222,3 +226,37 @@ def test_views_disconnect_the_hub_signals_they_connected(qtbot: Any, live_ctx: G
     finally:
         shown.close()
         bridge.close()
+
+
+def test_extension_and_install_links_once_the_token_exists(
+    qtbot: Any,
+    dialog: ConnectClientDialog,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    assert not dialog.mcpb_button.isEnabled() and not dialog.link_button.isEnabled()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ClientKind.CLAUDE_DESKTOP))
+    dialog.create_token()
+    qtbot.waitUntil(lambda: dialog.token is not None, timeout=WAIT)
+    assert dialog.mcpb_button.isEnabled() and not dialog.link_button.isEnabled()
+    target = tmp_path / "odt"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.mcpb_button.click()
+    with zipfile.ZipFile(tmp_path / "odt.mcpb") as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+    assert manifest["user_config"]["client_token"]["sensitive"] is True
+    assert QGuiApplication.clipboard().text() == dialog.token
+    assert "on the clipboard" in dialog.status.text()
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True
+    )
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ClientKind.CURSOR))
+    assert dialog.link_button.isEnabled() and not dialog.mcpb_button.isEnabled()
+    dialog.link_button.click()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(ClientKind.VSCODE))
+    dialog.link_button.click()
+    assert opened[0].startswith("cursor://anysphere.cursor-deeplink/mcp/install?")
+    assert opened[1].startswith("vscode:mcp/install?")
+    assert "VS Code asks for the client token" in dialog.status.text()
