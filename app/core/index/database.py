@@ -24,7 +24,7 @@ from app.core.errors import ExpectedError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -53,6 +53,7 @@ CREATE INDEX orders_updated ON orders(date_updated);
 CREATE INDEX orders_total ON orders(total_cents);
 CREATE INDEX orders_folder ON orders(folder_id, date_added);
 CREATE INDEX orders_source ON orders(source_name, date_added);
+CREATE TABLE records (rowid INTEGER PRIMARY KEY, raw BLOB NOT NULL);
 CREATE VIRTUAL TABLE orders_fts USING fts5(
     ids, people, items, notes, tokenize = 'unicode61 remove_diacritics 2'
 );

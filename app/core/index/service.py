@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from functools import partial
@@ -79,6 +80,11 @@ class IndexService:
         self._stores: dict[str, IndexedStore] = {}
         self._background: dict[str, asyncio.Task[None]] = {}
         self._queued: set[str] = set()
+        self._wakes: dict[str, asyncio.Event] = {}
+        # Records written by this process that the mirror file may not hold yet.
+        self._pending: dict[str, dict[str, dict[str, Any]]] = {}
+        # Orders changed by this process whose new state the mirror has not read yet.
+        self._stale: dict[str, dict[str, float]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -120,8 +126,33 @@ class IndexService:
         if event.store_id not in self._stores or self._loop is None or self._loop.is_closed():
             return
         order_id = event.data.get("order_id")
+        record = event.data.get("record")
+        if event.kind == ORDER_CHANGED and order_id and isinstance(record, dict):
+            # Order Desk's reply to our write: the mirror takes it as is, no sync needed.
+            self._pending.setdefault(event.store_id, {})[str(order_id)] = record
+            self._stale.get(event.store_id, {}).pop(str(order_id), None)
+            self._loop.call_soon_threadsafe(self._queue_put, event.store_id, str(order_id))
+            return
         deleted = str(order_id) if event.kind == ORDER_DELETED and order_id else None
+        if order_id:
+            # Changed without a reply to keep (a move, a note): reads go to Order Desk until
+            # the sync below has read it again.
+            self._stale.setdefault(event.store_id, {})[str(order_id)] = time.monotonic()
         self._loop.call_soon_threadsafe(self._queue_sync, event.store_id, deleted)
+
+    def _queue_put(self, store_id: str, order_id: str) -> None:
+        self._spawn(f"put:{store_id}:{order_id}", self._put_pending(store_id, order_id))
+
+    async def _put_pending(self, store_id: str, order_id: str) -> None:
+        pending = self._pending.get(store_id, {})
+        record = pending.get(order_id)
+        if record is not None:
+            try:
+                await self.put_orders(store_id, [record])
+            except (IndexUnavailable, OSError, sqlite3.Error) as exc:
+                log.warning("order %s not written to the mirror: %s", order_id, exc)
+        if pending.get(order_id) is record:
+            pending.pop(order_id, None)
 
     def _queue_sync(self, store_id: str, deleted: str | None) -> None:
         if deleted is not None:
@@ -139,8 +170,12 @@ class IndexService:
         await asyncio.sleep(self.debounce)
         self._queued.discard(store_id)
         store = self._stores.get(store_id)
-        if store is not None:
-            await self._quiet_sync(store)
+        started = time.monotonic()
+        if store is not None and await self._quiet_sync(store):
+            stale = self._stale.get(store_id, {})
+            for order_id, marked in list(stale.items()):
+                if marked < started:
+                    del stale[order_id]
 
     def _spawn(self, name: str, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
@@ -152,14 +187,26 @@ class IndexService:
 
         task.add_done_callback(forget)
 
-    def schedule(self, store: IndexedStore, every: float = 300.0) -> None:
+    def schedule(
+        self,
+        store: IndexedStore,
+        every: float | Callable[[], float] = 300.0,
+        *,
+        sync_now: bool = True,
+    ) -> None:
         """Run an incremental sync now and then every ``every`` seconds, on the running loop.
 
-        Call it on the engine loop. Failures are logged and retried at the next turn.
+        ``every`` may be a function, asked before each turn (the change feed runs often while
+        the mirror is in use and slowly when idle). A turn is skipped when the index was
+        synced less than that long ago, by this or another process sharing the file: one
+        change feed per store per machine. ``sync_now`` runs the first turn regardless (a new
+        key, a user's request); without it a fresh index costs no request at start. Call it
+        on the engine loop. Failures are logged
+        and retried at the next turn.
         """
         self.register(store)
         self.unschedule(store.id)
-        self._spawn(f"schedule:{store.id}", self._periodic(store, every))
+        self._spawn(f"schedule:{store.id}", self._periodic(store, every, sync_now))
 
     def unschedule(self, store_id: str) -> None:
         """Stop the periodic sync of a store, if any."""
@@ -167,16 +214,35 @@ class IndexService:
         if task is not None:
             task.cancel()
 
-    async def _periodic(self, store: IndexedStore, every: float) -> None:
+    async def _periodic(
+        self, store: IndexedStore, every: float | Callable[[], float], sync_now: bool
+    ) -> None:
+        wake = self._wakes.setdefault(store.id, asyncio.Event())
         while True:
-            await self._quiet_sync(store)
-            await asyncio.sleep(every)
+            wake.clear()
+            interval = every() if callable(every) else every
+            age = await self.age(store.id)
+            if sync_now or age is None or age >= interval - 0.5:
+                sync_now = False
+                await self._quiet_sync(store)
+                interval = every() if callable(every) else every
+                age = 0.0
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), max(0.5, interval - age))
 
-    async def _quiet_sync(self, store: IndexedStore) -> None:
+    def wake(self, store_id: str) -> None:
+        """Run a scheduled store's next change-feed turn now (engine loop)."""
+        wake = self._wakes.get(store_id)
+        if wake is not None:
+            wake.set()
+
+    async def _quiet_sync(self, store: IndexedStore) -> bool:
         try:
             await self.sync(store)
         except (OrderDeskError, IndexUnavailable, OSError, sqlite3.Error) as exc:
             log.warning("order index sync of store %s failed: %s", store.id, exc)
+            return False
+        return True
 
     # Sync --------------------------------------------------------------------------------
 
@@ -251,6 +317,40 @@ class IndexService:
                 SYNC_PROGRESS, store_id, phase=phase, done=done, total=total, state=str(state)
             )
             self.hub.publish(event)
+
+    # The mirror --------------------------------------------------------------------------
+
+    async def age(self, store: StoreRef) -> float | None:
+        """Seconds since the store's index last finished a sync (any process), ``None`` when
+        it never did (its first walk fills it; until then it is incomplete)."""
+        store_id = _store_id(store)
+        if store_id not in self._indexes and not index_path(store_id).exists():
+            return None
+        index = await self._open(store_id)
+        meta = await in_thread(index.meta)
+        if "last_sync_at" not in meta:
+            return None
+        return max(0.0, time.time() - int(meta["last_sync_at"]))
+
+    async def raw_orders(self, store: StoreRef, order_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Full records of orders the mirror holds (no Order Desk request), by order id."""
+        store_id = _store_id(store)
+        index = await self._open(store_id)
+        found = await in_thread(index.raw_orders, order_ids)
+        for order_id, record in self._pending.get(store_id, {}).items():
+            if order_id in order_ids:
+                found[order_id] = record
+        for order_id in self._stale.get(store_id, {}):
+            found.pop(order_id, None)
+        return found
+
+    async def put_orders(self, store: StoreRef, raws: list[dict[str, Any]]) -> int:
+        """Write orders Order Desk just returned (a write's reply) into the mirror."""
+        store_id = _store_id(store)
+        if store_id not in self._indexes and not index_path(store_id).exists():
+            return 0
+        index = await self._open(store_id)
+        return await in_thread(index.write_page, raws)
 
     # Reads -------------------------------------------------------------------------------
 

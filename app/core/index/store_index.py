@@ -6,6 +6,8 @@ service runs them in worker threads so the engine loop never waits on the disk.
 
 from __future__ import annotations
 
+import json
+import zlib
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -22,18 +24,31 @@ _UPSERT_ROW = (
     "quantity, payment_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TEXT = "INSERT INTO orders_fts(rowid, ids, people, items, notes) VALUES (?, ?, ?, ?, ?)"
+_UPSERT_RAW = "INSERT OR REPLACE INTO records(rowid, raw) VALUES (?, ?)"
 _CHUNK = 500
 
 
-def _records(raws: Iterable[Mapping[str, Any]]) -> list[OrderRecord]:
-    records: dict[int, OrderRecord] = {}
+def _records(raws: Iterable[Mapping[str, Any]]) -> list[tuple[OrderRecord, bytes]]:
+    records: dict[int, tuple[OrderRecord, bytes]] = {}
     for raw in raws:
         try:
             record = order_record(raw)
         except ValueError:
             continue
-        records[record.rowid] = record
+        records[record.rowid] = (record, pack_raw(raw))
     return list(records.values())
+
+
+def pack_raw(raw: Mapping[str, Any]) -> bytes:
+    """The full order as the mirror keeps it: compact JSON, deflated."""
+    text = json.dumps(raw, separators=(",", ":"), ensure_ascii=False, default=str)
+    return zlib.compress(text.encode("utf-8"), 1)
+
+
+def unpack_raw(blob: bytes) -> dict[str, Any]:
+    """An order back from :func:`pack_raw`."""
+    value = json.loads(zlib.decompress(blob).decode("utf-8"))
+    return value if isinstance(value, dict) else {}
 
 
 class OrderIndex:
@@ -72,9 +87,11 @@ class OrderIndex:
         Returns:
             How many orders were written.
         """
-        records = _records(raws)
+        pairs = _records(raws)
+        records = [record for record, _ in pairs]
         with self.db.transaction() as connection:
             connection.executemany(_UPSERT_ROW, [(r.rowid, *r.values) for r in records])
+            connection.executemany(_UPSERT_RAW, [(r.rowid, blob) for r, blob in pairs])
             connection.executemany(
                 "DELETE FROM orders_fts WHERE rowid = ?", [(r.rowid,) for r in records]
             )
@@ -97,6 +114,7 @@ class OrderIndex:
                 ).fetchall()
                 connection.executemany("DELETE FROM orders_fts WHERE rowid = ?", rowids)
                 connection.executemany("DELETE FROM orders WHERE rowid = ?", rowids)
+                connection.executemany("DELETE FROM records WHERE rowid = ?", rowids)
                 removed += len(rowids)
         return removed
 
@@ -105,6 +123,22 @@ class OrderIndex:
         self.db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # Reads -------------------------------------------------------------------------------
+
+    def raw_orders(self, order_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        """Full records of the given orders that the mirror holds, by order id."""
+        ids = list(order_ids)
+        found: dict[str, dict[str, Any]] = {}
+        connection = self.db.connection()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = connection.execute(
+                f"SELECT o.id, r.raw FROM orders o JOIN records r ON r.rowid = o.rowid "  # noqa: S608
+                f"WHERE o.id IN ({marks})",
+                chunk,
+            ).fetchall()
+            found.update((str(order_id), unpack_raw(blob)) for order_id, blob in rows)
+        return found
 
     def count(self) -> int:
         """Orders in the index."""

@@ -9,6 +9,7 @@ accessors: they are lossy on purpose (e.g. ``"24.00"`` and ``24`` both read as `
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -155,7 +156,21 @@ class Shipment(RecordView):
 
 @dataclass(frozen=True, repr=False)
 class Order(RecordView):
-    """A full order as Order Desk returns it."""
+    """A full order as Order Desk returns it.
+
+    ``as_of`` is when this copy was known to match Order Desk (epoch seconds; ``None`` when
+    unknown): the read's time, or the last change-feed sync for a copy from the local mirror
+    (``from_mirror``).
+    """
+
+    as_of: float | None = field(default=None, compare=False)
+    from_mirror: bool = field(default=False, compare=False)
+
+    def age(self, now: float | None = None) -> float | None:
+        """Seconds since :attr:`as_of` (``None`` when unknown)."""
+        if self.as_of is None:
+            return None
+        return max(0.0, (time.time() if now is None else now) - self.as_of)
 
     @property
     def source_id(self) -> str:

@@ -98,6 +98,7 @@ class Services:
         stores = StoreService(ctx, secrets)
         index = _index_service(engine)
         local_orders = LocalOrders(index, pool, stores, engine.hub)
+        ctx.mirror = local_orders  # order reads ask the local mirror first
         engine.add_closer(_close_thread_db)
         engine.add_closer(pool.aclose)
         engine.add_closer(index.aclose)  # closers run newest first: syncs stop before clients

@@ -13,6 +13,7 @@ from app.core.services.audit import AuditEntry, AuditLog
 from app.core.services.cache import ReadCache
 from app.core.services.guard import DuplicateGuard
 from app.core.services.ledger import WriteLedger
+from app.core.services.mirror import OrderMirror
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreInfo, StoreRecord
 from app.core.services.writes import Write, WriteRunner
@@ -30,6 +31,7 @@ class ServiceContext:
     guard: DuplicateGuard
     hub: EventHub
     writes: WriteRunner = field(default_factory=lambda: WriteRunner(WriteLedger(), 60.0))
+    mirror: OrderMirror | None = None
 
     def publish(self, kind: str, store: StoreRecord, **data: Any) -> None:
         """Publish an engine event about ``store``."""

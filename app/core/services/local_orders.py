@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,16 +31,23 @@ from app.core.index import (
     StoreHandle,
     SyncReport,
 )
+from app.core.orderdesk import Order
 from app.core.secrets import SecretStoreError
 from app.core.services.errors import IndexDisabledError, ServiceError
+from app.core.services.mirror import MirrorQuery
 from app.core.services.pool import ClientPool
-from app.core.services.records import StoreRecord
+from app.core.services.records import OrderList, StoreRecord
 from app.core.services.stores import StoreService
 
 log = logging.getLogger(__name__)
 
-SYNC_EVERY = 300.0
-"""Seconds between scheduled incremental syncs of a store's index."""
+SYNC_EVERY: float | None = None
+"""Seconds between scheduled incremental syncs; ``None``: the change feed's settings
+(``mirror.feed_active`` while the mirror is in use, ``mirror.feed_idle`` otherwise)."""
+ACTIVE_FOR = 120.0
+"""Seconds after a read during which the mirror counts as in use."""
+FIRST_SYNC_WAIT = 10.0
+"""Seconds a list read waits for a store's first sync before asking Order Desk itself."""
 REAL_STORES_SETTING = "index.enabled_for_real_stores"
 _RESCHEDULE_ON = frozenset({"registered", "credentials"})
 
@@ -85,10 +93,11 @@ class LocalOrders:
         stores: StoreService,
         hub: EventHub,
         *,
-        every: float = SYNC_EVERY,
+        every: float | None = SYNC_EVERY,
     ) -> None:
         self.index = index
         self.every = every
+        self._used = -ACTIVE_FOR
         self._pool = pool
         self._stores = stores
         self._hub = hub
@@ -132,18 +141,24 @@ class LocalOrders:
         self._listen()
         started = []
         for store in await self._stores.list():
-            if self.keeps_index(store) and await self._schedule(store):
+            if self.keeps_index(store) and await self._schedule(store, sync_now=False):
                 started.append(store)
         return started
 
-    async def _schedule(self, store: StoreRecord) -> bool:
+    async def _schedule(self, store: StoreRecord, *, sync_now: bool = True) -> bool:
         try:
             handle = await self.handle(store)
         except (ServiceError, SecretStoreError) as exc:
             log.warning("order index of store %s not scheduled: %s", store.id, exc)
             return False
-        self.index.schedule(handle, self.every)
+        every = self.every if self.every is not None else self.feed_interval
+        self.index.schedule(handle, every, sync_now=sync_now)
         return True
+
+    def feed_interval(self) -> float:
+        """Seconds until the next change-feed request: short while in use, long when idle."""
+        active = time.monotonic() - self._used < ACTIVE_FOR
+        return float(settings.get_int("mirror.feed_active" if active else "mirror.feed_idle"))
 
     def _listen(self) -> None:
         if self._unsubscribe is None:
@@ -248,6 +263,66 @@ class LocalOrders:
         """Whether a sync of the store's index is running right now."""
         return (await self.index.status(store.key)).state == IndexState.SYNCING
 
+    # The mirror as a read model (OrderService asks it first) ------------------------------
+
+    async def mirror_order(self, store: StoreRecord, order_id: str) -> Order | None:
+        """The order from the store's mirror (no request), or ``None`` when the mirror does not
+        keep it or is not synced or fresh enough (the caller then asks Order Desk)."""
+        as_of = await self._fresh_as_of(store, 0.0)
+        if as_of is None:
+            return None
+        raw = (await self.index.raw_orders(store.key, [order_id])).get(order_id)
+        return None if raw is None else Order(raw, as_of=as_of, from_mirror=True)
+
+    async def mirror_page(
+        self, store: StoreRecord, query: MirrorQuery, limit: int, offset: int
+    ) -> OrderList | None:
+        """One page of a search the mirror answers exactly, or ``None`` (ask Order Desk).
+
+        A store whose first sync is running is waited for up to :data:`FIRST_SYNC_WAIT`
+        seconds: its pages of 500 cost fewer requests than the caller's own pages would.
+        """
+        as_of = await self._fresh_as_of(store, FIRST_SYNC_WAIT)
+        if as_of is None:
+            return None
+        found = await self.index.search(
+            store.key, "", query.filters, query.sort, limit, offset, descending=query.descending
+        )
+        ids = [row.id for row in found.rows]
+        raws = await self.index.raw_orders(store.key, ids)
+        if len(raws) != len(ids):
+            return None
+        orders = tuple(Order(raws[i], as_of=as_of, from_mirror=True) for i in ids)
+        end = offset + len(orders)
+        following = end if end < found.total else None
+        return OrderList(orders, found.total, offset, limit, following, as_of, "mirror")
+
+    async def _fresh_as_of(self, store: StoreRecord, wait: float) -> float | None:
+        """When the store's mirror was last synced, if it may answer reads now."""
+        if not self.keeps_index(store):
+            return None
+        self._touch(store)
+        scheduled = self.index.scheduled(store.key)
+        if not scheduled and not await self._schedule(store, sync_now=False):
+            return None
+        age = await self.index.age(store.key)
+        waited = 0.0
+        while age is None and waited < wait:
+            await asyncio.sleep(0.1)
+            waited += 0.1
+            age = await self.index.age(store.key)
+        max_age = settings.get_int("mirror.max_age")
+        if age is None or age > max_age:
+            return None
+        return time.time() - age
+
+    def _touch(self, store: StoreRecord) -> None:
+        """Note a read: the change feed runs at its in-use pace (woken now if it was idle)."""
+        idle = time.monotonic() - self._used >= ACTIVE_FOR
+        self._used = time.monotonic()
+        if idle:
+            self.index.wake(store.key)
+
     # Syncs the user asks for -------------------------------------------------------------
 
     async def sync_now(self, store: StoreRecord) -> None:
@@ -258,7 +333,7 @@ class LocalOrders:
             MissingCredentialsError: No API key is stored for the store.
         """
         await self.ensure(store)
-        self.index.schedule(await self.handle(store), self.every)
+        await self._schedule(store)
 
     async def sync(self, store: StoreRecord, *, full: bool = False) -> SyncReport:
         """Sync the store's index now and wait for it (``orderdesk-mcp index sync``).

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import builtins
 import logging
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from app.core.orderdesk import MoveResult, Order, OrderDeskError, OrderPage, to_id
@@ -22,6 +23,7 @@ from app.core.services.errors import InvalidChangeError, RevertError
 from app.core.services.filters import FolderRef, OrderFilters, folder_id_of, query_filters
 from app.core.services.filters import resolve_folder as find_folder
 from app.core.services.merge import ORDER_RULES, FieldChange, apply_changes, diff, revert_changes
+from app.core.services.mirror import mirror_query
 from app.core.services.order_lines import OrderLines
 from app.core.services.records import OrderList, StoreRecord
 from app.core.services.update import Confirm, UpdatePlan, check_version, read_modify_write
@@ -70,17 +72,22 @@ class OrderService(OrderLines):
         *,
         limit: int = 50,
         offset: int = 0,
+        fresh: bool = False,
     ) -> OrderList:
-        """Return one page of orders; every filter is applied by Order Desk.
+        """Return one page of orders.
 
-        Cached for the orders TTL by (store, every filter, limit, offset). Folder names cost
-        one ``GET /store`` per hour (cached).
+        Unless ``fresh``, the store's local mirror answers a search it can answer exactly
+        when it is synced and fresh enough (no request; ``as_of`` says how old). Else every
+        filter is applied by Order Desk, cached for the orders TTL by (store, every filter,
+        limit, offset); ``as_of`` is when Order Desk answered. Folder names cost one
+        ``GET /store`` per hour (cached).
 
         Args:
             store: The store.
             filters: The search (None: every order, newest first).
             limit: Page size, 1..500.
             offset: Record offset.
+            fresh: Ask Order Desk now (no mirror, no cached answer).
 
         Raises:
             ValueError: Bad paging values.
@@ -92,22 +99,31 @@ class OrderService(OrderLines):
         if filters.needs_folder_names():
             folders = (await self._ctx.store_info(store)).folders
         params = query_filters(filters, folders)
+        if not fresh and self._ctx.mirror is not None:
+            query = mirror_query(filters, folders)
+            if query is not None:
+                mirrored = await self._ctx.mirror.mirror_page(store, query, limit, offset)
+                if mirrored is not None:
+                    return mirrored
 
-        async def fetch() -> OrderPage:
+        async def fetch() -> tuple[OrderPage, float]:
             page = await (await self._client(store)).list_orders(
                 limit=limit, offset=offset, **params
             )
+            read_at = time.time()
             if not filters.include_history:
                 for order in page.records:
-                    self._ctx.cache.put(store.key, kinds.ORDER, {"order_id": order.id}, order)
-            return page
+                    stamped = replace(order, as_of=read_at)
+                    self._ctx.cache.put(store.key, kinds.ORDER, {"order_id": order.id}, stamped)
+            return page, read_at
 
         key = {**params, "limit": limit, "offset": offset}
-        page = await self._ctx.cache.get(store.key, kinds.ORDER_LIST, key, fetch)
+        if fresh:
+            self._ctx.cache.drop_orders(store.key)
+        page, read_at = await self._ctx.cache.get(store.key, kinds.ORDER_LIST, key, fetch)
         following = None if page.is_last else page.offset + page.records_returned
-        return OrderList(
-            tuple(page.records), page.total_records, page.offset, page.limit, following
-        )
+        orders = tuple(replace(order, as_of=read_at) for order in page.records)
+        return OrderList(orders, page.total_records, page.offset, page.limit, following, read_at)
 
     async def iter_all(
         self, store: StoreRecord, filters: OrderFilters | None = None, *, page_size: int = 500

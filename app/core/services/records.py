@@ -68,6 +68,9 @@ class OrderList:
         offset: Offset of this page.
         limit: Page size asked for.
         next_offset: Offset of the next page, or None when this is the last.
+        as_of: When the page was known to match Order Desk (epoch seconds): the read's time,
+            or the last change-feed sync when the local mirror answered.
+        source: ``live`` (Order Desk, possibly a cached answer) or ``mirror``.
     """
 
     orders: tuple[Order, ...]
@@ -75,6 +78,8 @@ class OrderList:
     offset: int
     limit: int
     next_offset: int | None
+    as_of: float | None = None
+    source: str = "live"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from app.core.services.filters import OrderFilters
 from app.mcp.shaping import ORDER_FIELDS, UNTRUSTED_HINT, page_info, shape_order
 from app.mcp.tools.base import ToolOutput, ToolSpec, reader
 from app.mcp.tools.context import Call
+from app.mcp.tools.freshness import FRESH_DESCRIPTION, FRESHNESS_SCHEMA, age_text, freshness
 from app.mcp.tools.params import (
     DateArg,
     Detail,
@@ -75,6 +76,7 @@ class OrdersListInput(ToolInput):
     offset: Offset = 0
     detail: Detail = "summary"
     fields: Fields = None
+    fresh: bool = Field(default=False, description=FRESH_DESCRIPTION)
 
     @model_validator(mode="after")
     def _one_folder_filter(self) -> OrdersListInput:
@@ -121,7 +123,11 @@ async def orders_list(call: Call, params: OrdersListInput) -> ToolOutput:
     services = call.app.services
     folders = (await services.stores.info(call.store)).folders
     page = await services.orders.list(
-        call.store, list_filters(params), limit=params.limit, offset=params.offset
+        call.store,
+        list_filters(params),
+        limit=params.limit,
+        offset=params.offset,
+        fresh=params.fresh,
     )
     orders = [
         shape_order(order.raw, params.detail, params.fields, folders) for order in page.orders
@@ -129,8 +135,10 @@ async def orders_list(call: Call, params: OrdersListInput) -> ToolOutput:
     paging = page_info(
         total=page.total, offset=page.offset, returned=len(orders), tool="orders_list"
     )
+    age = freshness(page.as_of, page.source)
     return ToolOutput(
-        {"orders": orders, "page": paging}, f"{len(orders)} order(s). {paging['hint']}"
+        {"orders": orders, "page": paging, **age},
+        f"{len(orders)} order(s). {paging['hint']} {age_text(age)}",
     )
 
 
@@ -141,17 +149,20 @@ class OrdersGetInput(ToolInput):
     order_id: OrderId
     detail: Detail = "standard"
     fields: Fields = None
+    fresh: bool = Field(default=False, description=FRESH_DESCRIPTION)
 
 
 async def orders_get(call: Call, params: OrdersGetInput) -> ToolOutput:
-    """Read one order fresh from Order Desk."""
+    """Read one order from the local mirror when it is fresh enough, else from Order Desk."""
     services = call.app.services
     folders = (await services.stores.info(call.store)).folders
-    order = await services.orders.get(call.store, params.order_id, fresh=True)
+    order = await services.orders.get(call.store, params.order_id, fresh=params.fresh)
     shaped = shape_order(order.raw, params.detail, params.fields, folders)
     version = str(order.raw.get("date_updated") or "")
-    data = {"order": shaped, "date_updated": version}
-    return ToolOutput(data, f"Order {order.id} (source {order.source_id}), updated {version}.")
+    age = freshness(order.as_of, "mirror" if order.from_mirror else "live")
+    data = {"order": shaped, "date_updated": version, **age}
+    text = f"Order {order.id} (source {order.source_id}), updated {version}. {age_text(age)}"
+    return ToolOutput(data, text)
 
 
 ORDER_DESCRIPTION_TAIL = " " + UNTRUSTED_HINT
@@ -160,20 +171,24 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_list",
         "Search orders",
-        "Search orders live in Order Desk by folder, source, e-mail, names, customer id and "
-        "added/modified dates; sorted and paged. Bound searches by date when you can."
-        + ORDER_DESCRIPTION_TAIL,
+        "Search orders by folder, source, e-mail, names, customer id and added/modified "
+        "dates; sorted and paged; from the local mirror when it can answer (age stated), else "
+        "Order Desk. Bound searches by date when you can." + ORDER_DESCRIPTION_TAIL,
         OrdersListInput,
-        obj({"orders": list_of(RECORD), "page": PAGE}, ("orders", "page")),
+        obj({"orders": list_of(RECORD), "page": PAGE, **FRESHNESS_SCHEMA}, ("orders", "page")),
         orders_list,
     ),
     reader(
         "orders_get",
         "Get an order",
-        "Read one order live from Order Desk. Pass its date_updated to orders_update as "
-        "expected_date_updated to detect changes made meanwhile." + ORDER_DESCRIPTION_TAIL,
+        "Read one order (from the local mirror when synced, its age stated; fresh=true reads "
+        "Order Desk). Pass its date_updated to orders_update as expected_date_updated to "
+        "detect changes made meanwhile." + ORDER_DESCRIPTION_TAIL,
         OrdersGetInput,
-        obj({"order": RECORD, "date_updated": {"type": "string"}}, ("order", "date_updated")),
+        obj(
+            {"order": RECORD, "date_updated": {"type": "string"}, **FRESHNESS_SCHEMA},
+            ("order", "date_updated"),
+        ),
         orders_get,
     ),
 ]

@@ -1,0 +1,84 @@
+"""The local mirror as the read model: reads with 0 requests and an age, writes kept in it,
+fresh reads and unanswerable searches go to Order Desk."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.core.db.models import Store
+from app.core.services import OrderFilters, Services, StoreRecord
+from app.core.services.mirror import mirror_query
+from app.sandbox import SandboxStore
+from tests.core.services.test_local_orders import ReadyEvents
+
+
+@pytest.fixture
+async def mirrored(services: Services, store: StoreRecord) -> StoreRecord:
+    """The store with its mirror on and synced once."""
+    Store.update(index_enabled=True).where(Store.id == store.id).execute()
+    store = await services.stores.resolve(store.id)
+    ready = ReadyEvents(services, store)
+    await services.start_index_syncs(every=3600)
+    await ready.next()
+    return store
+
+
+async def test_reads_answer_from_the_mirror_with_no_request_and_an_age(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = next(iter(od_store.orders))
+    folder = int(od_store.orders[order_id]["folder_id"])
+    od_store.reset_counts()
+    for _ in range(5):
+        order = await services.orders.get(mirrored, order_id)
+    page = await services.orders.list(mirrored, OrderFilters(folders=[folder]), limit=10)
+
+    assert od_store.request_count() == 0
+    assert order.from_mirror and order.id == order_id
+    assert order.age() is not None and order.age() < 60
+    assert page.source == "mirror" and page.orders and page.as_of is not None
+    assert all(o.folder_id == folder for o in page.orders)
+
+
+async def test_fresh_reads_and_other_filters_go_to_order_desk(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = next(iter(od_store.orders))
+    od_store.reset_counts()
+    order = await services.orders.get(mirrored, order_id, fresh=True)
+    page = await services.orders.list(mirrored, OrderFilters(email="x@example.com"))
+
+    assert not order.from_mirror and order.age() is not None and order.age() < 5
+    assert page.source == "live"
+    assert od_store.request_count("GET") == 2
+
+
+async def test_an_update_is_two_requests_and_the_mirror_keeps_its_reply(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = next(iter(od_store.orders))
+    od_store.reset_counts()
+    await services.orders.update(mirrored, order_id, {"email": "new@example.com"}, actor="test")
+    after = await services.orders.get(mirrored, order_id)
+
+    assert od_store.request_count() == 2
+    assert after.from_mirror and after.email == "new@example.com"
+
+
+async def test_someone_elses_edit_reaches_the_mirror_with_the_change_feed(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = next(iter(od_store.orders))
+    od_store.edit_order(order_id, {"email": "elsewhere@example.com"})
+    await services.index.sync(await services.index_handle(mirrored))
+
+    assert (await services.orders.get(mirrored, order_id)).email == "elsewhere@example.com"
+
+
+def test_only_searches_the_mirror_answers_exactly_are_translated() -> None:
+    assert mirror_query(OrderFilters(folders=[1], order_by="date_updated"), None) is not None
+    assert mirror_query(OrderFilters(source_name="Shopify", order="asc"), None) is not None
+    assert mirror_query(OrderFilters(email="a@b.c"), None) is None
+    assert mirror_query(OrderFilters(include_history=True), None) is None
+    assert mirror_query(OrderFilters(order_by="source_id"), None) is None
+    assert mirror_query(OrderFilters(folders=["Nope"]), {1: "New"}) is None
