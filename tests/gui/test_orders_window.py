@@ -51,7 +51,8 @@ def test_pages_load_as_the_view_scrolls_and_folders_are_counted(
     window.table.scrollToBottom()  # the view asks for the next page itself
     qtbot.waitUntil(lambda: window.model.rowCount() == 2 * PAGE_SIZE, timeout=WAIT)
     qtbot.waitUntil(lambda: f"({SANDBOX_ORDERS:,})" in window.folder_counts()[None], timeout=WAIT)
-    assert "Order Desk" in window.count_label.text()
+    # Pages come from Order Desk, or from the store's mirror once its first sync is done.
+    assert any(where in window.count_label.text() for where in ("Order Desk", "local index"))
     assert len(window.folder_counts()) == 1 + len(window.folders)
 
 

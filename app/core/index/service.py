@@ -332,6 +332,13 @@ class IndexService:
             return None
         return max(0.0, time.time() - int(meta["last_sync_at"]))
 
+    async def walk_total(self, store: StoreRef) -> int | None:
+        """Orders the running walk expects to read (``None``: no walk or its first page is not
+        in yet)."""
+        index = await self._open(_store_id(store))
+        total = (await in_thread(index.meta)).get("walk_total")
+        return None if total is None else int(total)
+
     async def raw_orders(self, store: StoreRef, order_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Full records of orders the mirror holds (no Order Desk request), by order id."""
         store_id = _store_id(store)
