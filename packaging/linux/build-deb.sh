@@ -13,7 +13,7 @@
 # Removal deletes every file above (postrm clears anything left in /opt/orderdesk-tray);
 # user data (~/.local/share/orderdesk-tray, keychain entries) stays, as Debian policy requires.
 #
-# Usage: bash packaging/linux/build-deb.sh [BUNDLE_DIR [OUT_DIR]]
+# Usage: bash packaging/linux/build-deb.sh [BUNDLE_DIR [OUT_DIR]]   (DEB_MAINTAINER="Name <mail>")
 #   BUNDLE_DIR defaults to dist/orderdesk-tray (built by packaging/linux/build.sh if missing),
 #   OUT_DIR to dist. Prints the path of the .deb it wrote.
 set -euo pipefail
@@ -29,6 +29,8 @@ if [ ! -x "$BUNDLE/$APP" ]; then
 fi
 command -v dpkg-deb >/dev/null || { echo "build-deb: needs dpkg-deb (Debian/Ubuntu)" >&2; exit 2; }
 
+# Who answers for the package; .invalid (RFC 2606) says plainly there is no address yet.
+MAINTAINER=${DEB_MAINTAINER:-OrderDesk Tray maintainers <maintainers@orderdesk-tray.invalid>}
 VERSION=$(sed -nE 's/^__version__ = "([^"]+)"/\1/p' app/__init__.py)
 ARCH=$(dpkg --print-architecture)
 ICONS=$BUNDLE/_internal/app/resources/icons
@@ -55,7 +57,7 @@ done
 install -D -m 644 "$ICONS/$APP.svg" "$ROOT/usr/share/icons/hicolor/scalable/apps/$APP.svg"
 
 install -m 644 packaging/linux/deb/copyright "$ROOT/usr/share/doc/$APP/copyright"
-sed "s/@VERSION@/$VERSION/; s/@DATE@/$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")/" \
+sed "s/@VERSION@/$VERSION/; s|@MAINTAINER@|$MAINTAINER|; s/@DATE@/$(date -R -d "@${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}")/" \
   packaging/linux/deb/changelog | gzip -9n > "$ROOT/usr/share/doc/$APP/changelog.gz"
 install -D -m 644 packaging/linux/deb/lintian-overrides "$ROOT/usr/share/lintian/overrides/$APP"
 
@@ -69,6 +71,7 @@ mkdir -p "$ROOT/DEBIAN"
 install -m 755 packaging/linux/deb/postrm "$ROOT/DEBIAN/postrm"
 # The display stack is the one part of the tray's closure PyInstaller leaves to the system.
 sed -e "s/@VERSION@/$VERSION/" -e "s/@ARCH@/$ARCH/" -e "s/@GLIBC@/$GLIBC/" \
+  -e "s|@MAINTAINER@|$MAINTAINER|" \
   -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)/" \
   packaging/linux/deb/control > "$ROOT/DEBIAN/control"
 

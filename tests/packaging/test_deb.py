@@ -73,6 +73,7 @@ def test_metadata_names_the_glibc_and_display_libraries(deb: Path) -> None:
     assert depends.startswith("libc6 (>= 2.34)")  # from the bundle's orderdesk-build.json
     assert {"libgl1", "libegl1", "libxcb1"} <= {dep.strip() for dep in depends.split(",")}
     assert int(field(deb, "Installed-Size")) > 0
+    assert field(deb, "Maintainer").endswith("@orderdesk-tray.invalid>")  # no bogus localhost
 
 
 def test_contents_bundle_links_menu_entry_and_icons(deb: Path) -> None:
