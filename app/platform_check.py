@@ -70,7 +70,7 @@ def glibc_problem(info: dict[str, str] | None, running: Version | None) -> str |
         f"(for {info.get('glibc_required_by', 'its libraries')}), and this system has "
         f"glibc {have}.\n"
         f"Use a newer Linux (Debian 12, Ubuntu 24.04, Fedora 37 or later), or install "
-        f"OrderDesk Tray from source with Python 3.11+ (see README, Install)."
+        f'OrderDesk Tray from source with Python 3.11+ (README, "Linux bundle").'
     )
 
 
