@@ -61,11 +61,11 @@ def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def prepare(home: Path, url: str) -> dict[str, str]:
+def prepare(home: Path, url: str, *, mirror: bool = True) -> dict[str, str]:
     """Register the store, turn the mirror on, add a client; return the server's env."""
     env = environment(home)
     cli(env, "stores", "add", "Bench", "--store-id", STORE_ID, "--api-url", url, stdin=API_KEY)
-    set_setting(home, "index.enabled_for_real_stores", True)
+    set_setting(home, "index.enabled_for_real_stores", mirror)
     token = cli(env, "clients", "add", "bench", "--scopes", "all", "--policy", "allow").strip()
     return {**env, "ORDERDESK_TRAY_TOKEN": token}
 

@@ -7,18 +7,27 @@ the two, since other programs may share the store's key) and ``X-Retry-After`` p
 caller until then. A burst queues instead of failing: waiters are served first come, first
 served, because only the head of the queue sleeps while the rest wait on a FIFO lock.
 
-One bucket must be shared by every client of the same store on the same event loop.
+One bucket must be shared by every client of the same store on the same event loop. With
+``shared=PATH`` the bucket's state lives in a small file, read and written under an exclusive
+file lock (``fcntl.flock`` / ``msvcrt.locking``) for every change, so every process on the
+machine that uses the same file (the tray, ``serve --listen``, each ``serve --stdio``, the
+CLI) draws from one bucket per store, as Order Desk does: no daemon needed. Its clock is then
+the wall clock (shared by processes); waiting happens outside the file lock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+import os
+import struct
+import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -38,34 +47,55 @@ class LeakyBucket:
         capacity: float = DEFAULT_CAPACITY,
         refill_per_second: float = DEFAULT_REFILL_PER_SECOND,
         *,
-        clock: Clock = time.monotonic,
+        clock: Clock | None = None,
         sleep: Sleep = asyncio.sleep,
+        shared: Path | None = None,
     ) -> None:
-        """Create a full bucket.
+        """Create a full bucket (or join the one kept in ``shared``).
 
         Args:
             capacity: Maximum (and initial) tokens.
             refill_per_second: Tokens added per second.
-            clock: Monotonic time source in seconds (a fake one in tests).
+            clock: Time source in seconds (a fake one in tests); default monotonic, or the
+                wall clock for a shared bucket.
             sleep: Awaitable sleep matching ``clock`` (a fake one in tests).
+            shared: A file holding the bucket's state for every process that names it.
         """
         if capacity < 1 or refill_per_second <= 0:
             raise ValueError("capacity must be >= 1 and refill_per_second > 0")
         self.capacity = float(capacity)
         self.refill_per_second = float(refill_per_second)
-        self._clock = clock
+        self._clock = clock or (time.time if shared is not None else time.monotonic)
         self._sleep = sleep
         self._tokens = self.capacity
-        self._updated = clock()
+        self._updated = self._clock()
         self._paused_until = -math.inf
         self._queue = asyncio.Lock()
         self._waiting = 0
+        self._file = _StateFile(shared) if shared is not None else None
+
+    @contextmanager
+    def _state(self) -> Iterator[None]:
+        """Hold the bucket's state: the shared file's, locked and written back, if any."""
+        if self._file is None:
+            yield
+            return
+        with self._file.locked() as saved:
+            if saved is not None:
+                self._tokens, self._updated, self._paused_until = saved
+            else:
+                self._tokens, self._updated, self._paused_until = (
+                    self.capacity, self._clock(), -math.inf
+                )  # fmt: skip
+            yield
+            self._file.save(self._tokens, self._updated, self._paused_until)
 
     @property
     def tokens(self) -> float:
         """Our current estimate of the tokens left (refilled to now)."""
-        self._refill()
-        return self._tokens
+        with self._state():
+            self._refill()
+            return self._tokens
 
     @property
     def waiting(self) -> int:
@@ -74,10 +104,23 @@ class LeakyBucket:
 
     def paused_for(self) -> float:
         """Seconds left of a server-requested pause (0 when not paused)."""
-        return max(0.0, self._paused_until - self._clock())
+        with self._state():
+            return max(0.0, self._paused_until - self._clock())
 
     def wait_time(self, count: int = 1) -> float:
         """Seconds until ``count`` tokens may be taken (0 when they are available now)."""
+        with self._state():
+            return self._wait_time(count)
+
+    def _try_take(self, count: int) -> float:
+        """Take ``count`` tokens if they are there (returns 0), else return the wait."""
+        with self._state():
+            delay = self._wait_time(count)
+            if delay <= 0:
+                self._tokens -= float(count)
+            return delay
+
+    def _wait_time(self, count: int) -> float:
         now = self._refill()
         pause = self._paused_until - now
         shortfall = float(count) - self._tokens
@@ -98,9 +141,8 @@ class LeakyBucket:
         self._waiting += 1
         try:
             async with self._queue:
-                while (delay := self.wait_time(count)) > 0:
+                while (delay := self._try_take(count)) > 0:
                     await self._sleep(delay)
-                self._tokens -= float(count)
         finally:
             self._waiting -= 1
 
@@ -121,8 +163,9 @@ class LeakyBucket:
         finally:
             _PREPAID.reset(token)
             if prepaid.left > 0:
-                self._refill()
-                self._tokens = min(self.capacity, self._tokens + prepaid.left)
+                with self._state():
+                    self._refill()
+                    self._tokens = min(self.capacity, self._tokens + prepaid.left)
 
     def observe(
         self, tokens_remaining: float | None = None, retry_after: float | None = None
@@ -135,12 +178,13 @@ class LeakyBucket:
             retry_after: ``X-Retry-After`` in seconds; everyone pauses until then and the
                 estimate drops to zero.
         """
-        now = self._refill()
-        if tokens_remaining is not None:
-            self._tokens = min(self._tokens, max(0.0, float(tokens_remaining)))
-        if retry_after is not None and retry_after > 0:
-            self._paused_until = max(self._paused_until, now + retry_after)
-            self._tokens = min(self._tokens, 0.0)
+        with self._state():
+            now = self._refill()
+            if tokens_remaining is not None:
+                self._tokens = min(self._tokens, max(0.0, float(tokens_remaining)))
+            if retry_after is not None and retry_after > 0:
+                self._paused_until = max(self._paused_until, now + retry_after)
+                self._tokens = min(self._tokens, 0.0)
 
     def _refill(self) -> float:
         now = self._clock()
@@ -148,6 +192,64 @@ class LeakyBucket:
         self._tokens = min(self.capacity, self._tokens + elapsed * self.refill_per_second)
         self._updated = now
         return now
+
+
+_STATE = struct.Struct("<ddd")
+
+
+class _StateFile:
+    """The bucket state file: three doubles (tokens, updated, paused until), locked per use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def _open(self) -> int:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(
+                self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600
+            )
+        return self._fd
+
+    @contextmanager
+    def locked(self) -> Iterator[tuple[float, float, float] | None]:
+        """Lock the file exclusively and yield its state (``None`` when new or unreadable)."""
+        fd = self._open()
+        _lock(fd)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            data = os.read(fd, _STATE.size)
+            yield _STATE.unpack(data) if len(data) == _STATE.size else None
+        finally:
+            _unlock(fd)
+
+    def save(self, tokens: float, updated: float, paused_until: float) -> None:
+        """Write the state (call inside :meth:`locked`)."""
+        fd = self._open()
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, _STATE.pack(tokens, updated, max(paused_until, 0.0)))
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @dataclass

@@ -5,14 +5,19 @@ gets a *single-shot* client that shares the same bucket but never retries by its
 path uses it for the PUT so that a failed PUT is repeated only after a fresh read
 (docs/architecture.md, "Updates and conflicts").
 Buckets are keyed by (API URL, Order Desk store id), the identity of Order Desk's own bucket,
-so they survive a client being recreated.
+so they survive a client being recreated; their state lives in a file per bucket in the data
+folder, so every process on the machine (tray, ``serve``, CLI) shares one budget per store
+(docs/architecture.md, "Threads and loops").
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
+from app.core import paths
 from app.core.orderdesk import LeakyBucket, OrderDeskClient, RetryPolicy, resolve_base_url
 from app.core.secrets import SecretStore
 from app.core.services.errors import MissingCredentialsError
@@ -68,7 +73,7 @@ class ClientPool:
     def _bucket(self, fingerprint: tuple[str, str]) -> LeakyBucket:
         bucket = self._buckets.get(fingerprint)
         if bucket is None:
-            bucket = self._buckets[fingerprint] = LeakyBucket()
+            bucket = self._buckets[fingerprint] = LeakyBucket(shared=bucket_file(fingerprint))
         return bucket
 
     async def _entry(self, store: StoreRecord) -> _Pooled:
@@ -120,6 +125,12 @@ class ClientPool:
         """Close every client (the engine calls this at stop)."""
         for store_id in list(self._pooled):
             await self.discard(store_id)
+
+
+def bucket_file(fingerprint: tuple[str, str]) -> Path:
+    """The file holding the shared bucket of one Order Desk store (API URL, store id)."""
+    digest = hashlib.sha256("\n".join(fingerprint).encode("utf-8")).hexdigest()[:32]
+    return paths.ensure_private_dir(paths.data_home() / "buckets") / f"{digest}.bucket"
 
 
 def _fingerprint(store: StoreRecord) -> tuple[str, str]:

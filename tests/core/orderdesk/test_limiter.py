@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,29 @@ async def test_unused_reserved_tokens_go_back(clock: FakeClock) -> None:
     assert bucket.tokens == pytest.approx(19)
     with pytest.raises(ValueError, match="count must be"):
         await bucket.acquire(21)
+
+
+# Shared between processes ----------------------------------------------------------------
+
+
+async def test_buckets_naming_one_file_draw_from_one_budget(tmp_path: Path) -> None:
+    path = tmp_path / "store.bucket"
+    first = LeakyBucket(3, 1.0, shared=path)
+    second = LeakyBucket(3, 1.0, shared=path)  # another process would open the same file
+    await first.acquire(2)
+    assert second.tokens == pytest.approx(1.0, abs=0.05)
+    await second.acquire()
+    assert first.wait_time() == pytest.approx(1.0, abs=0.05)
+    second.observe(retry_after=5.0)
+    assert first.paused_for() == pytest.approx(5.0, abs=0.05)
+
+
+async def test_a_new_shared_file_starts_full_and_unused_reserved_tokens_go_back(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "store.bucket"
+    bucket = LeakyBucket(5, 1.0, shared=path)
+    async with bucket.reserve(4):
+        assert LeakyBucket(5, 1.0, shared=path).tokens == pytest.approx(1.0, abs=0.05)
+    assert LeakyBucket(5, 1.0, shared=path).tokens == pytest.approx(5.0, abs=0.05)
+    assert path.stat().st_size == 24
