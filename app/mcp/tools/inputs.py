@@ -79,7 +79,7 @@ class ShipmentFields(ToolInput):
         Field(min_length=1, max_length=100, description='Carrier tracking number, or "n/a".'),
     ]
     carrier_code: Annotated[str, Field(max_length=50)] | None = Field(
-        default=None, description="UPS, USPS, FedEx, DHL...; detected when omitted."
+        default=None, description="UPS, USPS, FedEx, DHL...; detected if omitted."
     )
     shipment_method: Annotated[str, Field(max_length=100)] | None = Field(
         default=None, description="Service, e.g. Priority Mail."
@@ -91,7 +91,7 @@ class ShipmentFields(ToolInput):
     order_items: list[ShippedLine] | None = Field(
         default=None,
         max_length=200,
-        description="Lines in this parcel, for a partial shipment; omit for the whole order.",
+        description="For a partial shipment: the lines in this parcel.",
     )
 
 

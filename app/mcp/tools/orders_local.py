@@ -69,7 +69,7 @@ class OrdersSearchInput(DateRange):
     total_max: Money | None = Field(default=None, description="Largest order total.")
     sort: Literal["relevance", "date_added", "date_updated", "total"] | None = Field(
         default=None,
-        description="Order of results; default relevance with a query, else date_added.",
+        description="Default: relevance with a query, else date_added.",
     )
     order: Literal["asc", "desc"] = "desc"
     limit: Limit = 25
@@ -179,7 +179,7 @@ class OrdersStatsInput(DateRange):
     store: StoreArg = None
     group_by: Literal["folder", "day", "source"] = Field(
         default="folder",
-        description="Group by folder, by UTC day of date_added (YYYY-MM-DD) or by order source.",
+        description="Folder, UTC day added (YYYY-MM-DD) or order source.",
     )
 
 

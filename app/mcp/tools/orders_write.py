@@ -62,7 +62,7 @@ class OrdersCreateInput(ToolInput):
         | None
     ) = None
     folder_id: Annotated[int, Field(ge=0)] | None = Field(
-        default=None, description="Folder to create it in; the store's first folder if omitted."
+        default=None, description="Folder to create it in (default: the first)."
     )
     checkout_data: dict[str, Annotated[str, Field(max_length=500)]] | None = Field(
         default=None, max_length=30, description='Visible extra details, e.g. {"Gift": "..."}.'
@@ -101,19 +101,14 @@ class OrdersUpdateInput(ToolInput):
     order_id: OrderId
     changes: ChangeSet = Field(
         description=(
-            'Only the fields to change. Objects merge (e.g. {"shipping": {"city": '
-            '"Austin"}} keeps the rest of the address); null clears a field; order_notes '
-            "entries are appended; discount_list replaces the list. Not allowed: id, dates, "
-            "folder_id (use orders_move), order_items (use order_items_*), order_shipments "
-            "(use shipments_*)."
+            'Only the fields to change. Objects merge ({"shipping": {"city": "Austin"}} keeps '
+            "the rest); null clears; order_notes are appended. Not here: id, dates, folder_id "
+            "(orders_move), order_items, order_shipments (their own tools)."
         )
     )
     expected_date_updated: DateArg | None = Field(
         default=None,
-        description=(
-            "The date_updated of the version you read (orders_get). If the order changed "
-            "since, nothing is written and you are told to re-read. Strongly recommended."
-        ),
+        description=("The date_updated you read (orders_get); strongly recommended."),
     )
 
 

@@ -24,7 +24,7 @@ from app.mcp.tools.params import (
 )
 from app.mcp.tools.schema import INTEGER, PAGE, RECORD, STRING, ToolInput, list_of, obj
 
-ProductId = Annotated[RecordId, Field(description="The inventory item's id (products_list).")]
+ProductId = RecordId
 Short = Annotated[str, Field(min_length=1, max_length=200)]
 
 

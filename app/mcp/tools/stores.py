@@ -131,8 +131,7 @@ class StoresRegisterInput(ToolInput):
         Field(
             min_length=8,
             max_length=200,
-            description="The store's API key. It is tested, then kept in the OS keychain and "
-            "never shown again.",
+            description="Tested, then kept in the OS keychain; never shown again.",
         ),
     ]
     api_url: Annotated[
@@ -140,12 +139,10 @@ class StoresRegisterInput(ToolInput):
         Field(
             max_length=300,
             pattern=r"^https?://",
-            description="Only for a test or self-hosted API; omit for the live Order Desk API.",
+            description="Only for a test API; omit for Order Desk's.",
         ),
     ] = None
-    make_default: bool = Field(
-        default=False, description="Also make it the default store for callers that name none."
-    )
+    make_default: bool = Field(default=False, description="Also make it the default store.")
 
 
 async def stores_register(call: Call, params: StoresRegisterInput) -> ToolOutput:
