@@ -116,6 +116,11 @@ def desktop_exec_arg(arg: str) -> str:
     return quoted.replace("\\", "\\\\").replace("\n", "\\n")
 
 
+def desktop_string(value: str) -> str:
+    """Escape a plain string value of a desktop file (backslash and line breaks)."""
+    return value.replace("\\", "\\\\").replace("\n", "\\n")
+
+
 def desktop_exec(command: list[str]) -> str:
     """The ``Exec`` value that runs ``command``."""
     return " ".join(desktop_exec_arg(arg) for arg in command)
@@ -191,6 +196,9 @@ class XdgAutostartEntry(FileEntry):
             f"Name={APP_NAME}",
             f"Comment=Start {APP_NAME} in the system tray at login",
             f"Exec={desktop_exec(command)}",
+            # A launcher skips the entry quietly once the program is gone (e.g. after
+            # `apt remove`) instead of failing at every login.
+            f"TryExec={desktop_string(command[0])}",
             f"Icon={APP_ID}",
             "Terminal=false",
             "NoDisplay=true",

@@ -83,6 +83,7 @@ def test_linux_enable_writes_the_desktop_file_and_disable_removes_it(home: Path)
     assert values["Type"] == "Application"
     assert values["Exec"] == '"/opt/Order Desk/bin/orderdesk-tray"'
     assert parse_exec(values["Exec"]) == COMMAND
+    assert values["TryExec"] == COMMAND[0]  # a removed program is skipped, not an error
     assert values["X-GNOME-Autostart-enabled"] == "true"
     assert autostart.is_enabled(platform="linux")
     autostart.disable(platform="linux")
