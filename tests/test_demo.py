@@ -85,7 +85,12 @@ async def test_the_demo_wiring_marks_its_store_as_the_demo(
         await add_demo_store(services, secrets, sandbox.base_url)
         assert (await services.stores.resolve(first)).is_demo
         real = await services.stores.register(
-            "Looks like the demo", DEMO_STORE_ID, DEMO_API_KEY, sandbox.base_url, actor="test"
+            "Looks like the demo",
+            DEMO_STORE_ID,
+            DEMO_API_KEY,
+            sandbox.base_url,
+            actor="test",
+            index=False,
         )
     assert not real.is_demo and not services.local_orders.keeps_index(real)
 

@@ -38,6 +38,11 @@ def register(subparsers: Any) -> None:
     add.add_argument("name", metavar="NAME", help="your name for the store")
     add.add_argument("--store-id", required=True, metavar="ID", help="Order Desk store id")
     add.add_argument("--api-url", metavar="URL", help="API base URL (default: the live API)")
+    add.add_argument(
+        "--no-index",
+        action="store_true",
+        help="keep no local order index of it (no local search, stats or mirror)",
+    )
     add.set_defaults(handler=add_store)
     listing = actions.add_parser("list", help="list registered stores")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -93,12 +98,19 @@ def add_store(args: argparse.Namespace) -> int:
     """Check the key with Order Desk, then save the store and its key."""
     api_key = read_api_key(args.name)
     record = _run(
-        lambda s: s.register(args.name, args.store_id, api_key, args.api_url, actor=ACTOR)
+        lambda s: s.register(
+            args.name, args.store_id, api_key, args.api_url, actor=ACTOR, index=not args.no_index
+        )
     )
     default = " It is the default store." if record.is_default else ""
+    index = (
+        " Its local order index fills in the background while the tray or `serve` runs."
+        if record.index_enabled
+        else ""
+    )
     print_error(
         f"Store {record.name!r} (Order Desk store {record.orderdesk_store_id}) registered; "
-        f"its API key is in the secret store.{default}"
+        f"its API key is in the secret store.{default}{index}"
     )
     return EXIT_OK
 

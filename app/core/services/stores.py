@@ -80,10 +80,12 @@ class StoreService:
         *,
         actor: str = "gui",
         is_demo: bool = False,
+        index: bool = True,
     ) -> StoreRecord:
         """Check the key with ``GET /test``, then save the key and the store.
 
-        The first store becomes the default. On any failure nothing is saved.
+        The first store becomes the default. A new store keeps a local order index (search,
+        stats, the mirror) unless ``index`` is False. On any failure nothing is saved.
 
         Args:
             name: Our name for the store (unique, case-insensitive).
@@ -92,6 +94,7 @@ class StoreService:
             api_url: A per-store API URL (None: ``ORDERDESK_API_URL`` or the live API).
             actor: Who registers it (for the audit log).
             is_demo: Mark it as the built-in demo store (only the demo wiring does).
+            index: Keep a local order index of it (the default; False opts out).
 
         Raises:
             InvalidChangeError: A blank name, store id or key (a ValueError).
@@ -107,7 +110,7 @@ class StoreService:
             raise StoreExistsError(f"A store called {name!r} is already registered.")
         logs.register_secret(api_key)
         await self.check_credentials(store_id, api_key, api_url)
-        record = self._save(name, store_id, api_key, api_url or None, is_demo)
+        record = self._save(name, store_id, api_key, api_url or None, is_demo, index)
         self._ctx.audit.record(
             actor=actor, store_id=record.id, action="store.register",
             target=f"store:{record.id}", after=_public(record),
@@ -116,7 +119,13 @@ class StoreService:
         return record
 
     def _save(
-        self, name: str, store_id: str, api_key: str, api_url: str | None, is_demo: bool
+        self,
+        name: str,
+        store_id: str,
+        api_key: str,
+        api_url: str | None,
+        is_demo: bool,
+        index: bool,
     ) -> StoreRecord:
         with database.atomic():
             first = Store.select().count() == 0
@@ -126,6 +135,7 @@ class StoreService:
                 api_url=api_url,
                 is_default=first,
                 is_demo=is_demo,
+                index_enabled=index,
             )
             self._secrets.set(str(row.id), api_key)  # fails -> the row is rolled back
         return store_record(row)

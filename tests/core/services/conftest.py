@@ -63,9 +63,10 @@ async def services(db: pw.SqliteDatabase, test_keyring: MemoryKeyring) -> AsyncI
 
 @pytest.fixture
 async def store(services: Services, sandbox: SandboxServer, od_store: SandboxStore) -> StoreRecord:
-    """The test store, registered (its ``GET /test`` is not counted afterwards)."""
+    """The test store, registered without a local index, so reads go to Order Desk (its
+    ``GET /test`` is not counted afterwards)."""
     record = await services.stores.register(
-        STORE_NAME, STORE_ID, API_KEY, sandbox.base_url, actor="test"
+        STORE_NAME, STORE_ID, API_KEY, sandbox.base_url, actor="test", index=False
     )
     od_store.reset_counts()
     return record

@@ -201,7 +201,7 @@ async def test_real_store_is_searchable_only_when_indexing_is_on(
     app_ctx: McpContext, sandbox: SandboxServer
 ) -> None:
     outlet = await app_ctx.services.stores.register(
-        "Outlet", OUTLET_ID, OUTLET_KEY, sandbox.base_url, actor="test"
+        "Outlet", OUTLET_ID, OUTLET_KEY, sandbox.base_url, actor="test", index=False
     )
     ready = _ready_event(app_ctx, outlet.key)
     async with connect(app_ctx) as session:
@@ -221,3 +221,21 @@ async def test_real_store_is_searchable_only_when_indexing_is_on(
         synced = await session.ok("orders_search", {"store": "Outlet"})
     assert synced["index"]["state"] == "ready" and synced["page"]["total"] == 8
     assert synced["index"]["count"] == 8 and synced["index"]["last_synced_at"]
+
+
+async def test_a_newly_added_real_store_answers_within_one_sync(
+    app_ctx: McpContext, sandbox: SandboxServer
+) -> None:
+    """Issue 11: the local index is on by default for new stores (opt out with index=False)."""
+    outlet = await app_ctx.services.stores.register(
+        "Outlet", OUTLET_ID, OUTLET_KEY, sandbox.base_url, actor="test"
+    )
+    assert outlet.index_enabled and not outlet.is_demo
+    assert app_ctx.services.local_orders.keeps_index(outlet)
+    ready = _ready_event(app_ctx, outlet.key)
+    async with connect(app_ctx) as session:
+        first = await session.ok("orders_search", {"store": "Outlet"})
+        assert first["index"]["state"] in {"empty", "syncing", "ready"}
+        await asyncio.wait_for(ready.wait(), 20)
+        synced = await session.ok("orders_search", {"store": "Outlet"})
+    assert synced["index"]["state"] == "ready" and synced["page"]["total"] == 8

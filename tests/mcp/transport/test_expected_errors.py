@@ -59,9 +59,13 @@ def text_of(result: types.CallToolResult) -> str:
 
 
 def add_store_with_cli(name: str, api_url: str) -> None:
-    """``orderdesk-mcp stores add``: the key goes to the real keychain of this session."""
+    """``orderdesk-mcp stores add``: the key goes to the real keychain of this session.
+
+    Without a local index, so reads need the key (a mirror would answer without it).
+    """
     added = subprocess.run(
-        [*CLI, "stores", "add", name, "--store-id", DEMO_STORE_ID, "--api-url", api_url],
+        [*CLI, "stores", "add", name, "--store-id", DEMO_STORE_ID, "--api-url", api_url,
+         "--no-index"],
         input=DEMO_API_KEY + "\n", env=dict(os.environ), capture_output=True, text=True,
         timeout=60, check=False,
     )  # fmt: skip
