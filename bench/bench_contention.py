@@ -34,25 +34,22 @@ from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 from app.sandbox.bucket import BucketAnswer
 
 CAPACITY, REFILL = 20, 3.0
+PROGRESS: list[float] = []
+SLOWEST: list[float] = []
 
 
 class Refusals:
-    """Counts the 429s the sandbox's bucket sends, by whether the foreign app asked."""
+    """Counts the 429s the sandbox's bucket sends (to anyone)."""
 
     def __init__(self, store: SandboxStore) -> None:
-        self.ours = 0
-        self.foreign = 0
+        self.total = 0
         self._take = store.bucket.take
-        self._local = threading.local()
         store.bucket.take = self._counted  # type: ignore[method-assign]
 
     def _counted(self) -> BucketAnswer:
         answer = self._take()
         if not answer.allowed:
-            if getattr(self._local, "foreign", False):
-                self.foreign += 1
-            else:
-                self.ours += 1
+            self.total += 1
         return answer
 
 
@@ -65,25 +62,36 @@ async def one_server(
         await session.initialize()
         await ready.wait()
         failures = 0
+
+        async def heard(progress: float, total: float | None, message: str | None) -> None:
+            PROGRESS.append(progress)
+
         for order_id in order_ids:
-            result = await session.call_tool("orders_get", {"order_id": order_id, "fresh": True})
+            began = time.perf_counter()
+            result = await session.call_tool(
+                "orders_get", {"order_id": order_id, "fresh": True}, progress_callback=heard
+            )
+            SLOWEST.append(time.perf_counter() - began)
             if result.is_error:
                 failures += 1
                 print(f"  failure: {result.content[0].text[:200]}", file=sys.stderr)  # type: ignore[union-attr]
         results.append(failures)
 
 
-def foreign_app(base_url: str, rate: float, stop: threading.Event, refusals: Refusals) -> int:
-    """Another program on the same store: ``rate`` GETs a second, no budget. Returns its count."""
-    sent = 0
-    refusals._local.foreign = True
+def foreign_app(base_url: str, rate: float, stop: threading.Event) -> tuple[int, int]:
+    """Another program on the same store: ``rate`` GETs a second, no budget.
+
+    Returns:
+        Requests it sent and 429s it received.
+    """
+    sent = refused = 0
     headers = {"ORDERDESK-STORE-ID": STORE_ID, "ORDERDESK-API-KEY": API_KEY}
     with httpx.Client(base_url=base_url, headers=headers) as client:
         while not stop.is_set():
-            client.get("/store")
+            refused += client.get("/store").status_code == 429
             sent += 1
             stop.wait(1.0 / rate)
-    return sent
+    return sent, refused
 
 
 async def run(env: dict[str, str], od: SandboxStore, servers: int, reads: int) -> list[int]:
@@ -115,11 +123,11 @@ def main() -> int:
         od = sandbox.store(STORE_ID)
         refusals = Refusals(od)
         stop = threading.Event()
-        foreign_sent: list[int] = []
+        foreign_sent: list[tuple[int, int]] = []
         if args.foreign > 0:
             thread = threading.Thread(
                 target=lambda: foreign_sent.append(
-                    foreign_app(sandbox.base_url, args.foreign, stop, refusals)
+                    foreign_app(sandbox.base_url, args.foreign, stop)
                 )
             )
             thread.start()
@@ -129,21 +137,21 @@ def main() -> int:
             stop.set()
         if args.foreign > 0:
             thread.join()
-        ours = od.request_count() - sum(foreign_sent)
+        foreign, foreign_refused = foreign_sent[0] if foreign_sent else (0, 0)
+        ours = od.request_count() - foreign
     elapsed: float = run.elapsed  # type: ignore[attr-defined]
-    foreign = sum(foreign_sent)
-    floor = max(0.0, ours + foreign * 0 - CAPACITY) / REFILL
-    if foreign:
-        # Our share of the bucket is what the foreign app leaves: REFILL - its rate.
-        floor = max(0.0, ours - CAPACITY) / max(0.1, REFILL - args.foreign)
+    floor = max(0.0, ours - CAPACITY) / REFILL
     print(
         f"{args.servers} x serve --stdio, {args.reads} orders_get fresh=true"
         f"{f', foreign app at {args.foreign:g}/s ({foreign} requests)' if foreign else ''}:"
     )
-    print(f"  failures: {sum(failures)}  429s to us: {refusals.ours}  to the foreign app:"
-          f" {refusals.foreign}")  # fmt: skip
-    print(f"  our requests at the store: {ours}; wall {elapsed:.1f} s; floor {floor:.1f} s;"
-          f" ratio {elapsed / floor if floor else 0:.3f}")  # fmt: skip
+    ours_refused = refusals.total - foreign_refused
+    print(f"  failures: {sum(failures)}  429s to us: {ours_refused}  to the foreign app:"
+          f" {foreign_refused}  progress notifications: {len(PROGRESS)}")  # fmt: skip
+    print(f"  our requests at the store: {ours}; wall {elapsed:.1f} s; slowest call"
+          f" {max(SLOWEST, default=0):.1f} s")  # fmt: skip
+    if not foreign:
+        print(f"  bucket floor {floor:.1f} s; ratio {elapsed / floor if floor else 0:.3f}")
     return 0 if sum(failures) == 0 else 1
 
 

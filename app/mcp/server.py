@@ -20,6 +20,7 @@ from app import __version__
 from app.core.access.errors import AccessError
 from app.core.access.identity import ClientIdentity
 from app.mcp import prompts, resources
+from app.mcp.progress import waits_reported
 from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
 from app.mcp.tools import McpContext, ToolSpec, all_tools
 from app.mcp.tools.context import refresh_identity
@@ -137,7 +138,8 @@ def build_server(app: McpContext) -> Server:
             return error_result(refused)
         if session_scopes() != before:
             await announce_tools_changed(ctx)
-        return await run_tool(app, spec, params.arguments)
+        with waits_reported(ctx):
+            return await run_tool(app, spec, params.arguments)
 
     async def list_resources(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None

@@ -24,6 +24,7 @@ EXPECTED_DEFAULTS = {
     "mirror.max_age": 90,
     "mirror.feed_active": 5,
     "mirror.feed_idle": 60,
+    "orderdesk.wait_deadline": 60,
     "client.rate_per_minute": 120,
     "client.burst": 240,
     "client.writes_per_minute": 30,

@@ -16,6 +16,7 @@ from app.core.orderdesk.errors import (
     RateLimitedError,
     RequestTimeout,
     ServerError,
+    StoreBusyError,
     ValidationError,
 )
 from app.core.orderdesk.limiter import LeakyBucket
@@ -71,6 +72,7 @@ __all__ = [
     "RetryPolicy",
     "ServerError",
     "Shipment",
+    "StoreBusyError",
     "StoreSettings",
     "ValidationError",
     "format_datetime",

@@ -6,11 +6,13 @@ live in :mod:`app.core.orderdesk.client` and friends; they only build paths and 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,10 +25,12 @@ from app.core.orderdesk.errors import (
     NetworkError,
     NotFoundError,
     OrderDeskError,
+    RateLimitedError,
     RequestTimeout,
+    StoreBusyError,
     redact,
 )
-from app.core.orderdesk.limiter import LeakyBucket
+from app.core.orderdesk.limiter import LeakyBucket, report_wait
 from app.core.orderdesk.responses import read_envelope, retry_after, tokens_remaining
 from app.core.orderdesk.retry import RetryPolicy, may_have_reached_server, retry_delay
 from app.core.orderdesk.values import format_datetime, to_id
@@ -94,6 +98,13 @@ _NEVER_SENT = (
 )
 
 
+@dataclass
+class _Wait:
+    """Seconds one logical request has waited for a turn in the store's bucket so far."""
+
+    seconds: float = 0.0
+
+
 class Connection:
     """One store's HTTP connection to Order Desk API v2."""
 
@@ -154,10 +165,11 @@ class Connection:
             raise ValueError(f"{method} requests carry no body")
         content = encode_body(body) if method in BODY_METHODS else None
         attempt, uncertain = 0, False
+        wait = _Wait()
         while True:
             attempt += 1
             try:
-                return await self._send_once(method, path, params, content)
+                return await self._send_once(method, path, params, content, wait)
             except OrderDeskError as error:
                 if method == "DELETE" and uncertain and isinstance(error, NotFoundError):
                     return {"status": "success", "message": "Already deleted."}
@@ -165,6 +177,9 @@ class Connection:
                 if delay is None:
                     error.may_have_applied = method == "POST" and may_have_reached_server(error)
                     raise
+                if isinstance(error, RateLimitedError):
+                    self._check_deadline(wait, delay, method, path, error.retry_after)
+                    wait.seconds += delay
                 uncertain = uncertain or may_have_reached_server(error)
                 logger.info(
                     "Order Desk %s %s attempt %d failed (%s); retrying in %.2f s",
@@ -172,11 +187,51 @@ class Connection:
                 )  # fmt: skip
                 await self.retry.sleep(delay)
 
+    def _check_deadline(
+        self, wait: _Wait, delay: float, method: str, path: str, retry_after: float | None = None
+    ) -> None:
+        """Give up with :class:`StoreBusyError` when waiting ``delay`` more passes the
+        deadline; else tell the caller's listener that we still wait for a turn."""
+        deadline = self.retry.wait_deadline
+        if wait.seconds + delay > deadline:
+            raise StoreBusyError(
+                f"{wait.seconds:.0f} s", retry_after=retry_after, method=method, path=path
+            )
+        report_wait(
+            wait.seconds, deadline, "Waiting for a turn in the store's Order Desk allowance"
+        )
+
+    async def _acquire(self, wait: _Wait, method: str, path: str) -> None:
+        """Take a token from the store's bucket, waiting at most until the deadline and
+        reporting the wait every second."""
+        take = asyncio.ensure_future(self.limiter.acquire())
+        try:
+            while True:
+                remaining = self.retry.wait_deadline - wait.seconds
+                began = time.monotonic()
+                done, _ = await asyncio.wait({take}, timeout=max(0.0, min(1.0, remaining)))
+                wait.seconds += time.monotonic() - began
+                if done:
+                    take.result()
+                    return
+                self._check_deadline(wait, 0.0, method, path)
+        finally:
+            if not take.done():
+                take.cancel()
+
     async def _send_once(
-        self, method: str, path: str, params: QueryParams | None, content: bytes | None
+        self,
+        method: str,
+        path: str,
+        params: QueryParams | None,
+        content: bytes | None,
+        wait: _Wait,
     ) -> Envelope:
         headers = {"Content-Type": "application/json"} if content is not None else None
-        await self.limiter.acquire()
+        if self.limiter.wait_time() <= 0 and not self.limiter.waiting:
+            await self.limiter.acquire()
+        else:
+            await self._acquire(wait, method, path)
         started = time.perf_counter()
         try:
             response = await self._http.request(

@@ -149,6 +149,26 @@ class RateLimitedError(OrderDeskError, OrderDeskRateLimited):
         return f"Order Desk is rate limiting this store; retry in {self.retry_after:g} s."
 
 
+class StoreBusyError(RateLimitedError):
+    """No turn in the store's allowance came within the wait deadline: another program (or
+    many calls of ours) is using the store's Order Desk requests."""
+
+    @property
+    def sentence(self) -> str:
+        """Another app is using the store's allowance; how long we waited."""
+        return _full_stop(
+            f"Another app is using this store's Order Desk allowance: {self.request} waited"
+            f" {self.message} for a turn and gave up"
+        )
+
+    def describe_hint(self) -> str:
+        """Say what to do."""
+        return (
+            "Try again in a minute, or pause the other app that uses this store's API key "
+            "(the wait limit is the setting orderdesk.wait_deadline)."
+        )
+
+
 class ServerError(OrderDeskError, OrderDeskUnreachable):
     """5xx: Order Desk had trouble (or is down)."""
 

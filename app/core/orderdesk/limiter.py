@@ -260,6 +260,19 @@ class _Prepaid:
 
 _PREPAID: ContextVar[tuple[_Prepaid, ...]] = ContextVar("orderdesk_prepaid_tokens", default=())
 
+WaitReport = Callable[[float, float, str], None]
+"""Called as ``(seconds waited, deadline in seconds, message)`` while a request waits."""
+WAIT_REPORT: ContextVar[WaitReport | None] = ContextVar("orderdesk_wait_report", default=None)
+"""Who hears about waits for a turn in the store's allowance in this context (an MCP tool
+call sets it to send progress notifications)."""
+
+
+def report_wait(waited: float, deadline: float, message: str) -> None:
+    """Tell this context's listener (if any) that a request is still waiting for a turn."""
+    report = WAIT_REPORT.get()
+    if report is not None:
+        report(waited, deadline, message)
+
 
 def _take_prepaid(bucket: LeakyBucket) -> bool:
     """Use one token reserved for ``bucket`` in the current context, if any is left."""

@@ -36,6 +36,10 @@ class RetryPolicy:
         max_attempts: Total tries including the first (1 disables retries).
         base_delay: Backoff cap of the first retry, in seconds; doubles each retry.
         max_delay: Upper bound of any single backoff, in seconds.
+        wait_deadline: Seconds one request may wait for a turn in the store's bucket (our
+            limiter and the server's 429s); past it the request fails with
+            :class:`StoreBusyError`. A 429 does not count against ``max_attempts`` (when
+            retries are on at all): it is a turn not yet given, not a failure.
         sleep: Awaitable sleep (a fake one in tests).
         random: Returns a float in [0, 1) (a fixed one in tests).
     """
@@ -43,6 +47,7 @@ class RetryPolicy:
     max_attempts: int = 5
     base_delay: float = 0.5
     max_delay: float = 20.0
+    wait_deadline: float = 60.0
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, repr=False)
     random: Callable[[], float] = field(default=random.random, repr=False)
 
@@ -106,8 +111,12 @@ def retry_delay(
     Returns:
         Seconds to wait; the server's ``retry_after`` wins for a 429 that carries one.
     """
-    if attempt >= policy.max_attempts or not is_retryable(method, error):
+    if not is_retryable(method, error) or policy.max_attempts <= 1:
         return None
-    if isinstance(error, RateLimitedError) and error.retry_after is not None:
-        return max(0.0, error.retry_after)
+    if isinstance(error, RateLimitedError):
+        if error.retry_after is not None:
+            return max(0.0, error.retry_after)
+        return backoff_delay(min(attempt, 4), policy.base_delay, policy.max_delay, policy.random())
+    if attempt >= policy.max_attempts:
+        return None
     return backoff_delay(attempt, policy.base_delay, policy.max_delay, policy.random())

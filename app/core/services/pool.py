@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from app.core import paths
+from app.core import paths, settings
 from app.core.orderdesk import LeakyBucket, OrderDeskClient, RetryPolicy, resolve_base_url
 from app.core.secrets import SecretStore
 from app.core.services.errors import MissingCredentialsError
@@ -26,6 +26,7 @@ from app.core.services.records import StoreRecord
 log = logging.getLogger(__name__)
 
 _ONE_ATTEMPT = RetryPolicy(max_attempts=1)
+WAIT_DEADLINE_SETTING = "orderdesk.wait_deadline"
 
 
 @dataclass
@@ -90,10 +91,12 @@ class ClientPool:
                 " (Order Desk: Store Settings > API)."
             )
         bucket = self._bucket(fingerprint)
+        deadline = _wait_deadline()
+        retry = self._retry or RetryPolicy(wait_deadline=deadline)
         made = _Pooled(
             fingerprint,
-            self._make(store, api_key, bucket, self._retry),
-            self._make(store, api_key, bucket, _ONE_ATTEMPT),
+            self._make(store, api_key, bucket, retry),
+            self._make(store, api_key, bucket, replace(_ONE_ATTEMPT, wait_deadline=deadline)),
         )
         self._pooled[store.id] = made
         return made
@@ -125,6 +128,14 @@ class ClientPool:
         """Close every client (the engine calls this at stop)."""
         for store_id in list(self._pooled):
             await self.discard(store_id)
+
+
+def _wait_deadline() -> float:
+    """The ``orderdesk.wait_deadline`` setting (the default when the settings cannot be read)."""
+    try:
+        return float(settings.get_int(WAIT_DEADLINE_SETTING))
+    except Exception:  # no database bound (a bare pool in a test)
+        return RetryPolicy().wait_deadline
 
 
 def bucket_file(fingerprint: tuple[str, str]) -> Path:

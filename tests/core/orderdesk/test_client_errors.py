@@ -18,8 +18,10 @@ from app.core.orderdesk import (
     RequestTimeout,
     RetryPolicy,
     ServerError,
+    StoreBusyError,
     ValidationError,
 )
+from app.core.orderdesk.limiter import WAIT_REPORT
 from tests.core.orderdesk.conftest import API_KEY, ClientFactory
 from tests.core.orderdesk.fakes import FakeClock, ScriptedServer, envelope
 
@@ -148,15 +150,33 @@ async def test_429_on_post_is_retried(mock_client: ClientFactory) -> None:
     assert order.id == "9" and len(server.requests) == 2
 
 
-async def test_persistent_429_raises_rate_limited(
+async def test_persistent_429_waits_its_turn_until_the_deadline_then_says_who_is_busy(
     mock_client: ClientFactory, clock: FakeClock
 ) -> None:
     server = ScriptedServer(failure(429, **{"X-Retry-After": "1"}))
-    policy = RetryPolicy(max_attempts=2, sleep=clock.sleep)
+    policy = RetryPolicy(max_attempts=2, sleep=clock.sleep, wait_deadline=10)
+    heard: list[tuple[float, float]] = []
+    reset = WAIT_REPORT.set(lambda waited, deadline, _: heard.append((waited, deadline)))
+    try:
+        with pytest.raises(StoreBusyError) as caught:
+            await mock_client(server, retry=policy).get_order("1")
+    finally:
+        WAIT_REPORT.reset(reset)
+    assert isinstance(caught.value, RateLimitedError) and caught.value.retry_after == 1
+    assert "Another app is using this store's Order Desk allowance" in str(caught.value)
+    assert "orderdesk.wait_deadline" in str(caught.value)
+    assert len(server.requests) == 11  # not max_attempts: a 429 is a turn not yet given
+    assert [waited for waited, _ in heard] == [float(n) for n in range(10)]
+    assert {deadline for _, deadline in heard} == {10}
+
+
+async def test_429_without_retries_fails_at_once(
+    mock_client: ClientFactory, clock: FakeClock
+) -> None:
+    server = ScriptedServer(failure(429, **{"X-Retry-After": "1"}))
     with pytest.raises(RateLimitedError) as caught:
-        await mock_client(server, retry=policy).get_order("1")
-    assert caught.value.retry_after == 1
-    assert "retry in 1 s" in str(caught.value)
+        await mock_client(server, retry=RetryPolicy(max_attempts=1)).get_order("1")
+    assert not isinstance(caught.value, StoreBusyError) and len(server.requests) == 1
 
 
 @pytest.mark.parametrize(
