@@ -64,17 +64,18 @@ def prepare_host(runtime: Runtime, demo: bool) -> McpHost:
     Raises:
         CommandError: A real store already has the demo store's name.
     """
-    from app.demo import DemoStoreConflict
-
     if demo:
+        from app.demo import DemoStoreConflict
+
         try:
             store = runtime.engine.call(runtime.add_demo())
         except DemoStoreConflict as exc:
             raise CommandError(str(exc)) from None
         log.info("demo store ready (id %s) at %s", store.id, store.api_url)
-    indexed = runtime.services.start_indexing()
+    # In the background: scheduling reads API keys (a vault unlock costs ~0.3 s), which must
+    # not delay the client's initialize; a fresh mirror costs no request at start.
+    runtime.engine.spawn(runtime.services.start_index_syncs())
     runtime.services.start_reconciling()
-    log.info("local order index syncing for %d store(s)", len(indexed))
     return runtime.mcp_host()
 
 

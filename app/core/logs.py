@@ -313,6 +313,9 @@ def setup_logging(level: str | int | None = None, stderr: bool = False) -> Path:
         root.addHandler(_own(handler))
     _saved_root_level = root.level
     root.setLevel(resolve_level(level))
+    # httpx logs every request line at INFO; our own DEBUG line per request says more.
+    quiet = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+    logging.getLogger("httpx").setLevel(quiet)
     return path
 
 

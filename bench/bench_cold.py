@@ -1,0 +1,120 @@
+"""Benchmark: cold start of ``orderdesk-mcp serve --stdio``, measured at its pipes.
+
+Prepares a data folder like a real one (the sandbox store registered with its API key in the
+encrypted vault, the local mirror on and synced once, an AI client token), then ``--runs`` times:
+spawn ``serve --stdio``, write ``initialize`` at once, and time the answer; then
+``notifications/initialized`` and one ``orders_get`` (answered from the warm mirror) timed from
+the spawn. Prints medians and the requests the starts cost at Order Desk (0 is the goal when the
+mirror is fresh). Raw JSON-RPC lines, no client library, so only the server is measured.
+
+Usage: ``.venv/bin/python bench/bench_cold.py [--runs 9]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import IO, Any
+
+from bench_requests import API_KEY, CLI, STORE_ID, kinds, prepare
+
+from app.sandbox import SandboxServer, SandboxStoreSpec
+
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "bench-cold", "version": "1"},
+    },
+}
+
+
+def send(stream: IO[bytes], message: dict[str, Any]) -> None:
+    """Write one JSON-RPC line."""
+    stream.write(json.dumps(message).encode() + b"\n")
+    stream.flush()
+
+
+def answer(stream: IO[bytes], wanted_id: int) -> dict[str, Any]:
+    """Read lines until the response with ``wanted_id``."""
+    while True:
+        line = stream.readline()
+        if not line:
+            raise SystemExit("the server closed its stdout")
+        message = json.loads(line)
+        if message.get("id") == wanted_id:
+            return dict(message)
+
+
+def one_start(env: dict[str, str], order_id: str) -> tuple[float, float]:
+    """Spawn, initialize, read one order; return (ms to initialize, ms to the order)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--stdio"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        send(proc.stdin, INITIALIZE)
+        answer(proc.stdout, 1)
+        initialized = time.perf_counter()
+        send(proc.stdin, {"jsonrpc": "2.0", "method": "notifications/initialized"})
+        call = {"name": "orders_get", "arguments": {"order_id": order_id}}
+        send(proc.stdin, {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call})
+        result = answer(proc.stdout, 2)["result"]
+        got = time.perf_counter()
+        if result.get("isError"):
+            raise SystemExit(f"orders_get failed: {result['content']}")
+        source = result.get("structuredContent", {}).get("source")
+        if source != "mirror":
+            print(f"  (orders_get answered from {source}, not the mirror)", file=sys.stderr)
+    finally:
+        proc.stdin.close()
+        proc.wait(30)
+    return (initialized - started) * 1000, (got - started) * 1000
+
+
+def main() -> int:
+    """Prepare the folder, run the starts, print the medians."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    spec = SandboxStoreSpec(store_id=STORE_ID, api_key=API_KEY, orders=500, inventory=3)
+    with SandboxServer([spec], rate_limit=True) as sandbox, tempfile.TemporaryDirectory() as tmp:
+        env = prepare(Path(tmp), sandbox.base_url)
+        subprocess.run([*CLI, "index", "sync", "Bench"], env=env, check=True, capture_output=True)
+        od = sandbox.store(STORE_ID)
+        order_id = str(next(iter(od.orders)))
+        one_start(env, order_id)  # warm the OS file cache, as a second start would find it
+        od.reset_counts()
+        starts = [one_start(env, order_id) for _ in range(args.runs)]
+        requests = od.request_count()
+        by_kind = dict(kinds(od))
+    inits = [s[0] for s in starts]
+    firsts = [s[1] for s in starts]
+    print(
+        f"serve --stdio spawn -> initialize answered: median {statistics.median(inits):.0f} ms"
+        f" (min {min(inits):.0f}, max {max(inits):.0f}; goal <= 300) over {args.runs} starts"
+    )
+    print(
+        f"spawn -> first orders_get answered (warm mirror): median"
+        f" {statistics.median(firsts):.0f} ms (goal <= 400)"
+    )
+    print(f"Order Desk requests over the {args.runs} starts: {requests} {by_kind}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
