@@ -37,22 +37,29 @@ class CsvExporter(QObject):
         self.model = model
         self.parent_widget = parent
         self.tasks = TaskGroup()
+        self.dialog: QFileDialog | None = None
 
     def export_csv(self, path: Path | None = None) -> None:
-        """Ask where (unless ``path`` is given), then write every order of the current view."""
+        """Ask where (unless ``path`` is given), then write every order of the current view.
+
+        The save dialog opens window-modal without blocking (:meth:`QDialog.open`); the export
+        starts when a file is chosen. :attr:`dialog` is the open dialog (tests, keyboard users).
+        """
         if self.view.store_key is None:
             return
-        if path is None:
-            folder = QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation
-            )
-            chosen, _ = QFileDialog.getSaveFileName(
-                self.parent_widget, "Export orders", str(Path(folder) / "orders.csv"), "CSV (*.csv)"
-            )
-            if not chosen:
-                return
-            path = Path(chosen)
-        self.tasks.start(self._export(path))
+        if path is not None:
+            self.tasks.start(self._export(path))
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        dialog = QFileDialog(
+            self.parent_widget, "Export orders", str(Path(folder) / "orders.csv"), "CSV (*.csv)"
+        )
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(lambda chosen: self.tasks.start(self._export(Path(chosen))))
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
 
     async def _export(self, path: Path) -> None:
         progress = QProgressDialog("Collecting orders…", "Cancel", 0, 0, self.parent_widget)

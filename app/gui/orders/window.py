@@ -139,7 +139,9 @@ class OrdersWindow(QMainWindow):
             action = QAction(self)
             action.setShortcut(QKeySequence(sequence))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
+            # triggered(bool) would pass `checked` into a slot's first optional parameter
+            # (Ctrl+E once called export_csv(False)): call each slot with no arguments.
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
             self.addAction(action)
 
     def _toolbar(self) -> None:
