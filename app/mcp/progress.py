@@ -1,8 +1,10 @@
-"""Progress notifications while a tool call waits for its turn in the store's allowance.
+"""Progress notifications while a tool call waits: for its turn in the store's allowance, or
+for the person at the tray to answer an approval.
 
 The Order Desk connection reports waits through :data:`app.core.orderdesk.limiter.WAIT_REPORT`;
-for a request that carries a ``progressToken`` this module turns each report into a
-``notifications/progress`` (progress = seconds waited, total = the deadline).
+an approval reports through :func:`while_waiting`. For a request that carries a
+``progressToken`` this module turns each report into a ``notifications/progress``
+(progress = seconds waited, total = the deadline), so clients do not time out meanwhile.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
-from typing import Any
+import time
+from collections.abc import Awaitable, Iterator
+from typing import Any, TypeVar
 
 from mcp.server import ServerRequestContext
 
@@ -19,6 +22,9 @@ from app.core.orderdesk.limiter import WAIT_REPORT, WaitReport
 
 log = logging.getLogger(__name__)
 _SENDING: set[asyncio.Task[None]] = set()
+T = TypeVar("T")
+BEAT = 1.0
+"""Seconds between progress reports while :func:`while_waiting` waits."""
 
 
 def progress_token(ctx: ServerRequestContext[Any, Any]) -> str | int | None:
@@ -70,3 +76,28 @@ def waits_reported(ctx: ServerRequestContext[Any, Any]) -> Iterator[None]:
         yield
     finally:
         WAIT_REPORT.reset(reset)
+
+
+async def while_waiting(waiting: Awaitable[T], message: str, deadline: float) -> T:
+    """Await ``waiting``, reporting every :data:`BEAT` s to whoever hears waits (if anyone).
+
+    Args:
+        waiting: What the call waits for (e.g. the person's answer to an approval).
+        message: What is awaited, e.g. ``Waiting for approval in the tray``.
+        deadline: Seconds the wait lasts at most (the progress total).
+    """
+    report = WAIT_REPORT.get()
+    if report is None:
+        return await waiting
+    started = time.monotonic()
+
+    async def beat() -> None:
+        while True:
+            report(time.monotonic() - started, deadline, message)
+            await asyncio.sleep(BEAT)
+
+    beating = asyncio.ensure_future(beat())
+    try:
+        return await waiting
+    finally:
+        beating.cancel()

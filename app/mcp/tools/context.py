@@ -20,6 +20,7 @@ from app.core.access.limits import ClientLimits
 from app.core.access.registry import ClientRegistry
 from app.core.events import ACTIVITY_RECORDED, Event, EventHub
 from app.core.services.records import StoreRecord
+from app.mcp.progress import while_waiting
 from app.mcp.tools.base import ToolError
 from app.mcp.transport.session import SessionState
 
@@ -148,10 +149,18 @@ class Call:
             summary=summary,
             store_id=self.store_id,
         )
-        decision = await self.app.approvals.request(request)
+        decision = await self._decide(request)
         if not decision.approved:
             record_denial(self.app.services, self.app.hub, self.actor, request, decision)
             raise ToolError(decision.reason)
+
+    async def _decide(self, request: ApprovalRequest) -> Decision:
+        """The approval's decision; while a person is asked, the client hears progress."""
+        queue = self.app.approvals
+        if not self.asks_person:
+            return await queue.request(request)
+        message = "Waiting for the person at the tray to approve this change"
+        return await while_waiting(queue.request(request), message, queue.timeout)
 
     async def _name_order(
         self, order_id: str, target: str, summary: str, diff: Sequence[FieldChange]
