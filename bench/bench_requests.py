@@ -13,7 +13,8 @@ Jobs (targets from issue 14):
 * ``orders_update`` uncontested: 2 requests (GET + PUT);
 * change feed: ``GET /orders`` pages a minute while in use (``--feed-seconds`` of reads).
 
-Usage: ``.venv/bin/python bench/bench_requests.py [--orders 2000] [--feed-seconds 30]``
+Usage: ``.venv/bin/python bench/bench_requests.py [--orders 2000] [--feed-seconds 30]
+[--idle-seconds 120]``
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import Any
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
+from app.core.services.local_orders import ACTIVE_FOR
 from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 
 CLI = [sys.executable, "-m", "app.cli"]
@@ -125,7 +127,9 @@ async def list_all(session: ClientSession) -> tuple[int, int, str]:
     return seen, calls, age
 
 
-async def run(env: dict[str, str], od: SandboxStore, orders: int, feed_seconds: float) -> bool:
+async def run(
+    env: dict[str, str], od: SandboxStore, orders: int, feed_seconds: float, idle_seconds: float
+) -> bool:
     """Run every job; print the numbers; return whether every target held."""
     params = StdioServerParameters(command=CLI[0], args=[*CLI[1:], "serve", "--stdio"], env=env)
     ok = True
@@ -178,6 +182,16 @@ async def run(env: dict[str, str], od: SandboxStore, orders: int, feed_seconds: 
             f"change feed while in use: {feed} GET /orders in {feed_seconds:.0f} s ="
             f" {feed * 60 / feed_seconds:.1f} a minute (setting mirror.feed_active, default 5 s)"
         )
+        if idle_seconds > 0:
+            await asyncio.sleep(ACTIVE_FOR)  # no reads: the feed slows down
+            base = kinds(od)
+            await asyncio.sleep(idle_seconds)
+            feed = diff(kinds(od), base).get("GET /orders (pages)", 0)
+            print(
+                f"change feed idle (client connected, no reads): {feed} GET /orders in"
+                f" {idle_seconds:.0f} s = {feed * 60 / idle_seconds:.1f} a minute"
+                " (setting mirror.feed_idle, default 60 s)"
+            )
     return ok
 
 
@@ -186,13 +200,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--feed-seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--idle-seconds", type=float, default=0.0, help="also measure the idle feed (+2 min)"
+    )
     args = parser.parse_args()
     spec = SandboxStoreSpec(store_id=STORE_ID, api_key=API_KEY, orders=args.orders, inventory=3)
     with SandboxServer([spec], rate_limit=True) as sandbox, tempfile.TemporaryDirectory() as tmp:
         env = prepare(Path(tmp), sandbox.base_url)
         od = sandbox.store(STORE_ID)
         od.reset_counts()
-        ok = asyncio.run(run(env, od, args.orders, args.feed_seconds))
+        ok = asyncio.run(run(env, od, args.orders, args.feed_seconds, args.idle_seconds))
     print(json.dumps({"all_targets_met": ok}))
     return 0 if ok else 1
 
