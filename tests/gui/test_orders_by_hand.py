@@ -49,3 +49,66 @@ def test_ctrl_e_asks_where_and_exports_the_view(
     qtbot.waitUntil(lambda: "Exported" in window.message.text(), timeout=WAIT)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         assert len(list(csv.reader(handle))) == SANDBOX_ORDERS + 1
+
+
+def open_first_order(qtbot: Any, window: OrdersWindow) -> Any:
+    """Click the first row; wait for its detail; leave the keyboard focus in the table."""
+    focused(qtbot, window)
+    rect = window.table.visualRect(window.model.index(0, 1))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    row = window.model.row_at(0)
+    qtbot.waitUntil(lambda: window.detail.order is not None and window.detail.order.id == row.id,
+                    timeout=WAIT)  # fmt: skip
+    window.table.setFocus()
+    return window.detail.order
+
+
+def open_dialog(qtbot: Any, window: OrdersWindow, key: Qt.Key, modifiers: Any) -> Any:
+    """Press a shortcut in the table; the dialog it opens, once it has the keyboard focus."""
+    qtbot.keyClick(window.table, key, modifiers)
+    qtbot.waitUntil(lambda: window.actions_.dialog is not None)
+    dialog = window.actions_.dialog
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.focusWidget() is not None)
+    return dialog
+
+
+def test_add_note_starts_in_the_text_and_enter_is_a_new_line(
+    qtbot: Any, window: OrdersWindow
+) -> None:
+    open_first_order(qtbot, window)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    note = open_dialog(qtbot, window, Qt.Key.Key_N, ctrl_shift)
+    assert note.focusWidget() is note.text
+    qtbot.keyClicks(note.focusWidget(), "Gift wrap, please.")
+    qtbot.keyClick(note.focusWidget(), Qt.Key.Key_Return)
+    assert note.isVisible()  # Enter started a new line, it did not press OK
+    qtbot.keyClicks(note.focusWidget(), "Ring twice.")
+    assert note.text.toPlainText() == "Gift wrap, please.\nRing twice."
+    qtbot.keyClick(note.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not note.isVisible())
+    qtbot.waitUntil(lambda: "Ring twice." in window.detail.notes.toPlainText(), timeout=WAIT)
+
+
+def test_move_arrow_down_picks_the_next_folder_and_enter_moves(
+    qtbot: Any, window: OrdersWindow
+) -> None:
+    order = open_first_order(qtbot, window)
+    move = open_dialog(qtbot, window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert move.focusWidget() is move.folder and move.folder.currentIndex() == 0
+    qtbot.keyClick(move.focusWidget(), Qt.Key.Key_Down)
+    assert move.focusWidget() is move.folder and move.folder.currentIndex() == 1
+    target = move.folder.currentData()
+    qtbot.keyClick(move.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not move.isVisible())
+    qtbot.waitUntil(lambda: window.model.row_at(window.model.find(order.id)).folder_id == target,
+                    timeout=WAIT)  # fmt: skip
+
+
+def test_add_shipment_starts_in_the_tracking_number(qtbot: Any, window: OrdersWindow) -> None:
+    open_first_order(qtbot, window)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    ship = open_dialog(qtbot, window, Qt.Key.Key_S, ctrl_shift)
+    assert ship.focusWidget() is ship.tracking
+    qtbot.keyClicks(ship.focusWidget(), "1Z999AA10123456784")
+    qtbot.keyClick(ship.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.detail.shipments.rowCount() == 1, timeout=WAIT)

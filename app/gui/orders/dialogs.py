@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -44,6 +46,14 @@ class _Form(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.first_input: QWidget | None = None
+        """The field the cursor starts in (typing goes there, not to OK)."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Put the cursor in :attr:`first_input` when the dialog appears."""
+        super().showEvent(event)
+        if self.first_input is not None:
+            self.first_input.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def problem(self) -> str | None:
         """A sentence when the input is not complete, else None."""
@@ -68,6 +78,7 @@ class MoveDialog(_Form):
             if folder_id != current:
                 self.folder.addItem(name, folder_id)
         self.form.addRow("&Folder:", self.folder)
+        self.first_input = self.folder
         note = QLabel("Order Desk runs the folder's rules when an order arrives there.")
         note.setWordWrap(True)
         self.form.addRow(note)
@@ -99,6 +110,7 @@ class ShipmentDialog(_Form):
         self.form.addRow("&Method:", self.method)
         self.form.addRow("&Tracking number:", self.tracking)
         self.form.addRow("Tracking &URL:", self.url)
+        self.first_input = self.tracking  # the one required field
 
     def problem(self) -> str | None:
         """Needs a tracking number."""
@@ -117,13 +129,32 @@ class ShipmentDialog(_Form):
 
 
 class NoteDialog(_Form):
-    """A history note (Order Desk keeps history append-only)."""
+    """A history note (Order Desk keeps history append-only).
+
+    Enter starts a new line in the note; Ctrl+Enter (or the OK button) adds it.
+    """
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__("Add note", parent)
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText("Enter: new line · Ctrl+Enter: add the note")
         self.form.addRow("&Note:", self.text)
+        self.first_input = self.text
+        self.text.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter in the note adds it (plain Enter stays a new line)."""
+        if (
+            watched is self.text
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self._check_and_accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def problem(self) -> str | None:
         """Needs text."""
@@ -144,6 +175,7 @@ class AddressDialog(_Form):
             edit = QLineEdit(str((address or {}).get(key) or ""))
             self.fields[key] = edit
             self.form.addRow(f"{label}:", edit)
+            self.first_input = self.first_input or edit
 
     def values(self) -> dict[str, str]:
         """Every field as entered."""
