@@ -6,6 +6,7 @@ Each test here is one rough edge of issue 12 that a merchant hit by hand.
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,43 @@ def test_add_shipment_starts_in_the_tracking_number(qtbot: Any, window: OrdersWi
     qtbot.keyClicks(ship.focusWidget(), "1Z999AA10123456784")
     qtbot.keyClick(ship.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.detail.shipments.rowCount() == 1, timeout=WAIT)
+
+
+def test_date_filter_types_picks_from_today_and_clears(qtbot: Any, window: OrdersWindow) -> None:
+    focused(qtbot, window)
+    bar = window.filter_bar
+    field = bar.added_from
+    assert field.edit.text() == "" and field.edit.placeholderText() == "any"
+    # The calendar opens at today, not at January 2000.
+    qtbot.mouseClick(field.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(field.calendar.isVisible)
+    today = date.today()
+    assert (field.calendar.yearShown(), field.calendar.monthShown()) == (today.year, today.month)
+    qtbot.keyClick(field.calendar.focusWidget() or field.calendar, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not field.calendar.isVisible())
+    assert field.value() is None
+    # Typing a day gives exactly that day ("any" is a placeholder, not text).
+    newest = window.model.row_at(0).date_added.date()
+    qtbot.mouseClick(field.edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(field.edit, newest.isoformat())
+    assert field.edit.text() == newest.isoformat()
+    qtbot.keyClick(field.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.query.added_from == newest, timeout=WAIT)
+    qtbot.waitUntil(lambda: not window.model.is_loading, timeout=WAIT)
+    assert all(row.date_added.date() >= newest for row in window.model.rows())
+    # Erasing the text is the way back to any date.
+    qtbot.keyClick(field.edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(field.edit, Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: window.model.query.added_from is None, timeout=WAIT)
+    # Picking from the calendar by keyboard (Alt+Down, Enter) takes today.
+    qtbot.keyClick(field.edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(field.calendar.isVisible)
+    qtbot.keyClick(field.calendar.focusWidget() or field.calendar, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: field.value() == today)
+    # Clear filters drops every filter at once.
+    qtbot.keyClicks(bar.email, "nobody@example.com")
+    qtbot.waitUntil(lambda: window.model.query.email == "nobody@example.com", timeout=WAIT)
+    qtbot.mouseClick(bar.clear_button, Qt.MouseButton.LeftButton)
+    cleared = lambda: window.model.query.email == "" and window.model.query.added_from is None  # noqa: E731
+    qtbot.waitUntil(cleared, timeout=WAIT)
+    assert bar.email.text() == "" and field.edit.text() == ""

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
-from PySide6.QtCore import QDate, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from app.gui.orders.date_field import DateField
 from app.gui.orders.query import OrderQuery
 
-ANY_DATE = QDate(2000, 1, 1)
-"""The minimum date of the date pickers stands for "any" (shown as such)."""
 SOURCES = ("Shopify", "WooCommerce", "BigCommerce", "Etsy", "Amazon", "eBay", "Manual")
 TYPING_DELAY_MS = 300
-
-
-def _date_edit() -> QDateEdit:
-    edit = QDateEdit()
-    edit.setCalendarPopup(True)
-    edit.setMinimumDate(ANY_DATE)
-    edit.setSpecialValueText("any")
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(ANY_DATE)
-    return edit
-
-
-def _picked(edit: QDateEdit) -> date | None:
-    value = edit.date()
-    return None if value == ANY_DATE else date(value.year(), value.month(), value.day())
 
 
 class FilterBar(QWidget):
@@ -51,8 +34,12 @@ class FilterBar(QWidget):
         source_edit = self.source.lineEdit()
         assert source_edit is not None  # the box is editable
         source_edit.setPlaceholderText("any source")
-        self.added_from = _date_edit()
-        self.added_to = _date_edit()
+        self.added_from = DateField()
+        self.added_to = DateField()
+        self.clear_button = QToolButton()
+        self.clear_button.setText("Clear filters")
+        self.clear_button.setToolTip("Show all orders: no search text, e-mail, source or dates")
+        self.clear_button.clicked.connect(self.clear_and_apply)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TYPING_DELAY_MS)
@@ -62,7 +49,8 @@ class FilterBar(QWidget):
             edit.returnPressed.connect(self.apply_now)
         self.source.currentTextChanged.connect(lambda _: self._timer.start())
         for picker in (self.added_from, self.added_to):
-            picker.dateChanged.connect(lambda _: self._timer.start())
+            picker.date_changed.connect(self._timer.start)
+            picker.edit.returnPressed.connect(self.apply_now)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search, 3)
@@ -72,6 +60,7 @@ class FilterBar(QWidget):
         layout.addWidget(self.added_from)
         layout.addWidget(QLabel("to"))
         layout.addWidget(self.added_to)
+        layout.addWidget(self.clear_button)
 
     def apply_now(self) -> None:
         """Emit :attr:`changed` at once (Enter pressed)."""
@@ -95,8 +84,8 @@ class FilterBar(QWidget):
             text=self.search.text().strip(),
             email=self.email.text().strip(),
             source=self.source.currentText().strip(),
-            added_from=_picked(self.added_from),
-            added_to=_picked(self.added_to),
+            added_from=self.added_from.value(),
+            added_to=self.added_to.value(),
         )
 
     def clear(self) -> None:
@@ -104,5 +93,10 @@ class FilterBar(QWidget):
         self.search.clear()
         self.email.clear()
         self.source.setEditText("")
-        self.added_from.setDate(ANY_DATE)
-        self.added_to.setDate(ANY_DATE)
+        self.added_from.setDate(None)
+        self.added_to.setDate(None)
+
+    def clear_and_apply(self) -> None:
+        """Reset every filter and show the result at once (the Clear filters button)."""
+        self.clear()
+        self.apply_now()

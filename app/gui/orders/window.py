@@ -101,6 +101,7 @@ class OrdersWindow(QMainWindow):
         bar = self.filter_bar
         chain_tab_order(self, [
             self.store_box, bar.search, bar.email, bar.source, bar.added_from, bar.added_to,
+            bar.clear_button,
             self.folder_list, self.table, self.detail.move_button,
         ])  # fmt: skip
 
