@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QLineEdit
 
-from app.gui.orders.window import OrdersWindow
+from app.gui.orders.layout import fit_within
+from app.gui.orders.query import OrderQuery
+from app.gui.orders.window import PREFERRED_SIZE, OrdersWindow
 from tests.gui.conftest import SANDBOX_ORDERS
 
 pytestmark = pytest.mark.gui
@@ -153,3 +155,48 @@ def test_date_filter_types_picks_from_today_and_clears(qtbot: Any, window: Order
     cleared = lambda: window.model.query.email == "" and window.model.query.added_from is None  # noqa: E731
     qtbot.waitUntil(cleared, timeout=WAIT)
     assert bar.email.text() == "" and field.edit.text() == ""
+
+
+def click_header(qtbot: Any, window: OrdersWindow, title: str) -> None:
+    """Click a column's header, as a person sorts."""
+    header = window.table.horizontalHeader()
+    column = next(c for c in range(window.model.columnCount()) if window.model.headerData(
+        c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == title)  # fmt: skip
+    window.table.scrollTo(window.model.index(0, column))
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
+
+
+def arrow(window: OrdersWindow) -> tuple[str, Qt.SortOrder]:
+    """The column title the header's sort arrow is on, and its direction."""
+    header = window.table.horizontalHeader()
+    title = window.model.headerData(
+        header.sortIndicatorSection(), Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+    )
+    return title, header.sortIndicatorOrder()
+
+
+def test_the_sort_arrow_names_the_order_the_rows_are_in(qtbot: Any, window: OrdersWindow) -> None:
+    focused(qtbot, window)
+    assert arrow(window) == ("Added", Qt.SortOrder.DescendingOrder)
+    click_header(qtbot, window, "Total")
+    qtbot.waitUntil(lambda: window.model.query.sort == "total" and window.model.total is not None,
+                    timeout=WAIT)  # fmt: skip
+    assert arrow(window)[0] == "Total"
+    click_header(qtbot, window, "Customer")  # the server cannot sort by name: nothing changes
+    assert window.model.query.sort == "total" and arrow(window)[0] == "Total"
+    # A new store / search starts in date order again (what open_store does): the arrow follows.
+    window.model.reset(OrderQuery(store=window.store_key))
+    assert arrow(window) == ("Added", Qt.SortOrder.DescendingOrder)
+
+
+def test_the_window_fits_a_1280_by_800_screen(window: OrdersWindow) -> None:
+    laptop = QRect(0, 0, 1280, 800 - 32)  # minus a panel
+    size = fit_within(PREFERRED_SIZE, laptop)
+    assert size.width() <= 1280 - 40 and size.height() <= 800 - 32 - 40
+    hint = window.minimumSizeHint()
+    assert hint.width() <= size.width() and hint.height() <= size.height()
+    screen = window.screen().availableGeometry()
+    assert window.width() <= screen.width() and window.height() <= screen.height()

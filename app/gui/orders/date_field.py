@@ -52,7 +52,9 @@ class DateField(QWidget):
         self.edit.setPlaceholderText(ANY_TEXT)
         self.edit.setClearButtonEnabled(True)
         self.edit.setToolTip("YYYY-MM-DD · empty: any date · Alt+Down: calendar")
-        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("0000-00-00") + 48)
+        digits = self.edit.fontMetrics().horizontalAdvance("0000-00-00")
+        self.edit.setMinimumWidth(digits + 24)  # the day and the clear button, always readable
+        self.edit.setMaximumWidth(digits + 48)
         self.edit.textChanged.connect(self._typed)
         self.edit.popup_requested.connect(self.open_calendar)
         self.button = QToolButton()

@@ -24,9 +24,11 @@ class FilterBar(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search orders (Ctrl+F): name, e-mail, order #, SKU…")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(120)  # never squeezed to "S…" on a small screen
         self.email = QLineEdit()
         self.email.setPlaceholderText("e-mail")
         self.email.setClearButtonEnabled(True)
+        self.email.setMinimumWidth(70)
         self.source = QComboBox()
         self.source.setEditable(True)
         self.source.addItem("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QSplitter,
@@ -34,7 +34,36 @@ def order_table(model: OrdersTableModel) -> QTableView:
     for column, width in enumerate(COLUMN_WIDTHS):
         table.setColumnWidth(column, width)
     table.setAlternatingRowColors(True)
+    _keep_sort_arrow_true(table, model)
     return table
+
+
+def _keep_sort_arrow_true(table: QTableView, model: OrdersTableModel) -> None:
+    """The header's arrow always names the query's sort: after every reset of the rows (a new
+    store or search starts from the date sort) and after a click on a column that cannot sort."""
+    header = table.horizontalHeader()
+
+    def show(*_: object) -> None:
+        column, order = model.sort_indicator()
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (column, order):
+            return
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+        header.viewport().update()
+
+    header.sortIndicatorChanged.connect(show)
+    model.modelReset.connect(show)
+    show()
+
+
+def fit_within(preferred: QSize, available: QRect, margin: int = 48) -> QSize:
+    """``preferred``, shrunk to fit ``available`` (a screen's free area) with room for the
+    window frame and a little desktop around it."""
+    return QSize(
+        min(preferred.width(), available.width() - margin),
+        min(preferred.height(), available.height() - margin),
+    )
 
 
 def three_panes(left: QWidget, centre: Sequence[QWidget], right: QWidget) -> QSplitter:

@@ -262,6 +262,13 @@ class OrdersTableModel(QAbstractTableModel):
             return ""
         return self._folders.get(folder_id, f"#{folder_id}")
 
+    def sort_indicator(self) -> tuple[int, Qt.SortOrder]:
+        """The header's sort arrow for the query's sort: (column, order); column -1: none."""
+        keys = [SORTABLE.get(key) for key, _ in COLUMNS]
+        column = keys.index(self._query.sort) if self._query.sort in keys else -1
+        descending = self._query.descending
+        return column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by date or total on the server side; other columns keep the order."""
         key = SORTABLE.get(COLUMNS[column][0])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,7 +34,7 @@ from app.gui.orders.exporting import CsvExporter
 from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
 from app.gui.orders.indexing import IndexFollower
-from app.gui.orders.layout import chain_tab_order, order_table, three_panes
+from app.gui.orders.layout import chain_tab_order, fit_within, order_table, three_panes
 from app.gui.orders.presenter import OrderPresenter
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.source import OrderSource
@@ -43,6 +43,8 @@ from app.gui.orders.table_model import OrdersTableModel
 from app.gui.tasks import TaskGroup
 
 log = logging.getLogger(__name__)
+PREFERRED_SIZE = QSize(1440, 860)
+"""The window's size on a screen with room for it (else the screen's free area)."""
 
 
 class OrdersWindow(QMainWindow):
@@ -67,7 +69,7 @@ class OrdersWindow(QMainWindow):
         self.source = OrderSource(ctx.services)
         self.folders: dict[int, str] = {}
         self.setWindowTitle(f"Orders — {APP_NAME}")
-        self.resize(1440, 860)
+        self.resize(fit_within(PREFERRED_SIZE, self.screen().availableGeometry()))
         self.model = OrdersTableModel(self.source.page, parent=self)
         self._build()
         self._compose()
