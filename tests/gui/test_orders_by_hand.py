@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLineEdit
 from app.gui.orders.layout import fit_within
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.window import PREFERRED_SIZE, OrdersWindow
+from app.sandbox import SandboxServer
 from tests.gui.conftest import SANDBOX_ORDERS
 
 pytestmark = pytest.mark.gui
@@ -200,3 +201,23 @@ def test_the_window_fits_a_1280_by_800_screen(window: OrdersWindow) -> None:
     assert hint.width() <= size.width() and hint.height() <= size.height()
     screen = window.screen().availableGeometry()
     assert window.width() <= screen.width() and window.height() <= screen.height()
+
+
+def test_a_postal_code_typed_in_search_finds_its_orders(
+    qtbot: Any, window: OrdersWindow, sandbox: SandboxServer
+) -> None:
+    focused(qtbot, window)
+    window.sync_index()
+    qtbot.waitUntil(lambda: window.source.uses_index(window.store_key), timeout=WAIT * 2)
+    qtbot.waitUntil(lambda: not window.indexing.syncing and not window.model.is_loading,
+                    timeout=WAIT)  # fmt: skip
+    target = window.model.row_at(3)
+    postal = sandbox.store().orders[target.id]["shipping"]["postal_code"]
+    search = window.filter_bar.search
+    qtbot.mouseClick(search, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(search, postal)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.model.query.text == postal and window.model.total is not None
+                    and not window.model.is_loading, timeout=WAIT)  # fmt: skip
+    assert 1 <= window.model.rowCount() < SANDBOX_ORDERS
+    assert target.id in {row.id for row in window.model.rows()}

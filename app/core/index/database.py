@@ -24,7 +24,7 @@ from app.core.errors import ExpectedError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: postal codes are searchable (older files rebuild)
 FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

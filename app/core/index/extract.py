@@ -165,6 +165,8 @@ def _search_columns(
             _text(customer.get("company")),
             _text(shipping.get("city")),
             _text(customer.get("city")),
+            _text(shipping.get("postal_code")),
+            _text(customer.get("postal_code")),
         )
     )
     item_text = _joined(f"{_text(item.get('code'))} {_text(item.get('name'))}" for item in items)
