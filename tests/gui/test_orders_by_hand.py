@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QToolTip
 
 from app.gui.orders.layout import fit_within
 from app.gui.orders.query import OrderQuery
@@ -221,3 +221,19 @@ def test_a_postal_code_typed_in_search_finds_its_orders(
                     and not window.model.is_loading, timeout=WAIT)  # fmt: skip
     assert 1 <= window.model.rowCount() < SANDBOX_ORDERS
     assert target.id in {row.id for row in window.model.rows()}
+
+
+def test_long_marketplace_order_numbers_show_whole(qtbot: Any, window: OrdersWindow) -> None:
+    focused(qtbot, window)
+    rows = window.model.rows()
+    number, row = max((len(r.source_id), i) for i, r in enumerate(rows))
+    text = rows[row].source_id
+    assert number >= 18, text  # the sandbox has Amazon / TikTok numbers
+    metrics = window.table.fontMetrics()
+    assert metrics.horizontalAdvance(text) + 8 <= window.table.columnWidth(0)
+    # Hovering the cell shows the number whole too.
+    window.table.scrollTo(window.model.index(row, 0))
+    qtbot.waitUntil(lambda: window.table.visualRect(window.model.index(row, 0)).isValid())
+    centre = window.table.visualRect(window.model.index(row, 0)).center()
+    qtbot.mouseMove(window.table.viewport(), centre)
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == text, timeout=WAIT)

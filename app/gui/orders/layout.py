@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 from app.gui.orders.table_model import COLUMN_WIDTHS, OrdersTableModel
 
 PANE_SIZES = (170, 750, 520)
+LONG_ORDER_NUMBER = "000-0000000-0000000"
+"""The widest order number the Order # column shows whole (Amazon's form)."""
 
 
 def order_table(model: OrdersTableModel) -> QTableView:
@@ -33,6 +35,10 @@ def order_table(model: OrdersTableModel) -> QTableView:
     table.setWordWrap(False)
     for column, width in enumerate(COLUMN_WIDTHS):
         table.setColumnWidth(column, width)
+    # Amazon (19 characters) and TikTok (18 digits) order numbers fit whole; anything longer
+    # is elided, and the cell's tooltip has it all.
+    longest = table.fontMetrics().horizontalAdvance(LONG_ORDER_NUMBER) + 16
+    table.setColumnWidth(0, max(COLUMN_WIDTHS[0], longest))
     table.setAlternatingRowColors(True)
     _keep_sort_arrow_true(table, model)
     return table

@@ -44,6 +44,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("payment_status", "Payment"),
 )
 COLUMN_WIDTHS = (110, 122, 140, 85, 75, 95, 190, 45)
+TOOLTIP_COLUMNS = ("source_id", "customer", "source_name", "email")
 SORTABLE = {"date_added": "date_added", "total": "total"}
 """Column key -> sort key of the search (the rest keep the current order)."""
 
@@ -241,6 +242,8 @@ class OrdersTableModel(QAbstractTableModel):
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole and key in TOOLTIP_COLUMNS:
+            return self._cell(row, key)  # the whole text where a narrow column elides it
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("total", "quantity"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
