@@ -1,6 +1,7 @@
 """MCP resources: the stores, a store's folders, and one order by URI.
 
 Reads follow the same access rules as the tools: the ``read`` scope and the store allow-list.
+Orders and the store list can be subscribed to (see :mod:`app.mcp.subscriptions`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from app.core.orderdesk import NotFoundError
 from app.core.services.errors import ServiceError
 from app.core.services.records import StoreRecord
 from app.mcp.shaping import shape_order
+from app.mcp.subscriptions import STORES, Key
 from app.mcp.tools.context import McpContext
 from app.mcp.tools.errors import known_error_message
 from app.mcp.transport.session import current_session
@@ -112,3 +114,29 @@ def _error_code(error: Exception) -> int:
     if isinstance(error, AccessError | ServiceError):
         return types.INVALID_PARAMS
     return types.INTERNAL_ERROR
+
+
+async def subscription_key(app: McpContext, uri: str) -> Key:
+    """What subscribing to ``uri`` watches, after the same access checks as a read.
+
+    Raises:
+        MCPError: The URI is not an order or the store list, or the client may not read it.
+    """
+    try:
+        current_session().identity.require("read")
+        if uri == STORES_URI:
+            return STORES
+        if match := ORDER.match(uri):
+            store = await _store(app, match["store"])
+            return (store.key, match["order"])
+    except Exception as error:
+        message = known_error_message(error)
+        if message is None:
+            raise
+        raise MCPError(code=_error_code(error), message=message, data={"uri": uri}) from None
+    raise MCPError(
+        code=types.INVALID_PARAMS,
+        message="Only an order (orderdesk://stores/{store}/orders/{order_id}) or "
+        "orderdesk://stores can be subscribed to.",
+        data={"uri": uri},
+    )

@@ -7,6 +7,7 @@ holds no per-connection state itself: each handler finds its session through
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +23,7 @@ from app.core.access.identity import ClientIdentity
 from app.mcp import prompts, resources
 from app.mcp.progress import waits_reported
 from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
+from app.mcp.subscriptions import Subscriptions, connection_channel
 from app.mcp.tools import McpContext, ToolSpec, all_tools
 from app.mcp.tools.context import refresh_identity
 from app.mcp.tools.dispatch import error_result, run_tool
@@ -161,6 +163,27 @@ def build_server(app: McpContext) -> Server:
             )
         return await resources.read_resource(app, str(params.uri))
 
+    subscriptions = Subscriptions(app.hub)
+
+    async def subscribe(
+        ctx: ServerRequestContext, params: types.SubscribeRequestParams
+    ) -> types.EmptyResult:
+        refused = refresh_caller(app)
+        uri = str(params.uri)
+        if refused is not None:
+            raise MCPError(code=types.INVALID_PARAMS, message=refused, data={"uri": uri})
+        key = await resources.subscription_key(app, uri)
+        channel = connection_channel(ctx.session)
+        subscriptions.of(current_session(), channel).add(uri, key)
+        return types.EmptyResult()
+
+    async def unsubscribe(
+        ctx: ServerRequestContext, params: types.UnsubscribeRequestParams
+    ) -> types.EmptyResult:
+        with contextlib.suppress(NoSession):
+            subscriptions.remove(current_session(), str(params.uri))
+        return types.EmptyResult()
+
     async def list_prompts(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
@@ -181,6 +204,8 @@ def build_server(app: McpContext) -> Server:
         on_list_resources=list_resources,
         on_list_resource_templates=list_templates,
         on_read_resource=read_resource,
+        on_subscribe_resource=subscribe,
+        on_unsubscribe_resource=unsubscribe,
         on_list_prompts=list_prompts,
         on_get_prompt=get_prompt,
     )

@@ -1,11 +1,14 @@
-"""Notifications a client hears over the local socket: progress while an approval waits."""
+"""Notifications a client hears over the local socket: progress while an approval waits,
+resources/updated for a subscribed order after a write."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import mcp_types as types
 import pytest
 from mcp import Client
 
@@ -23,7 +26,9 @@ TOKEN = "odt_notify"
 
 
 @asynccontextmanager
-async def over_socket(app: McpContext, identity: ClientIdentity) -> AsyncIterator[Client]:
+async def over_socket(
+    app: McpContext, identity: ClientIdentity, **options: Any
+) -> AsyncIterator[Client]:
     """An SDK client of ``app``'s server over a real local endpoint, as ``identity``."""
 
     def authenticate(token: str | None) -> ClientIdentity | None:
@@ -32,7 +37,8 @@ async def over_socket(app: McpContext, identity: ClientIdentity) -> AsyncIterato
     endpoint = LocalEndpoint(build_server(app), authenticate, SessionRegistry(app.hub))
     info = await endpoint.start()
     try:
-        async with Client(local_client_transport(info, TOKEN, "notify"), cache=None) as client:
+        transport = local_client_transport(info, TOKEN, "notify")
+        async with Client(transport, cache=None, **options) as client:
             yield client
     finally:
         await endpoint.stop()
@@ -79,3 +85,32 @@ async def test_a_call_waiting_for_approval_hears_progress(app_ctx: McpContext) -
     assert [total for _, total, _ in heard] == [app_ctx.approvals.timeout] * len(heard)
     assert heard[0][0] < heard[1][0]
     assert "approve" in str(heard[0][2])
+
+
+@pytest.mark.filterwarnings("ignore:resources/.*subscribe is removed")
+async def test_a_subscribed_order_hears_it_was_updated(app_ctx: McpContext) -> None:
+    store = await app_ctx.services.stores.resolve("Demo")
+    first, second = (await app_ctx.services.orders.list(store, limit=2)).orders
+    watched = f"orderdesk://stores/Demo/orders/{first.id}"
+    updated: list[str] = []
+    arrived = asyncio.Event()
+
+    async def on_message(message: Any) -> None:
+        if isinstance(message, types.ResourceUpdatedNotification):
+            updated.append(str(message.params.uri))
+            arrived.set()
+
+    listening = len(app_ctx.hub._callbacks)
+    async with over_socket(
+        app_ctx, make_identity(), mode="legacy", message_handler=on_message
+    ) as client:
+        await client.subscribe_resource(watched)
+        for order in (second, first):  # a write to an order nobody watches says nothing
+            note = {"order_id": order.id, "note": "Checked the address."}
+            assert not (await client.call_tool("order_history_add", note)).is_error
+        await asyncio.wait_for(arrived.wait(), 10)
+        await client.unsubscribe_resource(watched)
+        await client.call_tool("order_history_add", {"order_id": first.id, "note": "Again."})
+        await asyncio.sleep(0.3)
+    assert updated == [watched]
+    assert len(app_ctx.hub._callbacks) == listening  # they ended with the session

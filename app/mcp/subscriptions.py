@@ -1,0 +1,149 @@
+"""Resource subscriptions: ``notifications/resources/updated`` after a change.
+
+A client subscribes to an order (``orderdesk://stores/{store}/orders/{order_id}``) or to the
+store list (``orderdesk://stores``). Engine events about that order (a write from any face:
+this client, another one, the tray) or about any store then send the URI to the client, which
+reads it again when it likes. Subscriptions belong to our per-connection
+:class:`~app.mcp.transport.session.SessionState`: they end when the session's
+``client.disconnected`` event arrives, when the state is collected, or when a notification can
+no longer be sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from app.core.events import (
+    CLIENT_DISCONNECTED,
+    ORDER_CHANGED,
+    ORDER_DELETED,
+    STORE_CHANGED,
+    Event,
+    EventHub,
+)
+from app.mcp.transport.session import SessionState
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, str | None]
+"""What a subscription watches: (store key, order id), or ("*", None) for the store list."""
+STORES: Key = ("*", None)
+
+
+def event_keys(event: Event) -> list[Key]:
+    """The subscription keys an engine event concerns (none for most events)."""
+    if event.kind == STORE_CHANGED:
+        return [STORES]
+    if event.kind in (ORDER_CHANGED, ORDER_DELETED) and event.store_id is not None:
+        return [(event.store_id, str(event.data.get("order_id")))]
+    return []
+
+
+class SessionSubscriptions:
+    """One session's subscribed URIs; sends ``resources/updated`` for matching events.
+
+    Args:
+        hub: The engine's event hub.
+        sender: The connection's own channel for server-initiated messages
+            (:func:`connection_channel`).
+        session_id: Our id of the session (its ``client.disconnected`` ends these).
+    """
+
+    def __init__(self, hub: EventHub, sender: Any, session_id: str) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.session_id = session_id
+        self.uris: dict[str, Key] = {}
+        self.sender = sender
+        self._unsubscribe: Callable[[], None] | None = hub.subscribe(self._on_event)
+        self._sending: set[asyncio.Task[None]] = set()
+
+    def add(self, uri: str, key: Key) -> None:
+        """Watch ``key`` and report changes as ``uri``."""
+        self.uris[uri] = key
+
+    def remove(self, uri: str) -> None:
+        """Stop watching ``uri`` (unknown URIs are ignored)."""
+        self.uris.pop(uri, None)
+
+    @property
+    def closed(self) -> bool:
+        """True once it stopped listening (closed, or its client went away)."""
+        return self._unsubscribe is None
+
+    def close(self) -> None:
+        """Stop listening to the hub."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _on_event(self, event: Event) -> None:
+        """Any thread: hand the matching URIs to the session's loop."""
+        if event.kind == CLIENT_DISCONNECTED and event.data.get("session_id") == self.session_id:
+            self.close()
+            return
+        keys = event_keys(event)
+        if not keys:
+            return
+        uris = [uri for uri, key in list(self.uris.items()) if key in keys]
+        if uris and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._send, uris)
+
+    def _send(self, uris: list[str]) -> None:
+        if self.closed:
+            return
+        task = self.loop.create_task(self._deliver(self.sender, uris))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _deliver(self, session: Any, uris: list[str]) -> None:
+        for uri in uris:
+            try:
+                await session.notify("notifications/resources/updated", {"uri": uri})
+            except Exception:  # the client went away: its subscriptions end with it
+                log.debug("resources/updated not sent for %s", uri, exc_info=True)
+                self.close()
+                return
+
+
+def connection_channel(request_session: Any) -> Any:
+    """The connection's channel behind the SDK's per-request server session.
+
+    The per-request session holds its request's context, which holds our session state; kept
+    by a subscription it would keep the session alive forever. The channel does not.
+    """
+    return request_session._connection.outbound
+
+
+class Subscriptions:
+    """The subscriptions of every session of one server (keyed weakly by session state)."""
+
+    def __init__(self, hub: EventHub) -> None:
+        self.hub = hub
+        self._by_session: weakref.WeakKeyDictionary[SessionState, SessionSubscriptions] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def of(self, session: SessionState, sender: Any) -> SessionSubscriptions:
+        """``session``'s subscriptions (created on first use, on the running loop).
+
+        Args:
+            session: Our state of the MCP session.
+            sender: The connection's channel (:func:`connection_channel`).
+        """
+        found = self._by_session.get(session)
+        if found is None or found.closed:
+            found = self._by_session[session] = SessionSubscriptions(
+                self.hub, sender, session.session_id
+            )
+            weakref.finalize(session, found.close)
+        return found
+
+    def remove(self, session: SessionState, uri: str) -> None:
+        """End ``session``'s subscription to ``uri``."""
+        found = self._by_session.get(session)
+        if found is not None:
+            found.remove(uri)
