@@ -237,3 +237,12 @@ def test_long_marketplace_order_numbers_show_whole(qtbot: Any, window: OrdersWin
     centre = window.table.visualRect(window.model.index(row, 0)).center()
     qtbot.mouseMove(window.table.viewport(), centre)
     qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == text, timeout=WAIT)
+
+
+def test_the_window_opens_with_the_keyboard_in_the_order_list(
+    qtbot: Any, window: OrdersWindow
+) -> None:
+    focused(qtbot, window)
+    assert window.focusWidget() is window.table  # not a date box: typing a digit changed it
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: window.detail.order is not None, timeout=WAIT)

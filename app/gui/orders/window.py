@@ -78,6 +78,7 @@ class OrdersWindow(QMainWindow):
         bridge.store_changed.connect(self._on_store_changed)
         bridge.sync_progress.connect(self._on_sync_progress)
         self.tasks.start(self.load_stores())
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows and Del work at once
 
     # -- layout -----------------------------------------------------------------------------
 
