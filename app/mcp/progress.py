@@ -5,6 +5,10 @@ The Order Desk connection reports waits through :data:`app.core.orderdesk.limite
 an approval reports through :func:`while_waiting`. For a request that carries a
 ``progressToken`` this module turns each report into a ``notifications/progress``
 (progress = seconds waited, total = the deadline), so clients do not time out meanwhile.
+
+The logging capability: the first report of each wait in a call is also sent as a
+``notifications/message`` (``warning`` for a wait for the store's allowance, ``notice`` for an
+approval) when the session's level (``logging/setLevel``, default ``warning``) lets it through.
 """
 
 from __future__ import annotations
@@ -13,18 +17,40 @@ import asyncio
 import contextlib
 import logging
 import time
+import warnings
+import weakref
 from collections.abc import Awaitable, Iterator
 from typing import Any, TypeVar
 
 from mcp.server import ServerRequestContext
+from mcp.shared.exceptions import MCPDeprecationWarning
 
 from app.core.orderdesk.limiter import WAIT_REPORT, WaitReport
+from app.mcp.transport.session import NoSession, SessionState, current_session
 
 log = logging.getLogger(__name__)
 _SENDING: set[asyncio.Task[None]] = set()
 T = TypeVar("T")
 BEAT = 1.0
 """Seconds between progress reports while :func:`while_waiting` waits."""
+APPROVAL_WAIT = "Waiting for the person at the tray to approve this change"
+"""The report of a call waiting for approval (logged as ``notice``, not ``warning``)."""
+LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
+DEFAULT_LEVEL = "warning"
+_LOG_LEVELS: weakref.WeakKeyDictionary[SessionState, str] = weakref.WeakKeyDictionary()
+
+
+def set_log_level(level: str) -> None:
+    """``logging/setLevel``: the least severe level the calling session wants to hear."""
+    _LOG_LEVELS[current_session()] = level
+
+
+def _wants(level: str) -> bool:
+    try:
+        wanted = _LOG_LEVELS.get(current_session(), DEFAULT_LEVEL)
+    except NoSession:
+        wanted = DEFAULT_LEVEL
+    return LEVELS.index(level) >= LEVELS.index(wanted)
 
 
 def progress_token(ctx: ServerRequestContext[Any, Any]) -> str | int | None:
@@ -34,24 +60,45 @@ def progress_token(ctx: ServerRequestContext[Any, Any]) -> str | int | None:
     return token if isinstance(token, str | int) and not isinstance(token, bool) else None
 
 
-def wait_reporter(ctx: ServerRequestContext[Any, Any], token: str | int) -> WaitReport:
-    """A listener that sends each wait report as a progress notification (in order)."""
+def wait_reporter(ctx: ServerRequestContext[Any, Any], token: str | int | None) -> WaitReport:
+    """A listener that sends each wait report as a progress notification (in order, when the
+    request has a progress ``token``) and the first report of each wait as a log message."""
     last = -1.0
+    logged: set[str] = set()
 
     def report(waited: float, deadline: float, message: str) -> None:
         nonlocal last
-        progress = max(round(waited, 1), last + 0.1)
-        last = progress
         text = f"{message}: waited {waited:.0f} s of at most {deadline:.0f} s."
-        task = asyncio.ensure_future(
-            ctx.session.send_progress_notification(
-                token, progress, deadline, text, related_request_id=_request_id(ctx)
+        if token is not None:
+            progress = max(round(waited, 1), last + 0.1)
+            last = progress
+            _send(
+                ctx.session.send_progress_notification(
+                    token, progress, deadline, text, related_request_id=_request_id(ctx)
+                )
             )
-        )
-        _SENDING.add(task)
-        task.add_done_callback(_sent)
+        level = "notice" if message == APPROVAL_WAIT else "warning"
+        if message not in logged and _wants(level):
+            logged.add(message)
+            _send(_log(ctx, level, f"{message} (at most {deadline:.0f} s)."))
 
     return report
+
+
+def _log(ctx: ServerRequestContext[Any, Any], level: Any, text: str) -> Awaitable[None]:
+    """``notifications/message`` for this request (the SDK marks logging deprecated for the
+    2026 era; 2025-era clients, most of them today, still show it)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MCPDeprecationWarning)
+        return ctx.session.send_log_message(
+            level, text, logger="orderdesk", related_request_id=_request_id(ctx)
+        )
+
+
+def _send(sending: Awaitable[None]) -> None:
+    task = asyncio.ensure_future(sending)
+    _SENDING.add(task)
+    task.add_done_callback(_sent)
 
 
 def _request_id(ctx: ServerRequestContext[Any, Any]) -> str | None:
@@ -66,12 +113,8 @@ def _sent(task: asyncio.Task[None]) -> None:
 
 @contextlib.contextmanager
 def waits_reported(ctx: ServerRequestContext[Any, Any]) -> Iterator[None]:
-    """Within the block, waits for the store's allowance send progress (if asked for)."""
-    token = progress_token(ctx)
-    if token is None:
-        yield
-        return
-    reset = WAIT_REPORT.set(wait_reporter(ctx, token))
+    """Within the block, waits send progress (if asked for) and a log message."""
+    reset = WAIT_REPORT.set(wait_reporter(ctx, progress_token(ctx)))
     try:
         yield
     finally:

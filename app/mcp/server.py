@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
 import mcp_types as types
 from mcp.server import Server, ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions
-from mcp.shared.exceptions import MCPError
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 
 from app import __version__
 from app.core.access.errors import AccessError
 from app.core.access.identity import ClientIdentity
 from app.mcp import prompts, resources
-from app.mcp.progress import waits_reported
+from app.mcp.progress import set_log_level, waits_reported
 from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
 from app.mcp.subscriptions import Subscriptions, connection_channel
 from app.mcp.tools import McpContext, ToolSpec, all_tools
@@ -184,6 +185,13 @@ def build_server(app: McpContext) -> Server:
             subscriptions.remove(current_session(), str(params.uri))
         return types.EmptyResult()
 
+    async def set_logging_level(
+        ctx: ServerRequestContext, params: types.SetLevelRequestParams
+    ) -> types.EmptyResult:
+        with contextlib.suppress(NoSession):
+            set_log_level(params.level)
+        return types.EmptyResult()
+
     async def list_prompts(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
@@ -194,18 +202,21 @@ def build_server(app: McpContext) -> Server:
     ) -> types.GetPromptResult:
         return prompts.get_prompt(params.name, params.arguments)
 
-    return ToolsChangeServer(
-        SERVER_NAME,
-        version=__version__,
-        instructions=INSTRUCTIONS,
-        get_tool_input_schema=schemas.get,
-        on_list_tools=list_tools,
-        on_call_tool=call_tool,
-        on_list_resources=list_resources,
-        on_list_resource_templates=list_templates,
-        on_read_resource=read_resource,
-        on_subscribe_resource=subscribe,
-        on_unsubscribe_resource=unsubscribe,
-        on_list_prompts=list_prompts,
-        on_get_prompt=get_prompt,
-    )
+    with warnings.catch_warnings():  # logging is deprecated for the 2026 era only
+        warnings.simplefilter("ignore", MCPDeprecationWarning)
+        return ToolsChangeServer(
+            SERVER_NAME,
+            version=__version__,
+            instructions=INSTRUCTIONS,
+            get_tool_input_schema=schemas.get,
+            on_list_tools=list_tools,
+            on_call_tool=call_tool,
+            on_list_resources=list_resources,
+            on_list_resource_templates=list_templates,
+            on_read_resource=read_resource,
+            on_subscribe_resource=subscribe,
+            on_unsubscribe_resource=unsubscribe,
+            on_list_prompts=list_prompts,
+            on_get_prompt=get_prompt,
+            on_set_logging_level=set_logging_level,
+        )

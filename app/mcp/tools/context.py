@@ -20,7 +20,7 @@ from app.core.access.limits import ClientLimits
 from app.core.access.registry import ClientRegistry
 from app.core.events import ACTIVITY_RECORDED, Event, EventHub
 from app.core.services.records import StoreRecord
-from app.mcp.progress import while_waiting
+from app.mcp.progress import APPROVAL_WAIT, while_waiting
 from app.mcp.tools.base import ToolError
 from app.mcp.transport.session import SessionState
 
@@ -159,8 +159,7 @@ class Call:
         queue = self.app.approvals
         if not self.asks_person:
             return await queue.request(request)
-        message = "Waiting for the person at the tray to approve this change"
-        return await while_waiting(queue.request(request), message, queue.timeout)
+        return await while_waiting(queue.request(request), APPROVAL_WAIT, queue.timeout)
 
     async def _name_order(
         self, order_id: str, target: str, summary: str, diff: Sequence[FieldChange]

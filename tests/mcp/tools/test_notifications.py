@@ -14,6 +14,7 @@ from mcp import Client
 
 from app.core.access import ClientIdentity, Policy
 from app.core.events import APPROVAL_REQUESTED
+from app.core.orderdesk.limiter import report_wait
 from app.mcp.server import build_server
 from app.mcp.tools.context import McpContext
 from app.mcp.transport.local import LocalEndpoint
@@ -114,3 +115,35 @@ async def test_a_subscribed_order_hears_it_was_updated(app_ctx: McpContext) -> N
         await asyncio.sleep(0.3)
     assert updated == [watched]
     assert len(app_ctx.hub._callbacks) == listening  # they ended with the session
+
+
+@pytest.mark.filterwarnings("ignore::mcp.shared.exceptions.MCPDeprecationWarning")
+@pytest.mark.parametrize(("level", "heard"), [("warning", 1), ("error", 0)])
+async def test_a_wait_for_the_allowance_is_logged_at_warning(
+    app_ctx: McpContext, monkeypatch: pytest.MonkeyPatch, level: str, heard: int
+) -> None:
+    orders = app_ctx.services.orders
+    store = await app_ctx.services.stores.resolve("Demo")
+    order = (await orders.list(store, limit=1)).orders[0]
+    read = orders.get
+
+    async def waiting_get(*args: Any, **kwargs: Any) -> Any:
+        for second in range(3):  # what the connection reports while a 429 makes it wait
+            report_wait(float(second), 60.0, "GET /orders/1 waits for a turn")
+        return await read(*args, **kwargs)
+
+    monkeypatch.setattr(orders, "get", waiting_get)
+    logged: list[types.LoggingMessageNotificationParams] = []
+
+    async def on_log(params: types.LoggingMessageNotificationParams) -> None:
+        logged.append(params)
+
+    identity = make_identity()
+    async with over_socket(app_ctx, identity, mode="legacy", logging_callback=on_log) as client:
+        await client.set_logging_level(level)  # type: ignore[arg-type]
+        result = await client.call_tool("orders_get", {"order_id": order.id, "fresh": True})
+        assert not result.is_error, result
+        await client.send_ping()  # the log message went out before the reply; let it land
+    assert [(p.level, p.logger) for p in logged] == [("warning", "orderdesk")] * heard
+    if heard:
+        assert "waits for a turn (at most 60 s)" in str(logged[0].data)
