@@ -62,20 +62,22 @@ class ToolSpec(Generic[InputT]):
 
     def definition(self) -> types.Tool:
         """Return the tool as ``tools/list`` shows it."""
+        hints = self.annotations()
         return types.Tool(
             name=self.name,
             title=self.title,
             description=self.description,
             input_schema=input_schema(self.params),
             output_schema=output_schema(self.output_schema),
-            annotations=self.annotations(),
+            annotations=hints if hints.model_dump(exclude_none=True) else None,
         )
 
     def annotations(self) -> types.ToolAnnotations:
         """The hints that differ from the MCP defaults (read-only false, destructive true,
         idempotent false, open-world true); a client reads the others as those defaults.
 
-        Destructive and idempotent mean nothing for a read-only tool, so it gets neither.
+        Destructive and idempotent mean nothing for a read-only tool, so it gets neither. A
+        tool with only default hints (destructive, not idempotent) lists none at all.
         """
         writes = not self.read_only
         return types.ToolAnnotations(

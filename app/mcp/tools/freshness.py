@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 FRESH_DESCRIPTION = (
-    "Read Order Desk now instead of the local mirror (costs a request from the store's "
-    "allowance). Not needed before orders_update: updates always read Order Desk."
+    "Read Order Desk, not the local mirror (costs a request). Not needed before "
+    "orders_update: it always reads Order Desk."
 )
 FRESHNESS_SCHEMA: dict[str, Any] = {
     "as_of": {"type": ["string", "null"], "description": "When the data matched Order Desk."},

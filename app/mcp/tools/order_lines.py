@@ -169,9 +169,8 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "order_history_add",
         "Add an order history note",
-        "Append a note to an order's history in Order Desk. History is "
-        "append-only and holds about 250 entries, so do not use it for routine logs. "
-        + IdempotencyNote,
+        "Append a note to an order's history (append-only, about 250 entries: not for "
+        "routine logs). " + IdempotencyNote,
         HistoryAddInput,
         obj({"order_id": STRING, "added": {"type": "boolean"}}, ("order_id", "added")),
         order_history_add,

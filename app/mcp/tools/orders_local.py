@@ -220,8 +220,8 @@ GROUP = obj(
     ("key", "count", "revenue"),
 )
 LOCAL_COPY = (
-    " Answers from the app's local copy of the orders (fast, no Order Desk requests); `index` "
-    "says how fresh it is. Confirm an order with orders_get before changing it."
+    " Answers from the app's local copy of the orders (no Order Desk requests; `index` says "
+    "how fresh). Confirm an order with orders_get before changing it."
 )
 
 TOOLS: list[ToolSpec[Any]] = [

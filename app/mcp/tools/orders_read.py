@@ -36,8 +36,7 @@ Fields = Annotated[
         default=None,
         min_length=1,
         max_length=len(ORDER_FIELDS),
-        description="Exactly these top-level fields instead of a detail level (names: see the "
-        "instructions).",
+        description="Only these top-level fields, not a detail level (names: instructions).",
     ),
 ]
 Text = Annotated[str | None, Field(default=None, min_length=1, max_length=200)]

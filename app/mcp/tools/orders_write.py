@@ -313,9 +313,8 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "orders_create",
         "Create an order",
-        "Create an order in the store. Needs at least one line and a "
-        "name or company in the shipping address. Give source_id so the order can be found "
-        "again; a repeat with the same source_id is refused. " + IdempotencyNote,
+        "Create an order: at least one line and a shipping name or company. Give source_id "
+        "to find it again; a repeat source_id is refused. " + IdempotencyNote,
         OrdersCreateInput,
         _ORDER_OUT,
         orders_create,
@@ -357,8 +356,8 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "orders_delete",
         "Delete an order",
-        "Delete an order permanently from Order Desk. There is no undo in Order "
-        "Desk; prefer moving it to a Canceled folder with orders_move.",
+        "Delete an order permanently (no undo in Order Desk); prefer moving it to a "
+        "Canceled folder with orders_move.",
         OrdersDeleteInput,
         obj({"deleted_order_id": STRING}, ("deleted_order_id",)),
         orders_delete,

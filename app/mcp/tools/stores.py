@@ -204,8 +204,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "stores_list",
         "List stores",
-        "The stores this client may use: our id, name, which is the default and which is "
-        "active in this session.",
+        "The stores this client may use: id, name, and which is the default and which is "
+        "active here.",
         StoresListInput,
         obj({"stores": list_of(STORE), "count": INTEGER}, ("stores", "count")),
         stores_list,
@@ -214,8 +214,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "stores_use",
         "Use a store",
-        "Pick the store this session works on; later tools use it when they get no `store` "
-        "argument. Lasts for this session only; other clients are not affected.",
+        "Set this session's active store: tools use it when they get no `store`. Other "
+        "clients are not affected.",
         StoresUseInput,
         obj({"active_store": STORE}, ("active_store",)),
         stores_use,
@@ -224,8 +224,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "stores_resolve",
         "Resolve a store",
-        "Turn a store name, id or near miss into exactly one registered store. An ambiguous "
-        "or unknown name is an error that lists the candidates.",
+        "Turn a store name, id or near miss into one registered store; an ambiguous or "
+        "unknown name is an error listing the candidates.",
         StoresResolveInput,
         _STORE_OUT,
         stores_resolve,
@@ -234,8 +234,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "store_info",
         "Store settings and folders",
-        "A store's settings from Order Desk: its name there, time zone (dates in results are "
-        "UTC) and its folders (id and name) used by orders_list and orders_move.",
+        "A store's Order Desk settings: its name there, time zone (results use UTC) and "
+        "folders (id, name) for orders_list and orders_move.",
         StoreInfoInput,
         obj(
             {
@@ -252,9 +252,9 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "stores_register",
         "Register a store",
-        "Register an Order Desk store with its id and API key (asks the user). Prefer asking "
-        "the user to add it in the tray's Stores window, so the key never passes through a "
-        "chat; the key is kept in the OS keychain and never returned.",
+        "Register an Order Desk store with its id and API key (asks the user). Better: ask the "
+        "user to add it in the tray's Stores window (the key stays out of the chat). The key "
+        "is kept in the OS keychain, never returned.",
         StoresRegisterInput,
         _STORE_OUT,
         stores_register,
