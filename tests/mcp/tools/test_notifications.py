@@ -20,7 +20,7 @@ from app.mcp.tools.context import McpContext
 from app.mcp.transport.local import LocalEndpoint
 from app.mcp.transport.local_client import local_client_transport
 from app.mcp.transport.registry import SessionRegistry
-from tests.mcp.tools.conftest import make_identity
+from tests.mcp.tools.conftest import OUTLET_ID, OUTLET_KEY, make_identity
 
 pytestmark = pytest.mark.skipif(not hasattr(asyncio, "open_unix_connection"), reason="Unix sockets")
 TOKEN = "odt_notify"
@@ -147,3 +147,24 @@ async def test_a_wait_for_the_allowance_is_logged_at_warning(
     assert [(p.level, p.logger) for p in logged] == [("warning", "orderdesk")] * heard
     if heard:
         assert "waits for a turn (at most 60 s)" in str(logged[0].data)
+
+
+@pytest.mark.filterwarnings("ignore:resources/.*subscribe is removed")
+async def test_the_store_list_hears_a_new_store(app_ctx: McpContext, sandbox: Any) -> None:
+    updated: list[str] = []
+    arrived = asyncio.Event()
+
+    async def on_message(message: Any) -> None:
+        if isinstance(message, types.ResourceUpdatedNotification):
+            updated.append(str(message.params.uri))
+            arrived.set()
+
+    async with over_socket(
+        app_ctx, make_identity(), mode="legacy", message_handler=on_message
+    ) as client:
+        await client.subscribe_resource("orderdesk://stores")
+        await app_ctx.services.stores.register(
+            "Outlet", OUTLET_ID, OUTLET_KEY, sandbox.base_url, actor="test", index=False
+        )
+        await asyncio.wait_for(arrived.wait(), 10)
+    assert updated == ["orderdesk://stores"]
