@@ -1,5 +1,5 @@
-"""Progress notifications while a tool call waits: for its turn in the store's allowance, or
-for the person at the tray to answer an approval.
+"""Progress notifications while a tool call waits: for its turn in the store's allowance, for a
+small store's first sync of its local copy, or for the person at the tray to answer an approval.
 
 The Order Desk connection reports waits through :data:`app.core.orderdesk.limiter.WAIT_REPORT`;
 an approval reports through :func:`while_waiting`. For a request that carries a
@@ -8,7 +8,8 @@ an approval reports through :func:`while_waiting`. For a request that carries a
 
 The logging capability: the first report of each wait in a call is also sent as a
 ``notifications/message`` (``warning`` for a wait for the store's allowance, ``notice`` for an
-approval) when the session's level (``logging/setLevel``, default ``warning``) lets it through.
+approval or a store's first sync) when the session's level (``logging/setLevel``, default
+``warning``) lets it through.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from mcp.server import ServerRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning
 
 from app.core.orderdesk.limiter import WAIT_REPORT, WaitReport
+from app.core.services.local_orders import FIRST_SYNC_WAIT_TEXT
 from app.mcp.transport.session import NoSession, SessionState, current_session
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ BEAT = 1.0
 """Seconds between progress reports while :func:`while_waiting` waits."""
 APPROVAL_WAIT = "Waiting for the person at the tray to approve this change"
 """The report of a call waiting for approval (logged as ``notice``, not ``warning``)."""
+NOTICE_WAITS = frozenset({APPROVAL_WAIT, FIRST_SYNC_WAIT_TEXT})
+"""Waits that are part of normal work (logged as ``notice``); the rest are ``warning``."""
 LEVELS = ("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency")
 DEFAULT_LEVEL = "warning"
 _LOG_LEVELS: weakref.WeakKeyDictionary[SessionState, str] = weakref.WeakKeyDictionary()
@@ -77,7 +81,7 @@ def wait_reporter(ctx: ServerRequestContext[Any, Any], token: str | int | None) 
                     token, progress, deadline, text, related_request_id=_request_id(ctx)
                 )
             )
-        level = "notice" if message == APPROVAL_WAIT else "warning"
+        level = "notice" if message in NOTICE_WAITS else "warning"
         if message not in logged and _wants(level):
             logged.add(message)
             _send(_log(ctx, level, f"{message} (at most {deadline:.0f} s)."))

@@ -32,6 +32,7 @@ from app.core.index import (
     SyncReport,
 )
 from app.core.orderdesk import Order
+from app.core.orderdesk.limiter import report_wait
 from app.core.secrets import SecretStoreError
 from app.core.services.errors import IndexDisabledError, ServiceError
 from app.core.services.mirror import MirrorQuery
@@ -48,6 +49,8 @@ ACTIVE_FOR = 120.0
 """Seconds after a read during which the mirror counts as in use."""
 FIRST_SYNC_WAIT = 10.0
 """Seconds a list read waits for a small store's first sync before asking Order Desk itself."""
+FIRST_SYNC_WAIT_TEXT = "Waiting for the store's first sync of its local order copy"
+"""The wait report of a read that waits for a small store's first sync."""
 SMALL_STORE = 5000
 """Orders a first sync walks in a few seconds (10 pages, within the bucket's burst)."""
 REAL_STORES_SETTING = "index.enabled_for_real_stores"
@@ -311,6 +314,8 @@ class LocalOrders:
         age = await self.index.age(store.key)
         waited = 0.0
         while age is None and waited < wait and await self._small_first_sync(store):
+            if round(waited * 10) % 10 == 0:  # about once a second: the caller hears it
+                report_wait(waited, wait, FIRST_SYNC_WAIT_TEXT)
             await asyncio.sleep(0.1)
             waited += 0.1
             age = await self.index.age(store.key)

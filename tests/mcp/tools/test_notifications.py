@@ -15,11 +15,13 @@ from mcp import Client
 from app.core.access import ClientIdentity, Policy
 from app.core.events import APPROVAL_REQUESTED
 from app.core.orderdesk.limiter import report_wait
+from app.core.services.local_orders import FIRST_SYNC_WAIT_TEXT
 from app.mcp.server import build_server
 from app.mcp.tools.context import McpContext
 from app.mcp.transport.local import LocalEndpoint
 from app.mcp.transport.local_client import local_client_transport
 from app.mcp.transport.registry import SessionRegistry
+from app.sandbox.faults import Fault
 from tests.mcp.tools.conftest import OUTLET_ID, OUTLET_KEY, make_identity
 
 pytestmark = pytest.mark.skipif(not hasattr(asyncio, "open_unix_connection"), reason="Unix sockets")
@@ -168,3 +170,27 @@ async def test_the_store_list_hears_a_new_store(app_ctx: McpContext, sandbox: An
         )
         await asyncio.wait_for(arrived.wait(), 10)
     assert updated == ["orderdesk://stores"]
+
+
+async def test_a_read_waiting_for_a_first_sync_hears_progress(
+    app_ctx: McpContext, sandbox: Any
+) -> None:
+    """A new small store's first read waits for its first sync, with progress meanwhile."""
+    sandbox.add_fault(
+        Fault(kind="delay", method="GET", path="/orders*", seconds=2.5, store_id=OUTLET_ID)
+    )
+    heard: list[str] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        heard.append(message or "")
+
+    await app_ctx.services.stores.register(
+        "Outlet", OUTLET_ID, OUTLET_KEY, sandbox.base_url, actor="test"
+    )
+    async with over_socket(app_ctx, make_identity("all", Policy.ALLOW)) as client:
+        listed = await client.call_tool(
+            "orders_list", {"store": "Outlet", "limit": 5}, progress_callback=on_progress
+        )
+    assert not listed.is_error
+    assert heard and all(FIRST_SYNC_WAIT_TEXT in message for message in heard)
+    assert (listed.structured_content or {}).get("source") == "mirror"
