@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from bench_requests import API_KEY, CLI, STORE_ID, kinds, prepare
+from bench_requests import kinds, prepare
+from serving import API_KEY, CLI, STORE_ID
 
 from app.sandbox import SandboxServer, SandboxStoreSpec
 

@@ -26,9 +26,10 @@ import time
 from pathlib import Path
 
 import httpx
-from bench_requests import API_KEY, CLI, STORE_ID, prepare
+from bench_requests import prepare
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
+from serving import API_KEY, CLI, STORE_ID
 
 from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 from app.sandbox.bucket import BucketAnswer

@@ -23,9 +23,7 @@ import argparse
 import asyncio
 import json
 import math
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,32 +33,10 @@ from typing import Any
 
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
+from serving import API_KEY, CLI, STORE_ID, cli, environment
 
 from app.core.services.local_orders import ACTIVE_FOR
 from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
-
-CLI = [sys.executable, "-m", "app.cli"]
-STORE_ID, API_KEY = "424242", "bench-key-0d6f2b8e9a"
-
-
-def environment(home: Path) -> dict[str, str]:
-    """A data folder whose secrets live in the vault (no keychain needed)."""
-    return dict(
-        os.environ,
-        ORDERDESK_TRAY_HOME=str(home),
-        ORDERDESK_TRAY_VAULT_PASSPHRASE="bench passphrase",
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-
-
-def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    """Run ``orderdesk-mcp ARGS``; exit on failure."""
-    done = subprocess.run(
-        [*CLI, *args], env=env, input=stdin, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"orderdesk-mcp {' '.join(args)} failed: {done.stderr.strip()}")
-    return done.stdout
 
 
 def prepare(home: Path, url: str, *, mirror: bool = True) -> dict[str, str]:

@@ -25,15 +25,15 @@ import time
 from pathlib import Path
 
 from mcp import ClientSession, StdioServerParameters, stdio_client
+from serving import CLI, start_listen
 
 from app.core.db import close_db, init_db
 from app.core.db.tokens import create_token
-from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
+from app.mcp.transport.endpoint_file import EndpointInfo
 from app.mcp.transport.local_client import local_client_transport
 
 RATIO_TARGET = 1.15
 CONNECT_TARGET_MS = 60.0
-CLI = [sys.executable, "-m", "app.cli"]
 TOKEN_ENV = "ORDERDESK_TRAY_TOKEN"
 SCRIPT = Path(sys.executable).with_name("orderdesk-mcp")
 SHIM = [str(SCRIPT)] if SCRIPT.exists() else CLI  # what AI clients launch
@@ -56,19 +56,6 @@ def client_token(home: Path) -> str:
         return create_token("bench", ("read",))[1]
     finally:
         close_db()
-
-
-def start_server(home: Path) -> tuple[subprocess.Popen[bytes], EndpointInfo]:
-    env = dict(os.environ, ORDERDESK_TRAY_HOME=str(home))
-    proc = subprocess.Popen([*CLI, "serve", "--listen"], env=env, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        info = read_endpoint(home / "endpoint.json")
-        if info is not None and info.pid == proc.pid:
-            return proc, info
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("serve --listen did not start")
 
 
 async def _timed(session: ClientSession) -> float:
@@ -128,7 +115,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="odt-bench-") as tmp:
         home = Path(tmp)
         os.environ[TOKEN_ENV] = client_token(home)  # the shim presents it, as AI clients do
-        proc, info = start_server(home)
+        proc, info = start_listen(dict(os.environ, ORDERDESK_TRAY_HOME=str(home)))
         try:
             direct_samples, shim_samples = asyncio.run(compare(info, home, args.calls))
             connects = [shim_connect_once(home) * 1000 for _ in range(args.connects)]

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,14 +28,14 @@ from typing import Any
 
 import mcp_types as types
 from mcp import ClientSession
+from serving import start_listen
 
 from app.core.db import close_db, init_db
 from app.core.db.tokens import SCOPES, create_token
 from app.mcp.shaping.budget import DEFAULT_BUDGET_TOKENS, tokens
-from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
+from app.mcp.transport.endpoint_file import EndpointInfo
 from app.mcp.transport.local_client import local_client_transport
 
-CLI = [sys.executable, "-m", "app.cli"]
 TOOLS_TARGET = 6000
 SCOPE_SETS = {
     "read": ("read",),
@@ -57,21 +56,6 @@ def register(home: Path) -> dict[str, str]:
         }
     finally:
         close_db()
-
-
-def start_server(home: Path) -> tuple[subprocess.Popen[bytes], EndpointInfo]:
-    env = dict(os.environ, ORDERDESK_TRAY_HOME=str(home))
-    proc = subprocess.Popen(
-        [*CLI, "serve", "--listen", "--demo"], env=env, stderr=subprocess.DEVNULL
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        info = read_endpoint(home / "endpoint.json")
-        if info is not None and info.pid == proc.pid:
-            return proc, info
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("serve --listen --demo did not start")
 
 
 def wire_tokens(model: Any) -> int:
@@ -161,7 +145,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="odt-tokens-") as tmp:
         home = Path(tmp)
         tokens_by_set = register(home)
-        proc, info = start_server(home)
+        proc, info = start_listen(
+            dict(os.environ, ORDERDESK_TRAY_HOME=str(home)), "--demo", timeout=90
+        )
         try:
             listing = asyncio.run(tool_list_sizes(info, tokens_by_set))
             results, ok = asyncio.run(result_sizes(info, tokens_by_set["all"]))

@@ -15,54 +15,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from mcp import ClientSession
+from serving import API_KEY, STORE_ID, cli, environment, start_listen
 
-from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
+from app.mcp.transport.endpoint_file import EndpointInfo
 from app.mcp.transport.local_client import local_client_transport
 from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
 
 TARGET = 2
-CLI = [sys.executable, "-m", "app.cli"]
-STORE_ID, API_KEY = "424242", "bench-key-0d6f2b8e9a"
-
-
-def environment(home: Path) -> dict[str, str]:
-    """A data folder whose secrets live in the vault (no keychain needed)."""
-    return dict(
-        os.environ,
-        ORDERDESK_TRAY_HOME=str(home),
-        ORDERDESK_TRAY_VAULT_PASSPHRASE="bench passphrase",
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-
-
-def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        [*CLI, *args], env=env, input=stdin, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"orderdesk-mcp {' '.join(args)} failed: {done.stderr.strip()}")
-    return done.stdout
-
-
-def start_server(env: dict[str, str], home: Path) -> tuple[subprocess.Popen[bytes], EndpointInfo]:
-    proc = subprocess.Popen([*CLI, "serve", "--listen"], env=env, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        info = read_endpoint(home / "endpoint.json")
-        if info is not None and info.pid == proc.pid:
-            return proc, info
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("serve --listen did not start")
 
 
 async def measure(
@@ -100,7 +65,7 @@ def main() -> int:
         url = sandbox.base_url
         cli(env, "stores", "add", "Bench", "--store-id", STORE_ID, "--api-url", url, stdin=API_KEY)
         token = cli(env, "clients", "add", "bench", "--scopes", "all", "--policy", "allow")
-        proc, info = start_server(env, home)
+        proc, info = start_listen(env)
         try:
             counts, windows = asyncio.run(
                 measure(info, token.strip(), sandbox.store(STORE_ID), args.calls)
