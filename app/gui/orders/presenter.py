@@ -92,7 +92,14 @@ class OrderPresenter:
         if not loaded and _arrives(query, event.data) and not query.text:
             self.model.refresh()  # it moved into the folder shown: show it in its place
             return
-        if loaded:
+        if not loaded:
+            return
+        record = event.data.get("record")
+        if isinstance(record, dict):
+            # Order Desk's reply to the write: show it as is (a re-read could meet a mirror
+            # page that was read before the write landed).
+            await self.show(str(query.store), Order(dict(record)))
+        else:
             await self._reload(str(query.store), order_id)
 
     async def _reload(self, key: str, order_id: str) -> None:
