@@ -28,6 +28,11 @@ SCHEMA_VERSION = "3"  # 3: postal codes are searchable (older files rebuild)
 FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
+# When each order's row was known current at Order Desk (epoch seconds, any process's clock on
+# this machine): a reply or page known earlier never overwrites it. Added without a version
+# bump, so files of schema 3 gain it on open instead of a full re-walk.
+SEEN_TABLE = "CREATE TABLE IF NOT EXISTS seen (rowid INTEGER PRIMARY KEY, at REAL NOT NULL);"
+
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE orders (
@@ -128,13 +133,21 @@ def _initialise(path: Path, store_id: str) -> None:
     _create_private(path)
     connection = _connect(path)
     try:
-        connection.executescript(SCHEMA)
+        connection.executescript(SCHEMA + SEEN_TABLE)
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany(
             "INSERT INTO meta(key, value) VALUES (?, ?)",
             [("schema_version", SCHEMA_VERSION), ("store_id", store_id)],
         )
         connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
+def _upgrade(path: Path) -> None:
+    connection = _connect(path)
+    try:
+        connection.execute(SEEN_TABLE)
     finally:
         connection.close()
 
@@ -174,8 +187,10 @@ class IndexDatabase:
                 rebuilt = True
         if not path.exists():
             _initialise(path, store_id)
-        elif sys.platform != "win32":
-            path.chmod(0o600)
+        else:
+            _upgrade(path)
+            if sys.platform != "win32":
+                path.chmod(0o600)
         return cls(path, rebuilt=rebuilt)
 
     def connection(self) -> sqlite3.Connection:

@@ -26,6 +26,12 @@ class OrderRecord:
     values: tuple[Any, ...]
     search: tuple[str, str, str, str]
 
+    @property
+    def date_updated(self) -> int | None:
+        """When Order Desk last changed the order (epoch seconds), if it says."""
+        value = self.values[ROW_COLUMNS.index("date_updated")]
+        return None if value is None else int(value)
+
 
 ROW_COLUMNS = (
     "id",

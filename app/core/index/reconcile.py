@@ -17,8 +17,10 @@ full walks. Limit: a deletion and a missed order in the same range cancel out in
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from app.core.index.store_index import OrderIndex
@@ -93,6 +95,7 @@ class Reconciler:
     async def _replace_range(self, start: int, end: int) -> None:
         orders: list[Order] = []
         offset = 0
+        sent = time.time()
         while True:
             self.result.requests += 1
             page = await self.client.list_orders(
@@ -104,10 +107,15 @@ class Reconciler:
             offset = page.offset + page.records_returned
         remote_ids = {order.id for order in orders}
         local_ids = await in_thread(self.index.ids_added, start, end)
-        self.result.deleted += await in_thread(self.index.delete_ids, local_ids - remote_ids)
+        gone = local_ids - remote_ids
+        self.result.deleted += await in_thread(
+            partial(self.index.delete_ids, gone, seen_before=sent)
+        )
         missing = [order.raw for order in orders if order.id not in local_ids]
         if missing:
-            self.result.upserted += await in_thread(self.index.write_page, missing)
+            self.result.upserted += await in_thread(
+                partial(self.index.write_page, missing, seen_at=sent)
+            )
 
 
 def _range(start: int, end: int) -> dict[str, Any]:

@@ -7,6 +7,8 @@ service runs them in worker threads so the engine loop never waits on the disk.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 import zlib
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
@@ -25,6 +27,7 @@ _UPSERT_ROW = (
 )
 _INSERT_TEXT = "INSERT INTO orders_fts(rowid, ids, people, items, notes) VALUES (?, ?, ?, ?, ?)"
 _UPSERT_RAW = "INSERT OR REPLACE INTO records(rowid, raw) VALUES (?, ?)"
+_UPSERT_SEEN = "INSERT OR REPLACE INTO seen(rowid, at) VALUES (?, ?)"
 _CHUNK = 500
 
 
@@ -37,6 +40,30 @@ def _records(raws: Iterable[Mapping[str, Any]]) -> list[tuple[OrderRecord, bytes
             continue
         records[record.rowid] = (record, pack_raw(raw))
     return list(records.values())
+
+
+def _not_older(
+    connection: sqlite3.Connection, pairs: list[tuple[OrderRecord, bytes]], at: float
+) -> list[tuple[OrderRecord, bytes]]:
+    """The records that are not older than what the mirror holds for the same orders."""
+    held: dict[int, tuple[float, int | None]] = {}
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = [record.rowid for record, _ in pairs[start : start + _CHUNK]]
+        marks = ",".join("?" * len(chunk))
+        rows = connection.execute(
+            f"SELECT s.rowid, s.at, o.date_updated FROM seen s JOIN orders o "  # noqa: S608
+            f"ON o.rowid = s.rowid WHERE s.rowid IN ({marks}) AND s.at > ?",
+            (*chunk, at),
+        )
+        held.update((int(rowid), (float(seen), updated)) for rowid, seen, updated in rows)
+    return [pair for pair in pairs if not _superseded(pair[0], held.get(pair[0].rowid))]
+
+
+def _superseded(record: OrderRecord, held: tuple[float, int | None] | None) -> bool:
+    if held is None:
+        return False
+    incoming, kept = record.date_updated, held[1]
+    return incoming is None or kept is None or int(kept) >= incoming
 
 
 def pack_raw(raw: Mapping[str, Any]) -> bytes:
@@ -76,22 +103,34 @@ class OrderIndex:
     # Writes ------------------------------------------------------------------------------
 
     def write_page(
-        self, raws: Iterable[Mapping[str, Any]], meta: Mapping[str, str | None] | None = None
+        self,
+        raws: Iterable[Mapping[str, Any]],
+        meta: Mapping[str, str | None] | None = None,
+        *,
+        seen_at: float | None = None,
     ) -> int:
         """Insert or replace orders and store ``meta`` (the checkpoint) in one transaction.
+
+        An order the mirror already holds from a later moment (``seen``) with the same or a
+        newer ``date_updated`` is kept: a page read before a write never undoes the write's
+        reply, even when it is stored after it (``date_updated`` has one-second steps).
 
         Args:
             raws: Orders as Order Desk sent them.
             meta: Metadata to write with them, so a crash never separates the two.
+            seen_at: When these records were known current at Order Desk (epoch seconds):
+                when a page's request was sent, when a write's reply arrived. Default: now.
 
         Returns:
             How many orders were written.
         """
-        pairs = _records(raws)
-        records = [record for record, _ in pairs]
+        at = time.time() if seen_at is None else seen_at
         with self.db.transaction() as connection:
+            pairs = _not_older(connection, _records(raws), at)
+            records = [record for record, _ in pairs]
             connection.executemany(_UPSERT_ROW, [(r.rowid, *r.values) for r in records])
             connection.executemany(_UPSERT_RAW, [(r.rowid, blob) for r, blob in pairs])
+            connection.executemany(_UPSERT_SEEN, [(r.rowid, at) for r in records])
             connection.executemany(
                 "DELETE FROM orders_fts WHERE rowid = ?", [(r.rowid,) for r in records]
             )
@@ -100,21 +139,34 @@ class OrderIndex:
                 _write_meta(connection, meta)
         return len(records)
 
-    def delete_ids(self, order_ids: Collection[str]) -> int:
-        """Remove orders by Order Desk id; returns how many were in the index."""
+    def delete_ids(self, order_ids: Collection[str], *, seen_before: float | None = None) -> int:
+        """Remove orders by Order Desk id; returns how many were removed.
+
+        Args:
+            order_ids: The orders.
+            seen_before: Keep orders the mirror learned of at or after this moment (epoch
+                seconds): a listing read before an order was created does not remove it.
+        """
         ids = list(order_ids)
         removed = 0
         with self.db.transaction() as connection:
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                rowids = connection.execute(
-                    f"SELECT rowid FROM orders WHERE id IN ({marks})",  # noqa: S608
-                    chunk,
-                ).fetchall()
-                connection.executemany("DELETE FROM orders_fts WHERE rowid = ?", rowids)
-                connection.executemany("DELETE FROM orders WHERE rowid = ?", rowids)
-                connection.executemany("DELETE FROM records WHERE rowid = ?", rowids)
+                rowids = [
+                    (rowid,)
+                    for rowid, at in connection.execute(
+                        f"SELECT o.rowid, s.at FROM orders o LEFT JOIN seen s "  # noqa: S608
+                        f"ON s.rowid = o.rowid WHERE o.id IN ({marks})",
+                        chunk,
+                    )
+                    if seen_before is None or at is None or at < seen_before
+                ]
+                for table in ("orders_fts", "orders", "records", "seen"):
+                    connection.executemany(
+                        f"DELETE FROM {table} WHERE rowid = ?",  # noqa: S608
+                        rowids,
+                    )
                 removed += len(rowids)
         return removed
 

@@ -13,9 +13,11 @@ is the incremental sync: 50 changed orders fit in one page, so it costs one requ
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from app.core.index.store_index import OrderIndex
@@ -147,6 +149,7 @@ class Walk:
         """
         total: int | None = None
         while True:
+            sent = time.time()
             page = await self._fetch(cursor)
             if total is None:
                 total = done + max(0, page.total_records - cursor.ties)
@@ -160,7 +163,9 @@ class Walk:
                 **cursor.as_meta(),
             }
             raws = [order.raw for order in page.records]
-            self.result.upserted += await in_thread(self.index.write_page, raws, checkpoint)
+            self.result.upserted += await in_thread(
+                partial(self.index.write_page, raws, checkpoint, seen_at=sent)
+            )
             self.progress(done, total)
             if page.is_last:
                 return self.result
