@@ -101,3 +101,23 @@ def gui_loop(qapp: Any) -> Iterator[Any]:
         loop.close()
         assert not left, f"tasks still pending after cancel: {left}"
         asyncio.set_event_loop(None)
+
+
+# A wait that succeeds returns as soon as its condition holds, so a long default costs nothing
+# on a quiet machine and keeps a loaded one (CI shares two cores) from failing good code.
+QT_WAIT_MS = 20_000
+
+
+@pytest.fixture
+def qtbot(qtbot: Any) -> Any:
+    """pytest-qt's ``qtbot`` with 20 s default timeouts for its waits (pytest-qt's are 5 s)."""
+    for name in ("waitUntil", "waitExposed", "waitActive", "waitSignal", "waitSignals"):
+        setattr(qtbot, name, _longer_default(getattr(qtbot, name)))
+    return qtbot
+
+
+def _longer_default(wait: Any) -> Any:
+    def patient(*args: Any, timeout: int = QT_WAIT_MS, **kwargs: Any) -> Any:
+        return wait(*args, timeout=timeout, **kwargs)
+
+    return patient

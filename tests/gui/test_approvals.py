@@ -36,7 +36,7 @@ from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from tests.gui.xtest import XInput
 
-WAIT = 10000
+WAIT = 30000
 CLAUDE = ClientIdentity("Claude Desktop", frozenset({"move"}), None, Policy.ASK, client_id=7)
 FOLDERS = ("New", "Paid", "Shipped")
 

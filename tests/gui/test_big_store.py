@@ -19,7 +19,10 @@ from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStore
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 ORDERS = 100_000
 PAGES = 5
-MAX_STALL_S = 0.5
+# The GUI thread's own work between two 10 ms ticks (what our code controls), and the wall gap
+# (which also holds the scheduler's pauses on a loaded machine, hence the looser bound).
+MAX_WORK_S = 0.25
+MAX_GAP_S = 2.0
 
 
 @pytest.fixture
@@ -35,9 +38,9 @@ def big_store(ctx: GuiContext) -> Iterator[Any]:
 def test_paging_100k_orders_keeps_the_gui_responsive(
     qtbot: Any, ctx: GuiContext, big_store: Any
 ) -> None:
-    ticks: list[float] = []
+    ticks: list[tuple[float, float]] = []
     heartbeat = QTimer()
-    heartbeat.timeout.connect(lambda: ticks.append(time.monotonic()))
+    heartbeat.timeout.connect(lambda: ticks.append((time.monotonic(), time.thread_time())))
     heartbeat.start(10)
     bridge = HubBridge(ctx.engine.hub)
     window = OrdersWindow(ctx, bridge)
@@ -54,6 +57,8 @@ def test_paging_100k_orders_keeps_the_gui_responsive(
         window.close()
         window.deleteLater()
         bridge.close()
-    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+    gaps = [later[0] - earlier[0] for earlier, later in itertools.pairwise(ticks)]
+    work = [later[1] - earlier[1] for earlier, later in itertools.pairwise(ticks)]
     assert window.model.rowCount() == PAGES * PAGE_SIZE  # only what was scrolled to
-    assert max(gaps) < MAX_STALL_S, f"the GUI thread stalled for {max(gaps):.2f} s"
+    assert max(work) < MAX_WORK_S, f"the GUI thread worked {max(work):.2f} s without a break"
+    assert max(gaps) < MAX_GAP_S, f"the GUI thread stalled for {max(gaps):.2f} s"

@@ -28,7 +28,7 @@ from app.gui.context import GuiContext
 from app.mcp.host import McpHost
 
 pytestmark = pytest.mark.gui
-WAIT = 15000
+WAIT = 30000
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from app.gui.crash_dialog import CrashDialog
 from app.gui.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.gui
-WAIT = 15000
+WAIT = 30000
 
 
 @pytest.fixture

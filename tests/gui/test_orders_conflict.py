@@ -19,7 +19,7 @@ from app.gui.orders.window import OrdersWindow
 from app.sandbox import SandboxServer
 
 pytestmark = pytest.mark.gui
-WAIT = 15000
+WAIT = 30000
 
 
 # -- the question text (no Qt) ----------------------------------------------------------------

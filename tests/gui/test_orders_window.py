@@ -18,7 +18,7 @@ from app.sandbox import SandboxServer
 from tests.gui.conftest import SANDBOX_ORDERS
 
 pytestmark = pytest.mark.gui
-WAIT = 15000
+WAIT = 30000
 
 
 def all_loaded(window: OrdersWindow) -> bool:

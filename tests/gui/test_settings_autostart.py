@@ -22,7 +22,7 @@ from app.gui.settings_dialog import SettingsDialog
 from tests.processes import START_LIMIT_S, running_tray, wait_for_log
 
 pytestmark = pytest.mark.gui
-WAIT = 15000
+WAIT = 30000
 
 
 @pytest.fixture
