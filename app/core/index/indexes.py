@@ -77,6 +77,9 @@ class StoreIndexes:
         self._running: dict[str, asyncio.Task[object]] = {}
         self._stores: dict[str, IndexedStore] = {}
 
+    def _has_file(self, store_id: str) -> bool:
+        return store_id in self._indexes or index_path(store_id).exists()
+
     def register(self, store: IndexedStore) -> None:
         """Remember a store so change events and schedules can reach its client."""
         self._stores[store.id] = store
@@ -169,7 +172,7 @@ class StoreIndexes:
         """Seconds since the store's index last finished a sync (any process), ``None`` when
         it never did (its first walk fills it; until then it is incomplete)."""
         store_id = store_id_of(store)
-        if store_id not in self._indexes and not index_path(store_id).exists():
+        if not self._has_file(store_id):
             return None
         index = await self._open(store_id)
         meta = await in_thread(index.meta)
@@ -201,7 +204,7 @@ class StoreIndexes:
                 anything it learned later (see :meth:`OrderIndex.write_page`).
         """
         store_id = store_id_of(store)
-        if store_id not in self._indexes and not index_path(store_id).exists():
+        if not self._has_file(store_id):
             return 0
         index = await self._open(store_id)
         return await in_thread(partial(index.write_page, raws, seen_at=seen_at))
@@ -258,7 +261,7 @@ class StoreIndexes:
     async def status(self, store: StoreRef) -> IndexStatus:
         """Where a store's index stands (does not create a missing index)."""
         store_id = store_id_of(store)
-        if store_id not in self._indexes and not index_path(store_id).exists():
+        if not self._has_file(store_id):
             return IndexStatus(store_id, IndexState.EMPTY, 0, None, None, None, 0, "")
         index = await self._open(store_id)
         return await in_thread(index_status, index, store_id, partial(self._state, store_id))

@@ -103,6 +103,12 @@ class IndexService(StoreIndexes):
             )
             return
         deleted = str(order_id) if event.kind == ORDER_DELETED and order_id else None
+        folder_id = event.data.get("folder_id")
+        if event.data.get("action") == "moved" and order_id and isinstance(folder_id, int):
+            # Folder lists and counts show the move at once; the feed brings the rest.
+            self._loop.call_soon_threadsafe(
+                self._queue_move, event.store_id, str(order_id), folder_id, event.at.timestamp()
+            )
         if order_id:
             # Changed without a reply to keep (a move, a note): reads go to Order Desk until
             # the sync below has read it again.
@@ -122,6 +128,25 @@ class IndexService(StoreIndexes):
                 log.warning("order %s not written to the mirror: %s", order_id, exc)
         if pending.get(order_id) is record:
             pending.pop(order_id, None)
+
+    def _queue_move(self, store_id: str, order_id: str, folder_id: int, seen_at: float) -> None:
+        self._spawn(
+            f"move:{store_id}:{order_id}",
+            self._move_in_mirror(store_id, order_id, folder_id, seen_at),
+        )
+
+    async def _move_in_mirror(
+        self, store_id: str, order_id: str, folder_id: int, seen_at: float
+    ) -> None:
+        if not self._has_file(store_id):
+            return
+        try:
+            held = await StoreIndexes.raw_orders(self, store_id, [order_id])
+            if order_id in held:
+                moved = {**held[order_id], "folder_id": folder_id}
+                await self.put_orders(store_id, [moved], seen_at=seen_at)
+        except (IndexUnavailable, OSError, sqlite3.Error) as exc:
+            log.warning("order %s not moved in the mirror: %s", order_id, exc)
 
     def _queue_sync(self, store_id: str, deleted: str | None) -> None:
         if deleted is not None:
