@@ -8,24 +8,21 @@ from __future__ import annotations
 
 import builtins
 import logging
-import time
-from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from app.core.orderdesk import MoveResult, Order, OrderDeskError, OrderPage, to_id
-from app.core.orderdesk.parsing import MAX_PAGE_SIZE, check_page_request
+from app.core.orderdesk import MoveResult, Order, OrderDeskError, to_id
 from app.core.orderdesk.results import MovedOrder
 from app.core.services import cache as kinds
 from app.core.services.audit import AuditEntry
 from app.core.services.context import ServiceContext
 from app.core.services.errors import InvalidChangeError, RevertError
-from app.core.services.filters import FolderRef, OrderFilters, folder_id_of, query_filters
+from app.core.services.filters import FolderRef, folder_id_of
 from app.core.services.filters import resolve_folder as find_folder
 from app.core.services.merge import ORDER_RULES, FieldChange, apply_changes, diff, revert_changes
-from app.core.services.mirror import mirror_query
 from app.core.services.order_lines import OrderLines
-from app.core.services.records import OrderList, StoreRecord
+from app.core.services.records import StoreRecord
 from app.core.services.update import Confirm, UpdatePlan, check_version, read_modify_write
 
 log = logging.getLogger(__name__)
@@ -62,94 +59,6 @@ class OrderService(OrderLines):
         super().__init__(ctx)
         ctx.audit.register_revert("order.update", self._revert)
         ctx.audit.register_revert("order.revert", self._revert)
-
-    # Reads --------------------------------------------------------------------------------
-
-    async def list(
-        self,
-        store: StoreRecord,
-        filters: OrderFilters | None = None,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        fresh: bool = False,
-    ) -> OrderList:
-        """Return one page of orders.
-
-        Unless ``fresh``, the store's local mirror answers a search it can answer exactly
-        when it is synced and fresh enough (no request; ``as_of`` says how old). Else every
-        filter is applied by Order Desk, cached for the orders TTL by (store, every filter,
-        limit, offset); ``as_of`` is when Order Desk answered. Folder names cost one
-        ``GET /store`` per hour (cached).
-
-        Args:
-            store: The store.
-            filters: The search (None: every order, newest first).
-            limit: Page size, 1..500.
-            offset: Record offset.
-            fresh: Ask Order Desk now (no mirror, no cached answer).
-
-        Raises:
-            ValueError: Bad paging values.
-            FolderNotFoundError: An unknown folder name.
-        """
-        check_page_request(limit, offset)
-        filters = filters or OrderFilters()
-        folders = None
-        if filters.needs_folder_names():
-            folders = (await self._ctx.store_info(store)).folders
-        params = query_filters(filters, folders)
-        if not fresh and self._ctx.mirror is not None:
-            query = mirror_query(filters, folders)
-            if query is not None:
-                mirrored = await self._ctx.mirror.mirror_page(store, query, limit, offset)
-                if mirrored is not None:
-                    return mirrored
-
-        async def fetch() -> tuple[OrderPage, float]:
-            page = await (await self._client(store)).list_orders(
-                limit=limit, offset=offset, **params
-            )
-            read_at = time.time()
-            if not filters.include_history:
-                for order in page.records:
-                    stamped = replace(order, as_of=read_at)
-                    self._ctx.cache.put(store.key, kinds.ORDER, {"order_id": order.id}, stamped)
-            return page, read_at
-
-        key = {**params, "limit": limit, "offset": offset}
-        if fresh:
-            self._ctx.cache.drop_orders(store.key)
-        page, read_at = await self._ctx.cache.get(store.key, kinds.ORDER_LIST, key, fetch)
-        following = None if page.is_last else page.offset + page.records_returned
-        orders = tuple(replace(order, as_of=read_at) for order in page.records)
-        return OrderList(orders, page.total_records, page.offset, page.limit, following, read_at)
-
-    async def iter_all(
-        self, store: StoreRecord, filters: OrderFilters | None = None, *, page_size: int = 500
-    ) -> AsyncIterator[Order]:
-        """Yield every matching order, ``page_size`` (max 500) per request.
-
-        Orders added while walking can shift later pages (Order Desk pages by offset); bound
-        the search by date for a stable walk.
-        """
-        offset: int | None = 0
-        while offset is not None:
-            page = await self.list(
-                store, filters, limit=min(page_size, MAX_PAGE_SIZE), offset=offset
-            )
-            for order in page.orders:
-                yield order
-            offset = page.next_offset
-
-    async def find_by_source_id(
-        self, store: StoreRecord, source_id: str, source_name: str | None = None
-    ) -> Order | None:
-        """Return the order imported with ``source_id`` (and ``source_name``), if any."""
-        found = await self.list(
-            store, OrderFilters(source_id=source_id, source_name=source_name), limit=2
-        )
-        return found.orders[0] if found.orders else None
 
     # Update -------------------------------------------------------------------------------
 
