@@ -136,11 +136,24 @@ def _v4_write_ledger(db: pw.Database) -> None:
     )
 
 
+def _v5_audit_batch(db: pw.Database) -> None:
+    """Ledger rows of one bulk job (one per order) share a batch id, so Activity groups them.
+
+    Old rows have none (NULL): they were single writes.
+    """
+    _execute(
+        db,
+        "ALTER TABLE audit_event ADD COLUMN batch TEXT",
+        "CREATE INDEX audit_event_batch ON audit_event (batch, id) WHERE batch IS NOT NULL",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_stores_and_settings,
     _v2_client_tokens_and_audit,
     _v3_store_is_demo,
     _v4_write_ledger,
+    _v5_audit_batch,
 )
 """Every migration step in order; the schema version is the number of steps applied."""
 

@@ -144,7 +144,8 @@ class AuditEvent(BaseModel):
     ``state`` is one of :data:`app.core.services.ledger.STATES`; ``idem_key`` identifies
     identical writes (target + content); ``owner`` names the process that sent it;
     ``verified`` says what a reconciling read of Order Desk found; ``window_ms`` is the
-    measured time between an update's GET and its PUT.
+    measured time between an update's GET and its PUT; ``batch`` groups the rows of one bulk
+    job (one row per order, the same batch id).
     """
 
     id = pw.AutoField()
@@ -163,6 +164,7 @@ class AuditEvent(BaseModel):
     completed_at = OptionalUtcDateTimeField()
     verified = pw.TextField(null=True)
     window_ms = pw.FloatField(null=True)
+    batch = pw.CharField(null=True)
 
     class Meta:
         table_name = "audit_event"

@@ -49,6 +49,7 @@ class AuditEntry:
         completed_at: When the outcome was recorded (None while in flight).
         verified: What a reconciling read of Order Desk found (None when not reconciled).
         window_ms: An update's measured time between its GET and its PUT.
+        batch: The bulk job the write belongs to (one row per order, one id per job).
     """
 
     id: int
@@ -67,6 +68,7 @@ class AuditEntry:
     completed_at: datetime | None = None
     verified: str | None = None
     window_ms: float | None = None
+    batch: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -141,6 +143,7 @@ def entry_of(row: AuditEvent) -> AuditEntry:
         completed_at=row.completed_at,
         verified=row.verified,
         window_ms=row.window_ms,
+        batch=row.batch,
     )
 
 
@@ -219,6 +222,7 @@ class AuditLog:
         action: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        batch: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> AuditPage:
@@ -230,6 +234,7 @@ class AuditLog:
             action: Only this action; a value ending in ``*`` matches a prefix (``order.*``).
             since: Only entries at or after this aware datetime.
             until: Only entries before this aware datetime.
+            batch: Only the entries of this bulk job.
             limit: Page size (1..500).
             offset: Entries to skip.
         """
@@ -244,6 +249,8 @@ class AuditLog:
             query = query.where(AuditEvent.at >= since)
         if until is not None:
             query = query.where(AuditEvent.at < until)
+        if batch is not None:
+            query = query.where(AuditEvent.batch == batch)
         total = query.count()
         rows = query.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
         entries = tuple(entry_of(row) for row in rows)

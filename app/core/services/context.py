@@ -72,6 +72,7 @@ class ServiceContext:
         window_of: Callable[[T], float | None] | None = None,
         already: str = "Already added",
         unchanged: Callable[[T], bool] | None = None,
+        batch: str | None = None,
     ) -> tuple[T, AuditEntry]:
         """Send ``write`` exactly once through the write ledger (see :mod:`writes`).
 
@@ -93,6 +94,7 @@ class ServiceContext:
             window_of: An update's GET→PUT window in ms, from the result.
             already: How a replay starts ("Already added", "Already moved").
             unchanged: True for a result that needed no write (nothing to change).
+            batch: The bulk job the write belongs to (its rows share the id in Activity).
 
         Returns:
             The write's result and its ledger row.
@@ -101,6 +103,6 @@ class ServiceContext:
             actor=actor, store=store, action=action, target=target, change=attempt,
             send=write, after=after, before=before, content=content, replay=replay,
             what=what, done=done, before_of=before_of, window_of=window_of, already=already,
-            unchanged=unchanged,
+            unchanged=unchanged, batch=batch,
         )  # fmt: skip
         return await self.writes.run(planned)

@@ -127,8 +127,9 @@ class WriteLedger:
         change: Any,
         key: str | None,
         before: Any = None,
+        batch: str | None = None,
     ) -> AuditEntry:
-        """Commit the intent row of a write about to be sent.
+        """Commit the intent row of a write about to be sent (``batch``: its bulk job).
 
         Raises:
             WriteNotRecorded: The row could not be committed (database busy or locked);
@@ -139,6 +140,7 @@ class WriteLedger:
                 actor=actor, store_id=store_id, action=action, target=target,
                 before_json=dump_json(before), after_json=None, change_json=dump_json(change),
                 outcome="in flight", state=IN_FLIGHT, idem_key=key, owner=self.owner,
+                batch=batch,
             )  # fmt: skip
         except pw.OperationalError as error:
             log.warning("could not record the intent of %s on %s: %s", action, target, error)
@@ -246,6 +248,7 @@ class WriteLedger:
         before: Any = None,
         after: Any = None,
         key: str | None = None,
+        batch: str | None = None,
     ) -> AuditEntry:
         """Record a finished attempt in one step (a refusal before sending, a denied approval,
         a local change such as registering a store).
@@ -261,7 +264,7 @@ class WriteLedger:
                 actor=actor, store_id=store_id, action=action, target=target,
                 before_json=dump_json(before), after_json=dump_json(after),
                 change_json=dump_json(change), outcome=outcome, state=state,
-                owner=self.owner, completed_at=utc_now(), idem_key=key,
+                owner=self.owner, completed_at=utc_now(), idem_key=key, batch=batch,
             )  # fmt: skip
         except pw.OperationalError as error:
             raise WriteNotRecorded(action, target) from error

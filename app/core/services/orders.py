@@ -255,8 +255,12 @@ class OrderService(OrderLines):
         folder: FolderRef,
         *,
         actor: str,
+        batch: str | None = None,
     ) -> MoveResult:
         """Move orders to a folder (by id or name); the folder's Order Desk rules run.
+
+        One ledger row for the request; a bulk job moves one order per call with its
+        ``batch`` id, so Activity has one row per order, grouped.
 
         Raises:
             FolderNotFoundError: No such folder.
@@ -278,7 +282,7 @@ class OrderService(OrderLines):
             },
             replay=_moved_again, already="Already moved",
             what=f"the move of {len(ids)} order(s) to folder {folder_id}",
-            done=lambda row: f"{len(ids)} order(s) to folder {folder_id}",
+            done=lambda row: f"{len(ids)} order(s) to folder {folder_id}", batch=batch,
         )  # fmt: skip
         self._changed(store, ids, "moved", entry, folder_id=folder_id)
         return result
@@ -291,8 +295,10 @@ class OrderService(OrderLines):
         *,
         actor: str,
         source_name: str | None = None,
+        batch: str | None = None,
     ) -> None:
-        """Append a note to an order's history (append-only in Order Desk).
+        """Append a note to an order's history (append-only in Order Desk); ``batch``: the
+        bulk job it is one order of.
 
         Raises:
             DuplicateWriteError: The same note was added to this order moments ago.
@@ -308,7 +314,7 @@ class OrderService(OrderLines):
             after=lambda _: {"note": text, "source_name": source_name},
             content={"note": text}, replay=lambda row: None,
             what=f"this history note on order {order_id}",
-            done=lambda row: f"this history note on order {order_id}",
+            done=lambda row: f"this history note on order {order_id}", batch=batch,
         )  # fmt: skip
         self._changed(store, [order_id], "note", entry)
 

@@ -104,6 +104,7 @@ class Write(Generic[T]):
         already: How a replay starts ("Already added", "Already moved").
         unchanged: True for a result that needed no request (an update to the values the
             record already had); its row says so.
+        batch: The bulk job this write is one order of (its rows share the id).
     """
 
     actor: str
@@ -122,6 +123,7 @@ class Write(Generic[T]):
     window_of: Callable[[T], float | None] | None = None
     already: str = "Already added"
     unchanged: Callable[[T], bool] | None = None
+    batch: str | None = None
 
     @property
     def fixed_target(self) -> str | None:
@@ -186,6 +188,7 @@ class WriteRunner:
         entry = self.ledger.begin(
             actor=write.actor, store_id=write.store.id, action=write.action,
             target=write.fixed_target, change=write.change, key=key, before=write.before,
+            batch=write.batch,
         )  # fmt: skip
         task = asyncio.get_running_loop().create_task(self._send(write, entry))
         self._running[key] = task
@@ -198,7 +201,7 @@ class WriteRunner:
             row = self.ledger.record(
                 actor=write.actor, store_id=write.store.id, action=write.action,
                 target=write.fixed_target, state=REFUSED, outcome=outcome_of(error, True),
-                change=write.change, key=key,
+                change=write.change, key=key, batch=write.batch,
             )  # fmt: skip
         except WriteNotRecorded:
             log.warning("could not record the refused repeat of %s", write.action)

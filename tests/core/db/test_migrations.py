@@ -68,6 +68,7 @@ def test_models_match_the_migrated_schema(db: pw.SqliteDatabase) -> None:
 def test_audit_index_on_store_and_time(db: pw.SqliteDatabase) -> None:
     indexes = {index.name: index.columns for index in db.get_indexes("audit_event")}
     assert indexes["audit_event_store_at"] == ["store_id", "at"]
+    assert indexes["audit_event_batch"] == ["batch", "id"]  # Activity's bulk groups
 
 
 def test_migrating_again_is_a_no_op(tmp_path: Path) -> None:

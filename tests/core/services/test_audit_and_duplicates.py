@@ -163,3 +163,19 @@ async def test_audit_query_pages_newest_first(
     rest = await services.audit.query(action="order.note", limit=2, offset=2)
     assert [e.after["note"] for e in rest.entries] == ["note 0"] and rest.next_offset is None
     assert (await services.audit.query(actor="someone-else")).total == 0
+
+
+async def test_a_bulk_job_has_one_row_per_order_under_one_batch_id(
+    services: Services, store: StoreRecord, od_store: SandboxStore
+) -> None:
+    ids = list(od_store.orders)[:3]
+    for order_id in ids:
+        await services.orders.move(store, [order_id], "Closed", actor="gui", batch="b-1")
+        await services.orders.add_note(store, order_id, "Packed.", actor="gui", batch="b-1")
+    await services.orders.add_note(store, ids[0], "Single.", actor="gui")
+    page = await services.audit.query(batch="b-1")
+    assert page.total == 6 and all(e.batch == "b-1" and e.ok for e in page.entries)
+    moved = [e.target for e in page.entries if e.action == "order.move"]
+    assert sorted(moved) == sorted(f"orders:{i}" for i in ids)
+    single = (await services.audit.query(limit=1)).entries[0]
+    assert single.after["note"] == "Single." and single.batch is None
