@@ -55,6 +55,7 @@ SMALL_STORE = 5000
 """Orders a first sync walks in a few seconds (10 pages, within the bucket's burst)."""
 REAL_STORES_SETTING = "index.enabled_for_real_stores"
 _RESCHEDULE_ON = frozenset({"registered", "credentials"})
+_ANSWERING = frozenset({IndexState.READY, IndexState.SYNCING})
 
 
 @dataclass(frozen=True)
@@ -258,11 +259,16 @@ class LocalOrders:
 
     async def ready(self, store: StoreRecord) -> bool:
         """Whether :meth:`search` and :meth:`stats` can answer for ``store`` now: it keeps an
-        index and the index holds orders (ready, or syncing on top of a finished sync)."""
+        index and the index holds orders (ready, or syncing on top of a finished sync).
+
+        A first sync still walking is not ready: it reads the oldest changes first, so its
+        partial copy would list old orders as if they were the newest.
+        """
         if not self.keeps_index(store):
             return False
         status = await self.index.status(store.key)
-        return status.count > 0 and status.state in (IndexState.READY, IndexState.SYNCING)
+        finished = status.last_synced_at is not None
+        return finished and status.count > 0 and status.state in _ANSWERING
 
     async def syncing(self, store: StoreRecord) -> bool:
         """Whether a sync of the store's index is running right now."""

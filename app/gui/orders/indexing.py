@@ -9,10 +9,11 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from app.core.events import Event
+from app.core.index import IndexState
 from app.core.services import Services, StoreRecord
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.source import OrderSource
-from app.gui.orders.status_bar import LoadStatus
+from app.gui.orders.status_bar import LoadStatus, index_state_text, sync_progress_text
 from app.gui.orders.view import BrowserView
 from app.gui.tasks import TaskGroup
 
@@ -72,9 +73,23 @@ class IndexFollower(QObject):
 
         self.tasks.start(run())
 
-    async def follow_if_running(self, store: StoreRecord) -> None:
-        """Show progress when a scheduled sync of ``store`` is already building the index."""
-        if await self.services.local_orders.syncing(store):
+    async def show_state(self, store: StoreRecord) -> None:
+        """Say where ``store``'s own index stands; follow a first sync that is building it.
+
+        Called when the browser shows ``store``: the line never keeps another store's state.
+        """
+        self._end()
+        try:
+            status = await self.services.local_orders.status(store)
+        except Exception as error:
+            if not is_expected(error):
+                raise
+            self.status.show_index("")
+            return
+        if store.key != self.view.store_key:
+            return
+        self.status.show_index(index_state_text(status))
+        if status.state == IndexState.SYNCING and not self.source.uses_index(store.key):
             self._begin(store.name)
 
     def cancel(self) -> None:
@@ -111,25 +126,34 @@ class IndexFollower(QObject):
             self.syncing = True
             self.status.show_progress(True, done, total)
             if total:
-                self.view.show_error(f"Building the search index: {done:,} of {total:,}…")
+                self.status.show_index(sync_progress_text(done, total))
+                self.view.show_error(
+                    "The list reads Order Desk live (newest first) until the index is built."
+                )
             return
         if state in FINISHED_STATES:
-            self._finished(key, state, done)
+            self._finished(key, state)
 
-    def _finished(self, key: str, state: str, done: int) -> None:
+    def _finished(self, key: str, state: str) -> None:
         self.counts_stale.emit()
-        if not self.syncing:
-            return
+        following, store = self.syncing, self.view.current_store()
         self._end()
-        if state == "failed":
-            self.view.show_error("The index sync failed; the list reads Order Desk live.")
-            return
-        self.view.show_error(f"Search index ready ({done:,} orders).")
-        self.tasks.start(self._switch_to_index(key))
+        if store is not None:
+            self.tasks.start(self._after_sync(store, following and state == "ready"))
 
-    async def _switch_to_index(self, key: str) -> None:
+    async def _after_sync(self, store: StoreRecord, announce: bool) -> None:
+        """Show the store's new index state; switch the list to the index when it became
+        ready (the list refreshes itself: no F5 needed)."""
+        key = store.key
+        was_using = self.source.uses_index(key)
+        ready = await self.source.index_ready(key, refresh=True)
         if key != self.view.store_key:
             return
-        was_using = self.source.uses_index(key)
-        if await self.source.index_ready(key, refresh=True) and not was_using:
+        status = await self.services.local_orders.status(store)
+        if key != self.view.store_key:
+            return
+        self.status.show_index(index_state_text(status))
+        if announce:
+            self.view.show_error(f"Search index ready ({status.count:,} orders).")
+        if ready and not was_using:
             self.index_ready.emit()

@@ -215,6 +215,7 @@ class OrdersWindow(QMainWindow):
         if key is None:
             return
         self.detail.show_order(None)
+        self.message.clear()  # another store's news is not this one's
         try:
             await self.source.index_ready(key, refresh=True)
             self.folders = await self.source.folders(key)
@@ -226,8 +227,8 @@ class OrdersWindow(QMainWindow):
         self.model.reset(self.filter_bar.apply_to(OrderQuery(store=key)))
         self.counts.refresh()
         store = self.source.stores.get(key)
-        if store is not None and not self.source.uses_index(key):
-            await self.indexing.follow_if_running(store)
+        if store is not None:
+            await self.indexing.show_state(store)
 
     def folder_counts(self) -> dict[int | None, str]:
         """Folder id -> the text shown in the folder list (tests, screenshots)."""
@@ -330,8 +331,10 @@ class OrdersWindow(QMainWindow):
         self.counts.soon()
         self.tasks.start(self.presenter.apply_event(event))
 
-    def _on_store_changed(self, _: Event) -> None:
+    def _on_store_changed(self, event: Event) -> None:
         self.tasks.start(self.load_stores())
+        if event.store_id == self.store_key and event.data.get("action") == "credentials":
+            self.tasks.start(self.open_store(self.store_key))  # a fixed key: folders again
 
     def _on_sync_progress(self, event: Event) -> None:
         self.indexing.on_progress(event)
