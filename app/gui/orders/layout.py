@@ -22,11 +22,12 @@ LONG_ORDER_NUMBER = "000-0000000-0000000"
 
 
 def order_table(model: OrdersTableModel) -> QTableView:
-    """The order table: one selected row, sortable, compact rows, the columns' widths."""
+    """The order table: many rows selectable (Shift/Ctrl, Ctrl+A), sortable, compact rows, the
+    columns' widths."""
     table = QTableView()
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
     table.setSortingEnabled(True)
     table.horizontalHeader().setStretchLastSection(True)

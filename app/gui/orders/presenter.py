@@ -9,6 +9,7 @@ write's event does (the services put the stored copy in the cache, so this costs
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from app.core.events import ORDER_DELETED, Event
@@ -99,8 +100,24 @@ class OrderPresenter:
             # Order Desk's reply to the write: show it as is (a re-read could meet a mirror
             # page that was read before the write landed).
             await self.show(str(query.store), Order(dict(record)))
+        elif self.selected_id() != order_id and self._without_reading(order_id, event.data):
+            return
         else:
             await self._reload(str(query.store), order_id)
+
+    def _without_reading(self, order_id: str, data: Mapping[str, Any]) -> bool:
+        """Redraw a row that is not in the detail pane from the event alone, if it says enough:
+        a move names the new folder, a note shows in no column. A bulk job of 200 moves then
+        costs 200 requests, not 400 (no read of each order from the token bucket)."""
+        action, folder_id = data.get("action"), data.get("folder_id")
+        if action == "note":
+            return True
+        number = self.model.find(order_id)
+        row = self.model.row_at(number) if number is not None else None
+        if action != "moved" or not isinstance(folder_id, int) or row is None:
+            return False
+        self.model.update_row(replace(row, folder_id=folder_id))
+        return True
 
     async def _reload(self, key: str, order_id: str) -> None:
         try:

@@ -28,6 +28,7 @@ from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.actions import OrderActions
+from app.gui.orders.bulk import BulkActions
 from app.gui.orders.counts import FolderCounts
 from app.gui.orders.detail import OrderDetail
 from app.gui.orders.exporting import CsvExporter
@@ -116,6 +117,9 @@ class OrdersWindow(QMainWindow):
         )
         self.actions_ = OrderActions(services, self, self.detail, self.presenter, self)
         self.exporter = CsvExporter(self, self.source, self.model, self)
+        self.bulk = BulkActions(services, self, self.table, self.model, self.actions_, self)
+        self.statusBar().addPermanentWidget(self.bulk.panel)
+        self.menuBar().addMenu(self.bulk.menu)
         self.counts = FolderCounts(
             self, self.source, self.folder_list, self.filter_bar,
             lambda: self.model.query.folder_id, self.expected_or_raise, self,
@@ -133,8 +137,9 @@ class OrdersWindow(QMainWindow):
             (QKeySequence.StandardKey.Find, self.focus_search),
             ("F5", self.refresh),
             ("Del", actions.delete_order),
-            ("Ctrl+M", actions.move_order),
-            ("Ctrl+Shift+N", actions.add_note),
+            ("Ctrl+M", self.bulk.move),  # several rows selected: a bulk job, else one order
+            ("Ctrl+Shift+N", self.bulk.add_note),
+            ("Ctrl+Shift+E", self.bulk.export_selection),
             ("Ctrl+Shift+S", actions.add_shipment),
             ("Ctrl+E", self.exporter.export_csv),
             ("Esc", self.cancel_load),
@@ -272,8 +277,9 @@ class OrdersWindow(QMainWindow):
         self.filter_bar.search.selectAll()
 
     def cancel_load(self) -> None:
-        """Stop the page load or index sync in progress."""
+        """Stop the page load, index sync or bulk job in progress."""
         self.model.cancel()
+        self.bulk.cancel()
         self.indexing.cancel()
 
     def _loading_changed(self, loading: bool) -> None:
@@ -299,17 +305,22 @@ class OrdersWindow(QMainWindow):
     # -- selection and detail ---------------------------------------------------------------
 
     def selected_id(self) -> str | None:
-        """The id of the selected order."""
+        """The id of the selected order (None when none or several are selected)."""
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        if len(rows) != 1:
             return None
         row = self.model.row_at(rows[0].row())
         return row.id if row else None
 
+    def selected_ids(self) -> list[str]:
+        """Ids of every selected order, top to bottom (bulk actions, printing)."""
+        return self.bulk.selected_ids()
+
     def _selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
         order_id = self.selected_id()
         if order_id is None:
-            self.detail.show_order(None)
+            several = len(self.table.selectionModel().selectedRows()) > 1
+            self.detail.show_order(None, *([self.bulk.describe_selection()] if several else []))
             return
         self.tasks.start(self.show_detail(order_id))
 
@@ -349,7 +360,7 @@ class OrdersWindow(QMainWindow):
     def busy(self) -> bool:
         """True while any load, count, detail or action is still running."""
         parts = (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks,
-                 self.counts.tasks)  # fmt: skip
+                 self.counts.tasks, self.bulk.tasks)  # fmt: skip
         return any(tasks.busy for tasks in parts) or self.model.is_loading
 
     def shutdown(self) -> None:
@@ -358,7 +369,8 @@ class OrdersWindow(QMainWindow):
             return
         self._shut_down = True
         self.counts.stop()
-        for tasks in (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks):
+        for tasks in (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks,
+                      self.bulk.tasks):  # fmt: skip
             tasks.cancel_all()
         self.model.shutdown()
         for signal, slot in (

@@ -1,0 +1,261 @@
+"""Bulk work in the order browser: act on every selected order at once.
+
+The table selects many rows (Shift/Ctrl click, Shift+arrows, Ctrl+A for every row loaded in the
+view). With more than one row selected, Move (Ctrl+M) and Add note (Ctrl+Shift+N) act on all of
+them, Export selection (Ctrl+Shift+E) writes them to CSV, and the Selection menu (toolbar, right
+click or the Menu key) lists these plus what other parts add to :attr:`BulkActions.menu`
+(printing). With one row selected the single-order actions run as before.
+
+A move or note is one write per order through the services facade, each its own ledger row, all
+with one batch id so Activity shows them as a group. A job runs one order at a time, paced by
+the store's token bucket on the engine (:mod:`.bulk_job`); the status bar shows progress and
+Cancel, and the report says what was done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    QPoint,
+    QStandardPaths,
+    Qt,
+)
+from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QTableView, QWidget
+
+from app.core.services import Services, StoreRecord
+from app.gui.errors import is_expected, user_message
+from app.gui.orders.actions import ACTOR, OrderActions
+from app.gui.orders.bulk_job import BulkJob, BulkReport, Step, new_batch_id, report_text
+from app.gui.orders.bulk_panel import BulkPanel
+from app.gui.orders.dialogs import MoveDialog, NoteDialog
+from app.gui.orders.export import write_csv
+from app.gui.orders.rows import OrderRow
+from app.gui.orders.table_model import OrdersTableModel
+from app.gui.orders.view import BrowserView
+from app.gui.tasks import TaskGroup
+
+
+class BulkActions(QObject):
+    """The selection's actions and the one bulk job that may run at a time.
+
+    Args:
+        services: The services facade (through the GUI's engine proxy).
+        view: Which store is shown, and the status line.
+        table: The order table (its selection).
+        model: The table's rows.
+        single: The one-order actions (used when one row is selected).
+        parent: Parent of the dialogs and menus (the window).
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        view: BrowserView,
+        table: QTableView,
+        model: OrdersTableModel,
+        single: OrderActions,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.view = view
+        self.table = table
+        self.model = model
+        self.single = single
+        self.parent_widget = parent
+        self.tasks = TaskGroup()
+        self.panel = BulkPanel()
+        self.panel.cancel_button.clicked.connect(self.cancel)
+        self.dialog: QDialog | None = None
+        self.job: BulkJob | None = None
+        self.last_report: BulkReport | None = None
+        self.last_batch: str | None = None
+        self.menu = self._menu()
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+
+    def _menu(self) -> QMenu:
+        menu = QMenu("&Selection", self.parent_widget)
+        menu.addAction("&Move selected orders…\tCtrl+M", self.move)
+        menu.addAction("Add &note to selected orders…\tCtrl+Shift+N", self.add_note)
+        menu.addAction("&Export selected orders to CSV…\tCtrl+Shift+E", self.export_selection)
+        menu.addSeparator()
+        menu.addAction("Select &all loaded orders\tCtrl+A", self.table.selectAll)
+        return menu
+
+    def _context_menu(self, position: QPoint) -> None:
+        self.menu.popup(self.table.viewport().mapToGlobal(position))
+
+    # -- the selection ----------------------------------------------------------------------
+
+    def selected_rows(self) -> list[OrderRow]:
+        """The selected orders, top to bottom."""
+        numbers = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        rows = (self.model.row_at(number) for number in numbers)
+        return [row for row in rows if row is not None]
+
+    def selected_ids(self) -> list[str]:
+        """Order Desk ids of the selected orders, top to bottom."""
+        return [row.id for row in self.selected_rows()]
+
+    def select_ids(self, order_ids: list[str]) -> None:
+        """Select exactly the loaded rows of ``order_ids``."""
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for order_id in order_ids:
+            number = self.model.find(order_id)
+            if number is not None:
+                selection.select(self.model.index(number, 0), self.model.index(number, last))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.table.selectionModel().select(selection, flags)
+
+    def describe_selection(self) -> str:
+        """What the detail pane says while several orders are selected."""
+        count, loaded, total = len(self.selected_rows()), self.model.rowCount(), self.model.total
+        more = ""
+        if total and total > loaded:
+            more = f" (of {total:,} in this view; scroll to load more)"
+        return (
+            f"{count:,} orders selected{more}.\n\nCtrl+M moves them, Ctrl+Shift+N adds a note, "
+            "Ctrl+Shift+E exports them; right-click or the Menu key for the Selection menu."
+        )
+
+    def _label(self, order_id: str) -> str:
+        number = self.model.find(order_id)
+        row = self.model.row_at(number) if number is not None else None
+        return (row.source_id or row.id) if row is not None else order_id
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _targets(self) -> tuple[StoreRecord, list[OrderRow]] | None:
+        """The store and the selected rows, or None (and why, in the status line)."""
+        store, rows = self.view.current_store(), self.selected_rows()
+        if self.job is not None:
+            self.view.show_error("A bulk job is running: wait for it or cancel it (Esc).")
+            return None
+        if store is None or not rows:
+            self.view.show_error("Select orders first (Shift/Ctrl click, Ctrl+A for all).")
+            return None
+        return store, rows
+
+    def move(self) -> None:
+        """Move the selected orders to a folder (one selected: the single move)."""
+        if len(self.selected_rows()) <= 1 and self.job is None:
+            self.single.move_order()
+            return
+        targets = self._targets()
+        if targets is None:
+            return
+        store, rows = targets
+        folders = {row.folder_id for row in rows}
+        current = folders.pop() if len(folders) == 1 else None
+        dialog = MoveDialog(self.view.folders, current, self.parent_widget)
+        dialog.setWindowTitle(f"Move {len(rows):,} orders to folder")
+
+        def chosen() -> None:
+            folder_id = dialog.values()
+            name = self.view.folders.get(folder_id, str(folder_id))
+            batch, orders = new_batch_id(), self.services.orders
+
+            async def step(order_id: str) -> None:
+                await orders.move(store, [order_id], folder_id, actor=ACTOR, batch=batch)
+
+            self.start(batch, [r.id for r in rows], step, f"Moving to {name}",
+                       f"moved {{n}} to {name}")  # fmt: skip
+
+        self._open(dialog, chosen)
+
+    def add_note(self) -> None:
+        """Add one history note to each selected order (one selected: the single note)."""
+        if len(self.selected_rows()) <= 1 and self.job is None:
+            self.single.add_note()
+            return
+        targets = self._targets()
+        if targets is None:
+            return
+        store, rows = targets
+        dialog = NoteDialog(self.parent_widget)
+        dialog.setWindowTitle(f"Add note to {len(rows):,} orders")
+
+        def chosen() -> None:
+            text = dialog.values()
+            batch, orders = new_batch_id(), self.services.orders
+
+            async def step(order_id: str) -> None:
+                await orders.add_note(store, order_id, text, actor=ACTOR, batch=batch)
+
+            self.start(batch, [r.id for r in rows], step, "Adding the note",
+                       "added the note to {n}")  # fmt: skip
+
+        self._open(dialog, chosen)
+
+    def _open(self, dialog: QDialog, on_ok: Callable[[], None]) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(on_ok)
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.open()
+
+    def export_selection(self, path: Path | None = None) -> None:
+        """Write the selected orders to a CSV file (asks where unless ``path`` is given)."""
+        rows = self.selected_rows()
+        if not rows:
+            self.view.show_error("Select orders first (Shift/Ctrl click, Ctrl+A for all).")
+            return
+        if path is not None:
+            self._write_csv(path, rows)
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        dialog = QFileDialog(self.parent_widget, f"Export {len(rows):,} selected orders",
+                             str(Path(folder) / "selected-orders.csv"), "CSV (*.csv)")  # fmt: skip
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(lambda chosen: self._write_csv(Path(chosen), rows))
+        self._open(dialog, lambda: None)
+
+    def _write_csv(self, path: Path, rows: list[OrderRow]) -> None:
+        try:
+            count = write_csv(path, rows, self.view.folders)
+        except Exception as error:
+            if not is_expected(error):
+                raise
+            self.view.show_error(user_message(error))
+            return
+        self.view.show_error(f"Exported {count:,} selected orders to {path}.")
+
+    # -- the job ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """True while a bulk job runs."""
+        return self.job is not None
+
+    def start(self, batch: str, order_ids: list[str], step: Step, what: str, did: str) -> None:
+        """Run ``step`` on each order as one job (progress and Cancel in the status bar)."""
+        job = BulkJob(order_ids, step, self.panel.advance)
+        self.job, self.last_batch, self.last_report = job, batch, None
+        self.panel.start(what, len(order_ids))
+        self.view.show_error(f"{what}: {len(order_ids):,} orders, one at a time…")
+
+        async def run() -> None:
+            try:
+                report = await job.run()
+            finally:
+                self.job = None
+                self.panel.hide()
+            self.last_report = report
+            if report.untouched:
+                self.select_ids(report.untouched)
+            self.view.show_error(report_text(report, did, self._label))
+
+        self.tasks.start(run())
+
+    def cancel(self) -> None:
+        """Stop the running job before its next order (nothing when none runs)."""
+        if self.job is not None and not self.job.cancel_asked:
+            self.job.cancel()
+            self.panel.cancelling()
