@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.core.db.models import AuditEvent, utc_now
+from app.core.engine import any_thread
 from app.core.logs import REDACTED, is_secret_key
 from app.core.services.errors import RevertError
 
@@ -257,12 +258,21 @@ class AuditLog:
         following = offset + len(entries)
         return AuditPage(entries, total, offset, limit, following if following < total else None)
 
+    @any_thread
+    def can_revert(self, action: str) -> bool:
+        """True when entries of ``action`` have an undo."""
+        return action in self._reverters
+
     def register_revert(self, action: str, handler: RevertHandler) -> None:
         """Let :meth:`revert` undo entries of ``action`` with ``handler(entry, actor)``."""
         self._reverters[action] = handler
 
     async def revert(self, event_id: int, actor: str) -> AuditEntry:
-        """Put back the fields an update changed, if the record has not changed since.
+        """Undo an applied write with a new recorded write (see :mod:`.reverts`).
+
+        An update's fields are put back if the record has not changed since; a move goes
+        back; an added line is deleted, a deleted one added again; a deleted order is
+        recreated as a new order.
 
         Args:
             event_id: The entry to undo.
@@ -283,7 +293,7 @@ class AuditLog:
                 f"Activity entry #{event_id} ({entry.action}) cannot be reverted; only these"
                 f" can: {kinds}."
             )
-        if not entry.ok or not isinstance(entry.before, dict) or not isinstance(entry.after, dict):
+        if not entry.ok:
             raise RevertError(f"Activity entry #{event_id} did not change anything to revert.")
         return await handler(entry, actor)
 

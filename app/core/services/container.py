@@ -23,6 +23,7 @@ from app.core.services.local_orders import LocalOrders
 from app.core.services.orders import OrderService
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreRecord
+from app.core.services.reverts import Reverts
 from app.core.services.stores import StoreService
 from app.core.services.verify import register_verifiers
 from app.core.services.writes import WriteRunner
@@ -103,6 +104,8 @@ class Services:
         engine.add_closer(pool.aclose)
         engine.add_closer(index.aclose)  # closers run newest first: syncs stop before clients
         engine.add_closer(local_orders.aclose)
+        orders = OrderService(ctx)
+        Reverts(orders, ctx.audit)  # registers the undo of each write kind with the log
         return cls(
             engine=engine,
             pool=pool,
@@ -111,7 +114,7 @@ class Services:
             guard=ctx.guard,
             writes=ctx.writes,
             stores=stores,
-            orders=OrderService(ctx),
+            orders=orders,
             inventory=InventoryService(ctx),
             index=index,
             local_orders=local_orders,

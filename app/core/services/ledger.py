@@ -226,6 +226,20 @@ class WriteLedger:
         )
         return None if row is None else entry_of(row)
 
+    def written_since(self, entry: AuditEntry) -> bool:
+        """True when another write of the same action was applied to ``entry``'s target
+        after it (a move back after a move)."""
+        if entry.target is None:
+            return False
+        newer = AuditEvent.select().where(
+            (AuditEvent.target == entry.target)
+            & (AuditEvent.action == entry.action)
+            & (AuditEvent.id > entry.id)
+            & (AuditEvent.state == APPLIED)
+            & (AuditEvent.idem_key.is_null() | (AuditEvent.idem_key != entry.idem_key))
+        )
+        return bool(newer.exists())
+
     def is_dead(self, entry: AuditEntry, now: datetime | None = None) -> bool:
         """True when an in-flight row's process is gone (or the row is stale)."""
         if entry.state != IN_FLIGHT:

@@ -90,14 +90,24 @@ class OrderLines(OrderBase):
         return list(await self._ctx.cache.get(store.key, kinds.ORDER_ITEMS, params, fetch))
 
     async def add_item(
-        self, store: StoreRecord, order_id: str | int, item: Mapping[str, Any], *, actor: str
+        self,
+        store: StoreRecord,
+        order_id: str | int,
+        item: Mapping[str, Any],
+        *,
+        actor: str,
+        revert_of: int | None = None,
     ) -> OrderItem:
-        """Add an item; Order Desk recalculates the order totals."""
+        """Add an item; Order Desk recalculates the order totals.
+
+        ``revert_of`` names the activity entry this add undoes (a removed item put back): such
+        an add is not answered from an identical add made moments ago.
+        """
         order_id, body = to_id(order_id), dict(item)
         client = await self._client(store)
         added, entry = await self._ctx.audited(
             actor=actor, store=store, action="order.item.add", target=f"order:{order_id}",
-            before=None, attempt=body,
+            before=None, attempt=body, content=revert_content(body, revert_of),
             write=lambda: client.add_order_item(order_id, body), after=lambda made: made.raw,
             replay=lambda row: OrderItem(dict(row.after or {})),
             what=f"this item on order {order_id}",
@@ -114,8 +124,22 @@ class OrderLines(OrderBase):
         changes: Mapping[str, Any],
         *,
         actor: str,
+        based_on: Mapping[str, Any] | None = None,
     ) -> OrderItem:
-        """Change fields of one item (fresh GET of the item, merge, PUT: two requests)."""
+        """Change fields of one item (fresh GET of the item, merge, PUT: two requests).
+
+        Args:
+            store: The store.
+            order_id: The order.
+            item_id: The item.
+            changes: The change set (:data:`ITEM_RULES`).
+            actor: Who writes.
+            based_on: The item as the caller showed it; when the fresh GET differs from it
+                (items have no ``date_updated``) nothing is written (None: merge on latest).
+
+        Raises:
+            OrderConflict: The item changed since ``based_on`` was read.
+        """
         order_id, item_id = to_id(order_id), to_id(item_id)
         client, once = await self._client(store), await self._ctx.pool.single_shot(store)
 
@@ -127,7 +151,7 @@ class OrderLines(OrderBase):
         async def write(body: dict[str, Any]) -> dict[str, Any]:
             return (await once.update_order_item(order_id, item_id, body)).raw
 
-        plan = _plan(item_id, changes, ITEM_RULES, "order item")
+        plan = _plan(item_id, changes, ITEM_RULES, "order item", based_on)
         outcome, entry = await self._ctx.audited(
             actor=actor, store=store, action="order.item.update",
             target=f"order:{order_id}/item:{item_id}", before=None, attempt=plan.changes,
@@ -165,9 +189,18 @@ class OrderLines(OrderBase):
         return list(await self._ctx.cache.get(store.key, kinds.SHIPMENTS, params, fetch))
 
     async def add_shipment(
-        self, store: StoreRecord, order_id: str | int, shipment: Mapping[str, Any], *, actor: str
+        self,
+        store: StoreRecord,
+        order_id: str | int,
+        shipment: Mapping[str, Any],
+        *,
+        actor: str,
+        revert_of: int | None = None,
     ) -> Shipment:
         """Add a shipment (``tracking_number`` required; ``"n/a"`` when there is none).
+
+        ``revert_of`` names the activity entry this add undoes (a deleted shipment restored):
+        such an add is not answered from the identical add that created it first.
 
         Raises:
             DuplicateWriteError: The same tracking number was added to this order moments ago.
@@ -178,7 +211,7 @@ class OrderLines(OrderBase):
         client = await self._client(store)
         added, entry = await self._ctx.audited(
             actor=actor, store=store, action="shipment.add", target=f"order:{order_id}",
-            before=None, attempt=body, content=shipment_content(body),
+            before=None, attempt=body, content=revert_content(shipment_content(body), revert_of),
             write=lambda: client.add_shipment(order_id, body), after=lambda made: made.raw,
             replay=(lambda row: Shipment(dict(row.after or {}))) if _tracked(body) else None,
             what=f"shipment {body['tracking_number']} on order {order_id}",
@@ -195,8 +228,13 @@ class OrderLines(OrderBase):
         changes: Mapping[str, Any],
         *,
         actor: str,
+        based_on: Mapping[str, Any] | None = None,
     ) -> Shipment:
-        """Change fields of one shipment (fresh GET, merge, PUT: two requests)."""
+        """Change fields of one shipment (fresh GET, merge, PUT: two requests).
+
+        ``based_on`` is the shipment as the caller showed it: when the fresh GET differs from
+        it nothing is written (:class:`OrderConflict`); None merges on the latest.
+        """
         order_id, shipment_id = to_id(order_id), to_id(shipment_id)
         client, once = await self._client(store), await self._ctx.pool.single_shot(store)
 
@@ -208,7 +246,7 @@ class OrderLines(OrderBase):
         async def write(body: dict[str, Any]) -> dict[str, Any]:
             return (await once.update_shipment(order_id, shipment_id, body)).raw
 
-        plan = _plan(shipment_id, changes, SHIPMENT_RULES, "shipment")
+        plan = _plan(shipment_id, changes, SHIPMENT_RULES, "shipment", based_on)
         outcome, entry = await self._ctx.audited(
             actor=actor, store=store, action="shipment.update",
             target=f"order:{order_id}/shipment:{shipment_id}", before=None,
@@ -270,7 +308,21 @@ class OrderLines(OrderBase):
         return result
 
 
-def _plan(record_id: str, changes: Mapping[str, Any], rules: MergeRules, kind: str) -> UpdatePlan:
+def _plan(
+    record_id: str,
+    changes: Mapping[str, Any],
+    rules: MergeRules,
+    kind: str,
+    based_on: Mapping[str, Any] | None = None,
+) -> UpdatePlan:
     if not changes:
         raise InvalidChangeError("The change set is empty; name at least one field.")
-    return UpdatePlan(record_id, dict(changes), rules, kind=kind)
+    return UpdatePlan(
+        record_id, dict(changes), rules, based_on=based_on, kind=kind,
+        compare_copy=based_on is not None,
+    )  # fmt: skip
+
+
+def revert_content(content: Any, revert_of: int | None) -> Any:
+    """What identifies an add; a revert's add is its own write (not a repeat of the first)."""
+    return content if revert_of is None else {"revert_of": revert_of, "content": content}

@@ -20,9 +20,10 @@ from app.core.services.context import ServiceContext
 from app.core.services.errors import InvalidChangeError, RevertError
 from app.core.services.filters import FolderRef, folder_id_of
 from app.core.services.filters import resolve_folder as find_folder
-from app.core.services.merge import ORDER_RULES, FieldChange, apply_changes, diff, revert_changes
-from app.core.services.order_lines import OrderLines
+from app.core.services.merge import ORDER_RULES, FieldChange, apply_changes, diff
+from app.core.services.order_lines import OrderLines, revert_content
 from app.core.services.records import StoreRecord
+from app.core.services.reverts import back_changes
 from app.core.services.update import Confirm, UpdatePlan, check_version, read_modify_write
 
 log = logging.getLogger(__name__)
@@ -173,10 +174,8 @@ class OrderService(OrderLines):
     async def _revert(self, entry: AuditEntry, actor: str) -> AuditEntry:
         if entry.store_id is None or not entry.target or not entry.target.startswith("order:"):
             raise RevertError(f"Activity entry #{entry.id} names no order.")
-        store = await self._store_of(entry.store_id)
-        changes = revert_changes(diff(entry.before, entry.after, ignore=("date_updated",)))
-        if not changes:
-            raise RevertError(f"Activity entry #{entry.id} changed no field that can be put back.")
+        store = await self.store_of(entry.store_id)
+        changes = back_changes(entry, ORDER_RULES)
         order_id = entry.target.removeprefix("order:")
         plan = UpdatePlan(
             order_id, changes, ORDER_RULES, str(entry.after.get("date_updated") or ""), entry.after
@@ -186,7 +185,8 @@ class OrderService(OrderLines):
             raise RevertError(f"Order {order_id} already has the values from before #{entry.id}.")
         return await self._ctx.audit.get(result.audit_id)
 
-    async def _store_of(self, store_id: int) -> StoreRecord:
+    async def store_of(self, store_id: int) -> StoreRecord:
+        """The registered store with our id ``store_id`` (for undoing its writes)."""
         from app.core.db.models import Store
         from app.core.services.stores import store_record
 
@@ -197,8 +197,15 @@ class OrderService(OrderLines):
 
     # Create, delete, move, notes ----------------------------------------------------------
 
-    async def create(self, store: StoreRecord, order: Mapping[str, Any], *, actor: str) -> Order:
-        """Create an order (``POST /orders``).
+    async def create(
+        self,
+        store: StoreRecord,
+        order: Mapping[str, Any],
+        *,
+        actor: str,
+        revert_of: int | None = None,
+    ) -> Order:
+        """Create an order (``POST /orders``); ``revert_of``: the deletion it recreates.
 
         An identical create (same ``source_id``) inside the duplicate window is refused. If the
         POST may have reached Order Desk but no answer came back, the order is looked up by
@@ -228,7 +235,7 @@ class OrderService(OrderLines):
             actor=actor, store=store, action="order.create",
             target=lambda made: f"order:{made.id}", before=None, attempt=body,
             write=write, after=lambda made: made.raw,
-            content={"source_id": source_id} if source_id else body,
+            content=revert_content({"source_id": source_id} if source_id else body, revert_of),
             replay=lambda row: Order(dict(row.after or {})),
             what=f"the order with source_id {source_id!r}" if source_id else "this order",
             done=lambda row: f"order {(row.after or {}).get('id', '?')}",
@@ -256,11 +263,13 @@ class OrderService(OrderLines):
         *,
         actor: str,
         batch: str | None = None,
+        revert_of: int | None = None,
     ) -> MoveResult:
         """Move orders to a folder (by id or name); the folder's Order Desk rules run.
 
         One ledger row for the request; a bulk job moves one order per call with its
-        ``batch`` id, so Activity has one row per order, grouped.
+        ``batch`` id, so Activity has one row per order, grouped. ``revert_of`` names the move
+        this one undoes (it is not answered from an identical move made moments ago).
 
         Raises:
             FolderNotFoundError: No such folder.
@@ -275,6 +284,7 @@ class OrderService(OrderLines):
         result, entry = await self._ctx.audited(
             actor=actor, store=store, action="order.move", target="orders:" + ",".join(ids),
             before=None, attempt={"order_ids": ids, "folder_id": folder_id},
+            content=revert_content({"order_ids": ids, "folder_id": folder_id}, revert_of),
             write=lambda: client.move_orders(ids, folder_id=folder_id),
             after=lambda moved: {
                 "folder_id": folder_id,

@@ -25,6 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.core.orderdesk import OrderDeskError, RetryPolicy, to_datetime
@@ -53,6 +54,8 @@ class UpdatePlan:
         kind: ``order`` or ``inventory item`` (for messages).
         confirm: Called with the merged changes between the GET and the PUT of the first
             round; it must decide at once (a policy) — a refusal raises and nothing is sent.
+        compare_copy: For records without a ``date_updated`` (order items, shipments): the
+            fresh GET must equal ``based_on`` on the fields both have, else a conflict.
     """
 
     record_id: str
@@ -62,6 +65,7 @@ class UpdatePlan:
     based_on: Mapping[str, Any] | None = None
     kind: str = "order"
     confirm: Confirm | None = None
+    compare_copy: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,8 +103,38 @@ def same_version(a: object, b: object) -> bool:
     return first == second
 
 
+def copy_differs(based_on: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
+    """The fields (on both sides, dates aside) where the caller's copy and ``current`` differ.
+
+    Order items and shipments carry no ``date_updated``, so the copy a person edited is its
+    version: a field someone else changed since shows here.
+    """
+    shared = [key for key in based_on if key in current and not key.startswith("date_")]
+    mine = {key: _plain(based_on[key]) for key in shared}
+    theirs = {key: _plain(current[key]) for key in shared}
+    return [change.name for change in diff(mine, theirs)]
+
+
+def _plain(value: Any) -> Any:
+    """A value compared as Order Desk means it: ``"2.50"``, ``2.5`` and ``"2.5"`` are equal."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, bool) or value is None:
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return value
+    return number.normalize() if number.is_finite() else value
+
+
 def check_version(plan: UpdatePlan, current: Mapping[str, Any]) -> None:
     """Raise :class:`OrderConflict` when ``current`` is not the version the caller read."""
+    if plan.compare_copy and plan.based_on is not None:
+        differing = copy_differs(plan.based_on, current)
+        if differing:
+            raise OrderConflict(plan.record_id, "as shown", "changed", differing, kind=plan.kind)
+        return
     if plan.expected is None or same_version(plan.expected, current.get(VERSION_FIELD)):
         return
     changed: list[str] = []

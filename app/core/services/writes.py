@@ -55,6 +55,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 NO_CHANGE = "no change: it already had these values, so nothing was sent"
+SUPERSEDED = frozenset({"order.move"})
+"""Writes whose effect a later write of the same kind to the same target undoes: a repeat
+after such a write is sent again instead of being answered from the record."""
 COMPLETE_TRIES = 60
 """Seconds (one try each) a write's outcome is retried while the database stays busy."""
 
@@ -307,6 +310,8 @@ class WriteRunner:
         first = self.ledger.last_applied(key, since) if self.window > 0 else None
         if first is None:
             return
+        if write.action in SUPERSEDED and self.ledger.written_since(first):
+            return  # e.g. moved back since: the repeat is a new move, not a retry
         name = write.done(first) if write.done else write.what or write.action
         ago = (utc_now() - (first.completed_at or first.at)).total_seconds()
         asked = f"{write.what}, " if write.what and write.what != name else ""
