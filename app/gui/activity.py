@@ -26,6 +26,7 @@ from app.core.services.merge import diff
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
+from app.gui.orders.bulk_activity import action_text, group_summary
 from app.gui.orders.rows import format_when
 from app.gui.tasks import TaskGroup
 
@@ -108,12 +109,18 @@ class ActivityWindow(QDialog):
         refresh = QPushButton("Refresh (F5)")
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.reload)
+        self.group_button = QPushButton("Only this &bulk job")  # the rows of one bulk job
+        self.group_button.setCheckable(True)
+        self.group_button.setEnabled(False)
+        self.group_button.toggled.connect(self._show_group)
+        self.batch: str | None = None
         self.count = QLabel()
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
         buttons.addWidget(self.revert_button)
         buttons.addWidget(refresh)
+        buttons.addWidget(self.group_button)
         buttons.addWidget(self.count)
         buttons.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
@@ -132,11 +139,11 @@ class ActivityWindow(QDialog):
         self.tasks.start(self._load())
 
     async def _load(self) -> None:
-        page = await self.ctx.services.audit.query(limit=PAGE)
+        page = await self.ctx.services.audit.query(limit=PAGE, batch=self.batch)
         self.entries = list(page.entries)
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
-            values = (format_when(entry.at), entry.actor, entry.action, entry.target or "")
+            values = (format_when(entry.at), entry.actor, action_text(entry), entry.target or "")
             for column, text in enumerate((*values, outcome_text(entry))):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.count.setText(f"{len(self.entries)} of {page.total} entries.")
@@ -150,6 +157,21 @@ class ActivityWindow(QDialog):
         entry = self.selected()
         self.details.setPlainText(change_summary(entry) if entry is not None else "")
         self.revert_button.setEnabled(entry is not None and entry.ok and entry.action in REVERTIBLE)
+        batch = getattr(entry, "batch", None)
+        self.group_button.setEnabled(bool(batch) or self.group_button.isChecked())
+        if batch:
+            self.tasks.start(self._describe_group(entry, batch))
+
+    async def _describe_group(self, entry: Any, batch: str) -> None:
+        summary = await group_summary(self.ctx.services, batch)
+        if self.selected() is entry:
+            self.details.setPlainText(f"{summary}\n\n{change_summary(entry)}")
+
+    def _show_group(self, only: bool) -> None:
+        """Show only the selected row's bulk job (or everything again)."""
+        entry = self.selected()
+        self.batch = getattr(entry, "batch", None) if only and entry is not None else None
+        self.reload()
 
     def revert_selected(self) -> None:
         """Undo the selected update after asking (fails cleanly on a conflict)."""

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from app.gui.activity import ActivityWindow
+from app.gui.bridge import HubBridge
 from app.gui.orders.window import OrdersWindow
 from app.sandbox import SandboxServer
 from app.sandbox.faults import Fault
@@ -179,3 +181,39 @@ def test_cancel_midway_stops_before_the_next_order_and_reports(
     assert f"{len(report.untouched)} not touched (still selected)" in text
     assert window.selected_ids() == report.untouched
     assert not window.bulk.panel.isVisible()
+
+
+def test_activity_shows_a_bulk_job_as_one_group(
+    qtbot: Any, ctx: Any, store: Any, window: OrdersWindow
+) -> None:
+    single = window.model.row_at(5).id
+    ctx.engine.call(ctx.services.orders.add_note(store, single, "One order only.", actor="gui"))
+    ids = select_first(qtbot, window, 3)
+    move_selection_by_keys(qtbot, window)
+    finished(qtbot, window)
+    batch = window.bulk.last_batch
+    bridge = HubBridge(ctx.engine.hub)
+    activity = ActivityWindow(ctx, bridge)
+    activity.show()
+    try:
+        in_group = lambda: [r for r in range(activity.table.rowCount())  # noqa: E731
+                            if f"bulk {batch}" in activity.table.item(r, 2).text()]  # fmt: skip
+        qtbot.waitUntil(lambda: len(in_group()) == 3, timeout=WAIT)
+        assert activity.table.rowCount() > 3  # the single note is listed too
+        rect = activity.table.visualRect(activity.table.model().index(in_group()[0], 2))
+        qtbot.mouseClick(activity.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.waitUntil(lambda: f"Bulk job {batch}: 3 orders" in activity.details.toPlainText(),
+                        timeout=WAIT)  # fmt: skip
+        assert "3 applied" in activity.details.toPlainText()
+        qtbot.waitUntil(activity.group_button.isEnabled)
+        qtbot.mouseClick(activity.group_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: activity.table.rowCount() == 3 and len(in_group()) == 3,
+                        timeout=WAIT)  # fmt: skip
+        assert sorted(e.target for e in activity.entries) == sorted(f"orders:{i}" for i in ids)
+        qtbot.mouseClick(activity.group_button, Qt.MouseButton.LeftButton)  # everything again
+        qtbot.waitUntil(lambda: activity.table.rowCount() > 3, timeout=WAIT)
+    finally:
+        qtbot.waitUntil(lambda: not activity.tasks.busy, timeout=WAIT)
+        activity.shutdown()
+        activity.close()
+        bridge.close()
