@@ -6,10 +6,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-FRESH_DESCRIPTION = (
-    "Read Order Desk, not the local mirror (costs a request). Not needed before "
-    "orders_update: it always reads Order Desk."
-)
 FRESHNESS_SCHEMA: dict[str, Any] = {
     "as_of": {"type": ["string", "null"], "description": "When the data matched Order Desk."},
     "age_seconds": {"type": ["number", "null"]},

@@ -45,11 +45,8 @@ FolderIds = Annotated[
 class DateRange(ToolInput):
     """Shared date bounds: when orders were added (UTC, inclusive)."""
 
-    added_from: DateArg | None = Field(default=None, description="Added at or after (UTC).")
-    added_to: DateArg | None = Field(
-        default=None,
-        description="Added at or before (a bare date is its 00:00:00).",
-    )
+    added_from: DateArg | None = None
+    added_to: DateArg | None = None
 
 
 class OrdersSearchInput(DateRange):
@@ -63,8 +60,8 @@ class OrdersSearchInput(DateRange):
     folder_id: FolderIds = None
     folder_name: Text = Field(default=None, description="Folder name instead of an id.")
     source_name: Text = Field(default=None, description="Exact order source, e.g. Shopify.")
-    updated_from: DateArg | None = Field(default=None, description="Changed at/after (UTC).")
-    updated_to: DateArg | None = Field(default=None, description="Changed at/before (UTC).")
+    updated_from: DateArg | None = None
+    updated_to: DateArg | None = None
     total_min: Money | None = Field(default=None, description="Smallest order total.")
     total_max: Money | None = Field(default=None, description="Largest order total.")
     sort: Literal["relevance", "date_added", "date_updated", "total"] | None = Field(
@@ -220,17 +217,19 @@ GROUP = obj(
     ("key", "count", "revenue"),
 )
 LOCAL_COPY = (
-    " Answers from the app's local copy of the orders (no Order Desk requests; `index` says "
-    "how fresh). Confirm an order with orders_get before changing it."
+    " From the app's local copy (no Order Desk requests; `index` says how fresh); check an "
+    "order with orders_get before changing it."
 )
 
 TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_search",
         "Search orders (local index)",
-        f"Full-text search over orders (names, e-mail, ids, SKUs, item names, notes) with "
-        f"folder, source, date and total filters; detail=full reads live (limit <= "
-        f"{FULL_DETAIL_LIMIT})." + LOCAL_COPY + " " + UNTRUSTED_HINT,
+        f"Full-text search over orders (names, e-mail, ids, SKUs, item names, notes), "
+        f"filtered; detail=full reads live (limit <= {FULL_DETAIL_LIMIT})."
+        + LOCAL_COPY
+        + " "
+        + UNTRUSTED_HINT,
         OrdersSearchInput,
         obj(
             {"orders": list_of(RECORD), "page": PAGE, "index": INDEX},

@@ -10,7 +10,7 @@ from app.core.services.filters import OrderFilters
 from app.mcp.shaping import ORDER_FIELDS, UNTRUSTED_HINT, page_info, shape_order
 from app.mcp.tools.base import ToolOutput, ToolSpec, reader
 from app.mcp.tools.context import Call
-from app.mcp.tools.freshness import FRESH_DESCRIPTION, FRESHNESS_SCHEMA, age_text, freshness
+from app.mcp.tools.freshness import FRESHNESS_SCHEMA, age_text, freshness
 from app.mcp.tools.params import (
     DateArg,
     Detail,
@@ -32,12 +32,7 @@ def _known_field(name: str) -> str:
 OrderField = Annotated[str, AfterValidator(_known_field)]
 Fields = Annotated[
     list[OrderField] | None,
-    Field(
-        default=None,
-        min_length=1,
-        max_length=len(ORDER_FIELDS),
-        description="Only these top-level fields, not a detail level (names: instructions).",
-    ),
+    Field(default=None, min_length=1, max_length=len(ORDER_FIELDS)),
 ]
 Text = Annotated[str | None, Field(default=None, min_length=1, max_length=200)]
 
@@ -59,10 +54,10 @@ class OrdersListInput(ToolInput):
     shipping_last_name: Text = None
     customer_first_name: Text = None
     customer_last_name: Text = None
-    added_from: DateArg | None = Field(default=None, description="Added at or after (UTC).")
-    added_to: DateArg | None = Field(default=None, description="Added at or before (UTC).")
-    modified_from: DateArg | None = Field(default=None, description="Changed at/after (UTC).")
-    modified_to: DateArg | None = Field(default=None, description="Changed at/before (UTC).")
+    added_from: DateArg | None = None
+    added_to: DateArg | None = None
+    modified_from: DateArg | None = None
+    modified_to: DateArg | None = None
     dates_in_store_time: bool = Field(
         default=False, description="Read added_from/added_to in the store's time zone."
     )
@@ -75,7 +70,7 @@ class OrdersListInput(ToolInput):
     offset: Offset = 0
     detail: Detail = "summary"
     fields: Fields = None
-    fresh: bool = Field(default=False, description=FRESH_DESCRIPTION)
+    fresh: bool = False
 
     @model_validator(mode="after")
     def _one_folder_filter(self) -> OrdersListInput:
@@ -148,7 +143,7 @@ class OrdersGetInput(ToolInput):
     order_id: OrderId
     detail: Detail = "standard"
     fields: Fields = None
-    fresh: bool = Field(default=False, description=FRESH_DESCRIPTION)
+    fresh: bool = False
 
 
 async def orders_get(call: Call, params: OrdersGetInput) -> ToolOutput:
@@ -170,9 +165,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_list",
         "Search orders",
-        "Search orders by folder, source, e-mail, names, customer id and added/modified "
-        "dates; sorted and paged; from the local mirror when it can answer (age stated), else "
-        "Order Desk. Bound searches by date when you can." + ORDER_DESCRIPTION_TAIL,
+        "Find orders by folder, source, e-mail, name, customer id or date filters; "
+        "sorted and paged. Bound searches by date when you can." + ORDER_DESCRIPTION_TAIL,
         OrdersListInput,
         obj({"orders": list_of(RECORD), "page": PAGE, **FRESHNESS_SCHEMA}, ("orders", "page")),
         orders_list,
@@ -180,9 +174,8 @@ TOOLS: list[ToolSpec[Any]] = [
     reader(
         "orders_get",
         "Get an order",
-        "Read one order (from the local mirror when synced, its age stated; fresh=true reads "
-        "Order Desk). Pass its date_updated to orders_update as expected_date_updated to "
-        "detect changes made meanwhile." + ORDER_DESCRIPTION_TAIL,
+        "Read one order by its id (its date_updated is what orders_update's "
+        "expected_date_updated wants)." + ORDER_DESCRIPTION_TAIL,
         OrdersGetInput,
         obj(
             {"order": RECORD, "date_updated": {"type": "string"}, **FRESHNESS_SCHEMA},

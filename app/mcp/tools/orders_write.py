@@ -108,7 +108,10 @@ class OrdersUpdateInput(ToolInput):
     )
     expected_date_updated: DateArg | None = Field(
         default=None,
-        description=("The date_updated you read (orders_get); strongly recommended."),
+        description=(
+            "The date_updated you read (orders_get): if the order changed since, nothing is "
+            "written. Strongly recommended."
+        ),
     )
 
 
@@ -224,10 +227,10 @@ class OrdersMoveInput(ToolInput):
     store: StoreArg = None
     order_ids: list[OrderId] = Field(min_length=1, max_length=100)
     folder_id: Annotated[int, Field(ge=0)] | None = Field(
-        default=None, description="Destination folder id (store_info lists folders)."
+        default=None, description="Destination folder id (store_info)."
     )
     folder_name: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(
-        default=None, description="Destination folder name, instead of the id."
+        default=None, description="Or its name."
     )
 
     @model_validator(mode="after")
@@ -325,9 +328,7 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "orders_update",
         "Update an order",
-        "Change some fields of an order; the rest is kept (merged into the latest version). "
-        "Pass the date_updated you read as expected_date_updated: if the order changed since,"
-        " nothing is written.",
+        "Change some fields of an order; the rest is kept (merged into the latest version).",
         OrdersUpdateInput,
         obj(
             {

@@ -17,7 +17,8 @@ STORE_WORDING = (
 )
 DATE_WORDING = (
     "Dates and times are UTC: YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (ISO 8601 also works); a bare "
-    "date means 00:00:00 of that day."
+    "date means 00:00:00 of that day. A `*_from`/`*_to` pair bounds when orders were added or "
+    "changed (modified/updated), both ends included."
 )
 MONEY_WORDING = 'Amounts are exact decimal text such as "12.50" (numbers are accepted too).'
 ID_WORDING = (
@@ -29,14 +30,27 @@ LIST_WORDING = (
     "total, next_offset and a hint. `detail` is summary (key fields, the default for lists), "
     "standard (what a person reads on the record's page) or full (every field); `fields` picks "
     "exact top-level fields instead. A result larger than the result budget is cut to what "
-    "fits and says so in `budget`, with the offset of the rest."
+    "fits and says so in `budget`, with the offset of the rest. Order reads come from the "
+    "local mirror when it is synced (their age stated); `fresh`=true reads Order Desk instead "
+    "(one request; not needed before orders_update, which always reads Order Desk)."
+)
+OMITTED_WORDING = (
+    "A filter left out matches everything; a left-out flag is false and `offset` starts at 0."
 )
 WRITE_WORDING = (
     "Writes may wait for the user's approval in the tray (when the client's policy is 'ask'). "
     "A write that adds something is safe to retry: a repeat returns the first result."
 )
 SHARED_WORDING = " ".join(
-    (STORE_WORDING, LIST_WORDING, DATE_WORDING, MONEY_WORDING, ID_WORDING, WRITE_WORDING)
+    (
+        STORE_WORDING,
+        LIST_WORDING,
+        OMITTED_WORDING,
+        DATE_WORDING,
+        MONEY_WORDING,
+        ID_WORDING,
+        WRITE_WORDING,
+    )
 )
 """What every tool's parameters have in common, said once in the server's instructions instead
 of in each parameter's description."""

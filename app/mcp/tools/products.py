@@ -44,17 +44,11 @@ class ProductsListInput(ToolInput):
     """Search inventory."""
 
     store: StoreArg = None
-    search: Short | None = Field(
-        default=None, description="Free text over name, SKU and more (server side)."
-    )
-    code: Short | None = Field(default=None, description="Exact SKU (server side).")
-    name: Short | None = Field(default=None, description="Text in the name (local filter).")
-    category: Short | None = Field(
-        default=None, description="Exact category, any case (local filter)."
-    )
-    description: Short | None = Field(
-        default=None, description="Text in the description (local filter)."
-    )
+    search: Short | None = Field(default=None, description="Free text over name, SKU and more.")
+    code: Short | None = Field(default=None, description="Exact SKU.")
+    name: Short | None = Field(default=None, description="Text in the name.")
+    category: Short | None = Field(default=None, description="Exact category, any case.")
+    description: Short | None = Field(default=None, description="Text in the description.")
     limit: Limit = 50
     offset: Offset = 0
     detail: Detail = "summary"
@@ -146,7 +140,8 @@ class ProductsUpdateInput(ToolInput):
         "variation_list and metadata merge key by key (null removes a key)."
     )
     expected_date_updated: DateArg | None = Field(
-        default=None, description="date_updated you read; a newer version stops the update."
+        default=None,
+        description="The date_updated you read: if the item changed since, nothing is written.",
     )
 
 
@@ -288,9 +283,7 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "products_update",
         "Update a product",
-        "Change some fields of an inventory item, e.g. stock or price; "
-        "the rest is kept. Pass the date_updated you read as expected_date_updated to detect "
-        "a change made meanwhile.",
+        "Change some fields of an inventory item, e.g. stock or price; the rest is kept.",
         ProductsUpdateInput,
         obj(
             {
@@ -320,7 +313,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "products_batch_update",
         "Update many products",
         "Set price, cost, stock, location or name on up to 100 inventory items in one request "
-        "(inventory-write scope). Each entry succeeds or fails on its own.",
+        "Each entry succeeds or fails on its own.",
         ProductsBatchInput,
         obj(
             {"results": list_of(obj({"ok": {"type": "boolean"}, "id": STRING})), "failed": INTEGER},

@@ -76,12 +76,29 @@ _NULL = {"type": "null"}
 LONG_TEXT = 100
 """Text bounds from this length up are not advertised (they are still checked): they cost
 tokens in every tool and no model writes a 100-character name by accident."""
+LARGE_NUMBER = 100_000
+"""Likewise for numeric maxima from this size up (a quantity, an offset)."""
+_UNSAID_DEFAULTS: tuple[Any, ...] = (None, False, 0, "")
+"""Defaults that say what leaving an argument out means anyway (no filter, off, the start);
+the server instructions say so once."""
+
+
+def _unsaid_default(node: dict[str, Any]) -> bool:
+    """True when ``node``'s default is one a model assumes when it omits the argument."""
+    if "default" not in node:
+        return False
+    value = node["default"]
+    return any(
+        value is unsaid or (type(value) is type(unsaid) and value == unsaid)
+        for unsaid in _UNSAID_DEFAULTS
+    )
 
 
 def _compact(node: Any) -> Any:
     """Say the same in fewer tokens: an optional ``X | None`` is just ``X`` (omitting it is how
-    a model leaves it out), no ``default: null``, no ``minLength: 1`` or long text bounds, and a
-    model's own docstring is dropped (the tool's description says it)."""
+    a model leaves it out), no default that omitting says anyway (null, false, 0, empty text),
+    no ``minLength``/``minItems`` of 1 or very large bounds, and a model's own docstring is
+    dropped (the tool's description says it). The input model still checks all of them."""
     if isinstance(node, list):
         return [_compact(item) for item in node]
     if not isinstance(node, dict):
@@ -93,12 +110,15 @@ def _compact(node: Any) -> Any:
         if len(rest) == 1 and isinstance(rest[0], dict):
             outer = {key: value for key, value in node.items() if key != "anyOf"}
             node = {**rest[0], **outer}
-    if node.get("default", 0) is None:
+    if _unsaid_default(node):
         del node["default"]
-    if node.get("minLength") == 1:
-        del node["minLength"]
+    for key in ("minLength", "minItems"):
+        if node.get(key) == 1:
+            del node[key]
     if node.get("maxLength", 0) >= LONG_TEXT:
         del node["maxLength"]
+    if node.get("maximum", 0) >= LARGE_NUMBER:
+        del node["maximum"]
     if node.get("type") == "object" and "properties" in node:
         node.pop("description", None)
         if node.get("additionalProperties") is False:
@@ -117,6 +137,16 @@ def input_schema(model: type[BaseModel]) -> JsonSchema:
     flat["type"] = "object"
     flat.setdefault("properties", {})
     return flat
+
+
+def undescribed(node: Any) -> Any:
+    """``node`` without its descriptions: for a shape whose fields another tool already
+    describes (the tool's description points there)."""
+    if isinstance(node, list):
+        return [undescribed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: undescribed(value) for key, value in node.items() if key != "description"}
 
 
 def output_schema(schema: JsonSchema) -> JsonSchema:

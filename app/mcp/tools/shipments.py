@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from app.core.orderdesk import BatchResult, Shipment
 from app.core.services.errors import AlreadyApplied
@@ -23,7 +23,17 @@ from app.mcp.tools.params import (
     StoreArg,
     wire_date,
 )
-from app.mcp.tools.schema import BOOLEAN, INTEGER, RECORD, STRING, ToolInput, list_of, obj
+from app.mcp.tools.schema import (
+    BOOLEAN,
+    INTEGER,
+    RECORD,
+    STRING,
+    ToolInput,
+    input_schema,
+    list_of,
+    obj,
+    undescribed,
+)
 
 ShipmentId = Annotated[RecordId, Field(description="The shipment's id (shipments_list).")]
 
@@ -164,7 +174,12 @@ class ShipmentsBatchInput(ToolInput):
     """Parcels for several orders at once."""
 
     store: StoreArg = None
-    shipments: list[BatchShipment] = Field(min_length=1, max_length=100)
+    shipments: Annotated[
+        list[BatchShipment],
+        Field(min_length=1, max_length=100),
+        # shipments_add describes these fields; each entry here is one of its calls.
+        WithJsonSchema({**list_of(undescribed(input_schema(BatchShipment))), "maxItems": 100}),
+    ]
 
 
 async def shipments_batch(call: Call, params: ShipmentsBatchInput) -> ToolOutput:
@@ -259,9 +274,9 @@ TOOLS: list[ToolSpec[Any]] = [
     writer(
         "shipments_batch",
         "Add shipments to many orders",
-        "Add up to 100 shipments across orders in one request. Each "
-        "entry succeeds or fails on its own; the result lists each one, in input order. "
-        + IdempotencyNote,
+        "Add up to 100 shipments across orders in one request. Each entry takes "
+        "shipments_add's arguments (not store) and succeeds or fails on its own; results "
+        "follow input order. " + IdempotencyNote,
         ShipmentsBatchInput,
         obj(
             {

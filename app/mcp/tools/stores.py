@@ -77,7 +77,7 @@ class StoresResolveInput(ToolInput):
         Field(
             min_length=1,
             max_length=100,
-            description="A store name (exact, case-insensitive or close), or a numeric id.",
+            description="Name (exact, any case or close) or numeric id.",
         ),
     ]
 
@@ -116,7 +116,7 @@ async def store_info(call: Call, params: StoreInfoInput) -> ToolOutput:
 class StoresRegisterInput(ToolInput):
     """Register a store with its API key."""
 
-    name: StoreName = Field(description="A short name for the store, unique in the app.")
+    name: StoreName = Field(description="Short name, unique in the app.")
     orderdesk_store_id: Annotated[
         str,
         Field(
@@ -253,8 +253,7 @@ TOOLS: list[ToolSpec[Any]] = [
         "stores_register",
         "Register a store",
         "Register an Order Desk store with its id and API key (asks the user). Better: ask the "
-        "user to add it in the tray's Stores window (the key stays out of the chat). The key "
-        "is kept in the OS keychain, never returned.",
+        "user to add it in the tray's Stores window (the key stays out of the chat).",
         StoresRegisterInput,
         _STORE_OUT,
         stores_register,
