@@ -37,6 +37,7 @@ from app.gui.orders.folders import FolderList
 from app.gui.orders.indexing import IndexFollower
 from app.gui.orders.layout import chain_tab_order, fit_within, order_table, three_panes
 from app.gui.orders.presenter import OrderPresenter
+from app.gui.orders.printing import OrderPrinter
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.source import OrderSource
 from app.gui.orders.status_bar import LoadStatus
@@ -120,6 +121,10 @@ class OrdersWindow(QMainWindow):
         self.bulk = BulkActions(services, self, self.table, self.model, self.actions_, self)
         self.statusBar().addPermanentWidget(self.bulk.panel)
         self.menuBar().addMenu(self.bulk.menu)
+        self.printer = OrderPrinter(self, self.source, self.selected_ids, self)
+        self.toolbar.insertWidget(self.export_action, self.printer.tool_button())
+        self.menuBar().addMenu(self.printer.menu)
+        self.printer.add_to(self.bulk.menu)
         self.counts = FolderCounts(
             self, self.source, self.folder_list, self.filter_bar,
             lambda: self.model.query.folder_id, self.expected_or_raise, self,
@@ -154,7 +159,7 @@ class OrdersWindow(QMainWindow):
             self.addAction(action)
 
     def _toolbar(self) -> None:
-        bar = QToolBar("Orders")
+        bar = self.toolbar = QToolBar("Orders")
         bar.setMovable(False)
         bar.addWidget(QLabel(" Store: "))
         bar.addWidget(self.store_box)
@@ -360,7 +365,7 @@ class OrdersWindow(QMainWindow):
     def busy(self) -> bool:
         """True while any load, count, detail or action is still running."""
         parts = (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks,
-                 self.counts.tasks, self.bulk.tasks)  # fmt: skip
+                 self.counts.tasks, self.bulk.tasks, self.printer.tasks)  # fmt: skip
         return any(tasks.busy for tasks in parts) or self.model.is_loading
 
     def shutdown(self) -> None:
@@ -370,7 +375,7 @@ class OrdersWindow(QMainWindow):
         self._shut_down = True
         self.counts.stop()
         for tasks in (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks,
-                      self.bulk.tasks):  # fmt: skip
+                      self.bulk.tasks, self.printer.tasks):  # fmt: skip
             tasks.cancel_all()
         self.model.shutdown()
         for signal, slot in (
