@@ -26,7 +26,7 @@ from app.gui.orders.window import OrdersWindow
 from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 
 SANDBOX_ORDERS = 450
-WINDOW_WAIT = 15000
+WINDOW_WAIT = 30000
 
 
 @pytest.fixture(autouse=True)
@@ -80,11 +80,18 @@ def store(ctx: GuiContext, sandbox: SandboxServer) -> Any:
 
 @pytest.fixture
 def window(qtbot: Any, ctx: GuiContext, store: Any) -> Iterator[OrdersWindow]:
-    """The order browser on the sandbox store, shown, with its first page loaded."""
+    """The order browser on the sandbox store, shown and settled: the store's first index sync
+    has finished and the list reads the index (the switch from live reads reloads the list and
+    clears a selection, so a click made before it could be lost)."""
     bridge = HubBridge(ctx.engine.hub)
     shown = OrdersWindow(ctx, bridge)
     shown.show()
-    qtbot.waitUntil(lambda: shown.model.rowCount() > 0, timeout=WINDOW_WAIT)
+    qtbot.waitUntil(
+        lambda: (
+            shown.source.uses_index(store.key) and shown.model.rowCount() > 0 and not shown.busy
+        ),
+        timeout=WINDOW_WAIT,
+    )
     yield shown
     qtbot.waitUntil(lambda: not shown.busy, timeout=WINDOW_WAIT)  # let requests finish
     shown.shutdown()
