@@ -12,14 +12,8 @@ from typing import Any
 import pytest
 
 from app.core import autostart
-from app.core.autostart import (
-    LAUNCH_AGENT_LABEL,
-    RUN_KEY,
-    RUN_VALUE,
-    AutostartError,
-    autostart_command,
-    desktop_exec,
-)
+from app.core.autostart import AutostartError, autostart_command
+from app.core.login_entries import LAUNCH_AGENT_LABEL, RUN_KEY, RUN_VALUE, desktop_exec
 
 COMMAND = ["/opt/Order Desk/bin/orderdesk-tray"]
 

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QWidget
 
-from app.core import autostart
+from app.core import autostart, login_entries
 from app.core.access import ClientRegistry, Policy
 from app.core.paths import HOME_ENV
 from app.gui.context import GuiContext
@@ -86,7 +86,7 @@ def test_the_box_and_the_login_entry_agree_both_ways(
     assert box.isChecked()
     click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: "Saved 1 setting" in dialog.status.text(), timeout=WAIT)
-    assert exec_line(entry) == autostart.desktop_exec(autostart.autostart_command())
+    assert exec_line(entry) == login_entries.desktop_exec(autostart.autostart_command())
     click(qtbot, box)
     click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: not entry.exists(), timeout=WAIT)
