@@ -285,6 +285,15 @@ class LocalOrders:
         raw = (await self.index.raw_orders(store.key, [order_id])).get(order_id)
         return None if raw is None else Order(raw, as_of=as_of, from_mirror=True)
 
+    async def mirror_orders(self, store: StoreRecord, order_ids: list[str]) -> dict[str, Order]:
+        """The given orders that the store's mirror holds (no request), by id; empty when the
+        mirror is not synced or fresh enough (the caller asks Order Desk for what is missing)."""
+        as_of = await self._fresh_as_of(store, 0.0)
+        if as_of is None:
+            return {}
+        raws = await self.index.raw_orders(store.key, order_ids)
+        return {key: Order(raw, as_of=as_of, from_mirror=True) for key, raw in raws.items()}
+
     async def mirror_page(
         self, store: StoreRecord, query: MirrorQuery, limit: int, offset: int
     ) -> OrderList | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
+from app.core.orderdesk import Order
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.export import write_csv
 from app.gui.orders.rows import OrderRow
@@ -67,11 +68,12 @@ class CsvExporter(QObject):
         progress.setMinimumDuration(300)
         progress.setWindowModality(Qt.WindowModality.NonModal)  # modal would processEvents()
         try:
-            rows = await self._collect(progress)
-            if rows is None:
+            collected = await self._collect(progress)
+            if collected is None:
                 self.view.show_error("Export cancelled; nothing was written.")
                 return
-            count = write_csv(path, rows, self.view.folders)
+            rows, orders = collected
+            count = write_csv(path, rows, self.view.folders, orders)
         except Exception as error:
             if not is_expected(error):
                 raise
@@ -81,19 +83,23 @@ class CsvExporter(QObject):
             progress.close()
         self.view.show_error(f"Exported {count:,} orders to {path}.")
 
-    async def _collect(self, progress: QProgressDialog) -> list[OrderRow] | None:
-        """Every row of the query, page by page; None when the user cancelled."""
+    async def _collect(
+        self, progress: QProgressDialog
+    ) -> tuple[list[OrderRow], dict[str, Order]] | None:
+        """Every row of the query with its full order, page by page; None when cancelled."""
         query = self.model.query
         rows: list[OrderRow] = []
+        orders: dict[str, Order] = {}
         total: int | None = None
         while total is None or len(rows) < total:
             if progress.wasCanceled():
                 return None
-            page = await self.source.page(query, len(rows), EXPORT_PAGE)
+            page, full = await self.source.full_page(query, len(rows), EXPORT_PAGE)
             total = page.total
             rows.extend(page.rows)
+            orders.update(full)
             progress.setMaximum(total)
             progress.setValue(len(rows))
             if not page.rows:
                 break
-        return rows
+        return rows, orders

@@ -128,6 +128,34 @@ class OrderSource:
         )
         return RowPage(tuple(row_from_order(order) for order in listing.orders), listing.total)
 
+    async def full_page(
+        self, query: OrderQuery, offset: int, limit: int
+    ) -> tuple[RowPage, dict[str, Order]]:
+        """One page of rows with the full orders behind them (addresses, items, shipments).
+
+        Without the index, Order Desk's list already holds the full orders; with it, the local
+        mirror does (anything it lacks is read one order at a time).
+        """
+        assert query.store is not None
+        if await self.index_ready(query.store):
+            page = await self._index_page(query, offset, limit)
+            return page, await self.full_orders(query.store, [row.id for row in page.rows])
+        store = self.store(query.store)
+        listing = await self.services.orders.list(
+            store, api_filters(query), limit=min(limit, MAX_API_PAGE), offset=offset
+        )
+        rows = tuple(row_from_order(order) for order in listing.orders)
+        return RowPage(rows, listing.total), {order.id: order for order in listing.orders}
+
+    async def full_orders(self, key: str, order_ids: list[str]) -> dict[str, Order]:
+        """Full orders by id: from the local mirror when it is current, else Order Desk."""
+        store = self.store(key)
+        found = await self.services.local_orders.mirror_orders(store, order_ids)
+        for order_id in order_ids:
+            if order_id not in found:
+                found[order_id] = await self.services.orders.get(store, order_id)
+        return found
+
     async def folders(self, key: str) -> dict[int, str]:
         """The store's folders (id to name)."""
         info = await self.services.stores.info(self.store(key))
