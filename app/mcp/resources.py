@@ -1,7 +1,9 @@
 """MCP resources: the stores, a store's folders, and one order by URI.
 
 Reads follow the same access rules as the tools: the ``read`` scope and the store allow-list.
-Orders and the store list can be subscribed to (see :mod:`app.mcp.subscriptions`).
+``resources/list`` names the store list and each readable store's folders, so it changes with
+the stores (``notifications/resources/list_changed``). Orders and the store list can be
+subscribed to (see :mod:`app.mcp.subscriptions`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import mcp_types as types
 from mcp.shared.exceptions import MCPError
 
 from app.core.access.errors import AccessError
+from app.core.access.identity import ClientIdentity
 from app.core.orderdesk import NotFoundError
 from app.core.services.errors import ServiceError
 from app.core.services.records import StoreRecord
@@ -54,6 +57,33 @@ TEMPLATES = [
         mime_type=JSON,
     ),
 ]
+
+
+def store_resources(stores: list[StoreRecord], identity: ClientIdentity) -> list[types.Resource]:
+    """What ``resources/list`` shows ``identity``: the store list, then each store's folders.
+
+    Args:
+        stores: Every registered store.
+        identity: The session's client; it sees only stores it may read.
+    """
+    if not identity.has_scope("read"):
+        return list(RESOURCES)
+    return RESOURCES + [
+        types.Resource(
+            uri=f"orderdesk://stores/{store.id}/folders",
+            name=f"store_{store.id}_folders",
+            title=f"{store.name}: folders",
+            description=f"Folder ids and names of the store {store.name} (store id {store.id}).",
+            mime_type=JSON,
+        )
+        for store in stores
+        if identity.allows_store(store.id)
+    ]
+
+
+async def list_resources(app: McpContext) -> list[types.Resource]:
+    """``resources/list`` for the calling session (see :func:`store_resources`)."""
+    return store_resources(await app.services.stores.list(), current_session().identity)
 
 
 def _contents(uri: str, data: Any) -> types.ReadResourceResult:

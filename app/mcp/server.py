@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import warnings
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +18,7 @@ import mcp_types as types
 from mcp.server import Server, ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from app import __version__
 from app.core.access.errors import AccessError
@@ -24,12 +26,12 @@ from app.core.access.identity import ClientIdentity
 from app.mcp import prompts, resources
 from app.mcp.progress import set_log_level, waits_reported
 from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
-from app.mcp.subscriptions import Subscriptions, connection_channel
+from app.mcp.subscriptions import Relist, Subscriptions, connection_channel
 from app.mcp.tools import McpContext, ToolSpec, all_tools
 from app.mcp.tools.context import refresh_identity
 from app.mcp.tools.dispatch import error_result, run_tool
 from app.mcp.tools.params import SHARED_WORDING
-from app.mcp.transport.session import NoSession, current_session
+from app.mcp.transport.session import NoSession, SessionState, current_session
 
 __all__ = ["INSTRUCTIONS", "McpContext", "build_server"]
 
@@ -73,9 +75,29 @@ def refresh_caller(app: McpContext) -> str | None:
     return None
 
 
+def fingerprint(listed: Iterable[types.Resource]) -> list[str]:
+    """What a client would notice of a resource list (URIs, names, titles, descriptions)."""
+    return [resource.model_dump_json(exclude_none=True) for resource in listed]
+
+
+def relister(app: McpContext, session: SessionState) -> Relist:
+    """Re-lists the resources ``session`` would see now (without keeping the session alive)."""
+    held = weakref.ref(session)
+
+    async def relist() -> list[str]:
+        state = held()
+        if state is None:
+            return []
+        stores = await app.services.stores.list()
+        return fingerprint(resources.store_resources(stores, state.identity))
+
+    return relist
+
+
 class ToolsChangeServer(Server):
-    """A low-level ``Server`` that announces ``tools.listChanged``: a session's tool list
-    follows its client's scopes, and changes when the user changes them."""
+    """A low-level ``Server`` that announces ``tools.listChanged`` (a session's tool list
+    follows its client's scopes, and changes when the user changes them) and
+    ``resources.listChanged`` (the resource list names each store)."""
 
     def create_initialization_options(
         self,
@@ -84,7 +106,7 @@ class ToolsChangeServer(Server):
         extensions: dict[str, dict[str, Any]] | None = None,
     ) -> Any:
         return super().create_initialization_options(
-            notification_options or NotificationOptions(tools_changed=True),
+            notification_options or NotificationOptions(tools_changed=True, resources_changed=True),
             experimental_capabilities,
             extensions,
         )
@@ -144,10 +166,21 @@ def build_server(app: McpContext) -> Server:
         with waits_reported(ctx):
             return await run_tool(app, spec, params.arguments)
 
+    subscriptions = Subscriptions(app.hub)
+
     async def list_resources(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
     ) -> types.ListResourcesResult:
-        return types.ListResourcesResult(resources=resources.RESOURCES)
+        refresh_caller(app)
+        try:
+            session = current_session()
+        except NoSession:
+            return types.ListResourcesResult(resources=resources.RESOURCES)
+        listed = await resources.list_resources(app)
+        if ctx.session.protocol_version not in MODERN_PROTOCOL_VERSIONS:
+            watched = subscriptions.of(session, connection_channel(ctx.session))
+            watched.watch_list(fingerprint(listed), relister(app, session))
+        return types.ListResourcesResult(resources=listed)
 
     async def list_templates(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
@@ -163,8 +196,6 @@ def build_server(app: McpContext) -> Server:
                 code=types.INVALID_PARAMS, message=refused, data={"uri": str(params.uri)}
             )
         return await resources.read_resource(app, str(params.uri))
-
-    subscriptions = Subscriptions(app.hub)
 
     async def subscribe(
         ctx: ServerRequestContext, params: types.SubscribeRequestParams

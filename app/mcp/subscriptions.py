@@ -1,9 +1,14 @@
-"""Resource subscriptions: ``notifications/resources/updated`` after a change.
+"""Resource subscriptions: ``notifications/resources/updated`` after a change, and
+``notifications/resources/list_changed`` when the stores change.
 
 A client subscribes to an order (``orderdesk://stores/{store}/orders/{order_id}``) or to the
 store list (``orderdesk://stores``). Engine events about that order (a write from any face:
 this client, another one, the tray) or about any store then send the URI to the client, which
-reads it again when it likes. Subscriptions belong to our per-connection
+reads it again when it likes. A session that called ``resources/list`` hears
+``list_changed`` after a store event that changes what that list would show it (a store added
+or removed that it may read), on handshake-era sessions (2024-11-05 to 2025-11-25; the
+2026-era wire delivers these only on ``subscriptions/listen`` streams, which this server does
+not serve). Subscriptions belong to our per-connection
 :class:`~app.mcp.transport.session.SessionState`: they end when the session's
 ``client.disconnected`` event arrives, when the state is collected, or when a notification can
 no longer be sent.
@@ -14,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.core.events import (
@@ -32,6 +37,10 @@ log = logging.getLogger(__name__)
 Key = tuple[str, str | None]
 """What a subscription watches: (store key, order id), or ("*", None) for the store list."""
 STORES: Key = ("*", None)
+Relist = Callable[[], Awaitable[list[str]]]
+"""Lists the URIs ``resources/list`` would show the session now."""
+LIST_CHANGED = "notifications/resources/list_changed"
+UPDATED = "notifications/resources/updated"
 
 
 def event_keys(event: Event) -> list[Key]:
@@ -58,12 +67,20 @@ class SessionSubscriptions:
         self.session_id = session_id
         self.uris: dict[str, Key] = {}
         self.sender = sender
+        self.listed: list[str] | None = None
+        self._relist: Relist | None = None
         self._unsubscribe: Callable[[], None] | None = hub.subscribe(self._on_event)
         self._sending: set[asyncio.Task[None]] = set()
+        self._list_lock = asyncio.Lock()
 
     def add(self, uri: str, key: Key) -> None:
         """Watch ``key`` and report changes as ``uri``."""
         self.uris[uri] = key
+
+    def watch_list(self, listed: list[str], relist: Relist) -> None:
+        """Remember the resource list the client was just given; after each store event,
+        ``relist`` it and send ``list_changed`` when it differs."""
+        self.listed, self._relist = listed, relist
 
     def remove(self, uri: str) -> None:
         """Stop watching ``uri`` (unknown URIs are ignored)."""
@@ -86,27 +103,47 @@ class SessionSubscriptions:
             self.close()
             return
         keys = event_keys(event)
-        if not keys:
+        if not keys or self.loop.is_closed():
             return
         uris = [uri for uri, key in list(self.uris.items()) if key in keys]
-        if uris and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._send, uris)
+        if uris:
+            self.loop.call_soon_threadsafe(self._start, lambda: self._deliver(uris))
+        if STORES in keys and self._relist is not None:
+            self.loop.call_soon_threadsafe(self._start, self._check_list)
 
-    def _send(self, uris: list[str]) -> None:
+    def _start(self, work: Callable[[], Awaitable[None]]) -> None:
         if self.closed:
             return
-        task = self.loop.create_task(self._deliver(self.sender, uris))
+        task = asyncio.ensure_future(work())
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
 
-    async def _deliver(self, session: Any, uris: list[str]) -> None:
+    async def _deliver(self, uris: list[str]) -> None:
         for uri in uris:
-            try:
-                await session.notify("notifications/resources/updated", {"uri": uri})
-            except Exception:  # the client went away: its subscriptions end with it
-                log.debug("resources/updated not sent for %s", uri, exc_info=True)
-                self.close()
+            await self._notify(UPDATED, {"uri": uri})
+
+    async def _check_list(self) -> None:
+        async with self._list_lock:  # one at a time: an older listing never wins
+            relist = self._relist
+            if relist is None or self.closed:
                 return
+            try:
+                now = await relist()
+            except Exception:  # e.g. the database is busy: the next store event checks again
+                log.debug("resources/list not re-read", exc_info=True)
+                return
+            if now != self.listed:
+                self.listed = now
+                await self._notify(LIST_CHANGED, None)
+
+    async def _notify(self, method: str, params: dict[str, Any] | None) -> None:
+        if self.closed:
+            return
+        try:
+            await self.sender.notify(method, params)
+        except Exception:  # the client went away: its subscriptions end with it
+            log.debug("%s not sent", method, exc_info=True)
+            self.close()
 
 
 def connection_channel(request_session: Any) -> Any:

@@ -146,7 +146,11 @@ async def test_list_limits_are_bounded_in_the_schema(app_ctx: McpContext, mode: 
 async def test_resources_and_templates(app_ctx: McpContext, mode: str) -> None:
     async with connect(app_ctx, mode=mode) as session:
         client = session.client
-        assert [r.uri for r in (await client.list_resources()).resources] == ["orderdesk://stores"]
+        listed = (await client.list_resources()).resources
+        assert [(r.uri, r.title) for r in listed] == [
+            ("orderdesk://stores", "Registered stores"),
+            ("orderdesk://stores/1/folders", "Demo: folders"),
+        ]
         templates = (await client.list_resource_templates()).resource_templates
         assert {t.uri_template for t in templates} == {
             "orderdesk://stores/{store}/folders",
