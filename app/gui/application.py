@@ -22,6 +22,7 @@ from app.gui.context import GuiContext
 from app.gui.icons import app_icon
 from app.gui.tasks import TaskGroup
 from app.gui.tray import Tray, TrayActions
+from app.gui.window_state import WindowPlacement
 
 log = logging.getLogger(__name__)
 SIGNAL_WAKE_MS = 250
@@ -117,6 +118,7 @@ class TrayApplication(QObject):
             settings=self.show_settings,
             set_paused=self.set_paused,
             quit=self.quit,
+            inventory=self.show_inventory,
         )
 
     def start(self) -> None:
@@ -149,6 +151,8 @@ class TrayApplication(QObject):
         if window is None:
             window = build()
             self._windows[key] = window
+            if window.findChild(WindowPlacement) is None:
+                WindowPlacement(window, key)  # fits the screen, comes back where it was
         window.show()
         window.raise_()
         window.activateWindow()
@@ -162,9 +166,19 @@ class TrayApplication(QObject):
             window = OrdersWindow(self.ctx, self.bridge, quit_on_close=self.tray is None)
             window.closed_for_good.connect(self.quit)
             window.manage_stores.connect(self.show_stores)
+            window.inventory_requested.connect(self.show_inventory)
             return window
 
         return self._window("orders", build)
+
+    def show_inventory(self, store_key: str | None = None) -> QWidget:
+        """Open (or raise) the inventory window, on ``store_key`` when given."""
+        from app.gui.inventory import InventoryWindow
+
+        window = self._window("inventory", lambda: InventoryWindow(self.ctx, self.bridge))
+        if store_key:
+            window.show_store(store_key)  # type: ignore[attr-defined]
+        return window
 
     def show_stores(self, first_run: bool = False) -> QWidget:
         """Open (or raise) the store manager."""

@@ -30,6 +30,7 @@ class TrayActions:
     settings: Callable[[], object]
     set_paused: Callable[[bool], None]
     quit: Callable[[], None]
+    inventory: Callable[[], object] | None = None
 
 
 class Tray(QObject):
@@ -95,6 +96,8 @@ class Tray(QObject):
             ("Connect an AI client…", self._actions.connect_client),
             ("Settings…", self._actions.settings),
         ]
+        if self._actions.inventory is not None:
+            entries.insert(1, ("Inventory…", self._actions.inventory))
         for text, callback in entries:
             self.menu.addAction(text).triggered.connect(callback)
         self.menu.addSeparator()

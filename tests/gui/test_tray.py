@@ -22,6 +22,7 @@ from app.gui.tray import Tray, TrayActions
 pytestmark = pytest.mark.gui
 MENU = [
     "Orders…",
+    "Inventory…",
     "Stores…",
     "Activity…",
     "Connect an AI client…",
@@ -139,9 +140,12 @@ def test_every_menu_window_opens(qtbot: Any, ctx: GuiContext, tray_app: TrayAppl
         tray_app.show_activity,
         tray_app.show_connect_client,
         tray_app.show_settings,
+        tray_app.show_inventory,
     ):
         window = show()
         assert window.isVisible()
+        screen = window.screen().availableGeometry()
+        qtbot.waitUntil(lambda w=window, s=screen: s.contains(w.frameGeometry()))  # fits
 
 
 def test_a_second_launch_asks_the_first_to_show(qtbot: Any, tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from app.gui.orders.exporting import CsvExporter
 from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
 from app.gui.orders.indexing import IndexFollower
-from app.gui.orders.layout import chain_tab_order, fit_within, order_table, three_panes
+from app.gui.orders.layout import chain_tab_order, order_table, three_panes
 from app.gui.orders.presenter import OrderPresenter
 from app.gui.orders.printing import OrderPrinter
 from app.gui.orders.query import OrderQuery
@@ -43,6 +43,7 @@ from app.gui.orders.source import OrderSource
 from app.gui.orders.status_bar import LoadStatus
 from app.gui.orders.table_model import OrdersTableModel
 from app.gui.tasks import TaskGroup
+from app.gui.window_state import WindowPlacement
 
 log = logging.getLogger(__name__)
 PREFERRED_SIZE = QSize(1440, 860)
@@ -60,6 +61,8 @@ class OrdersWindow(QMainWindow):
 
     closed_for_good = Signal()
     manage_stores = Signal()
+    inventory_requested = Signal(object)
+    """Open the inventory window (on the store key given)."""
 
     def __init__(self, ctx: GuiContext, bridge: HubBridge, quit_on_close: bool = False) -> None:
         super().__init__()
@@ -71,7 +74,7 @@ class OrdersWindow(QMainWindow):
         self.source = OrderSource(ctx.services)
         self.folders: dict[int, str] = {}
         self.setWindowTitle(f"Orders — {APP_NAME}")
-        self.resize(fit_within(PREFERRED_SIZE, self.screen().availableGeometry()))
+        self.placement = WindowPlacement(self, "orders", PREFERRED_SIZE)
         self.model = OrdersTableModel(self.source.page, parent=self)
         self._build()
         self._compose()
@@ -133,7 +136,7 @@ class OrdersWindow(QMainWindow):
             services, self, self.source, self.status, lambda: self.model.is_loading, self
         )
         self.indexing.counts_stale.connect(self.counts.refresh)
-        self.indexing.index_ready.connect(self.refresh)
+        self.indexing.index_ready.connect(self._index_ready)
 
     def _install_shortcuts(self) -> None:
         """The browser's keyboard shortcuts."""
@@ -170,7 +173,13 @@ class OrdersWindow(QMainWindow):
         self.export_action = bar.addAction("Export CSV…", lambda: self.exporter.export_csv())
         bar.addSeparator()
         bar.addAction("Stores…", self.manage_stores.emit)
+        inventory = bar.addAction("Inventory…", self._open_inventory)
+        inventory.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        inventory.setToolTip("The store's inventory: stock, prices, CSV import (Ctrl+Shift+I)")
         self.addToolBar(bar)
+
+    def _open_inventory(self) -> None:
+        self.inventory_requested.emit(self.store_key)
 
     def _status_bar(self) -> None:
         self.status = LoadStatus()
@@ -274,6 +283,15 @@ class OrdersWindow(QMainWindow):
             self.tasks.start(self.load_stores())
             return
         self.model.refresh()
+        self.counts.refresh()
+
+    def _index_ready(self) -> None:
+        """The first sync ended: reload from the index, unless the merchant is on a row (the
+        live list is already right; the next pages and searches read the index)."""
+        if self.selected_id() is None or self.model.total is None:
+            self.refresh()
+            return
+        self._loaded(self.model.rowCount(), self.model.total)
         self.counts.refresh()
 
     def focus_search(self) -> None:
