@@ -31,7 +31,9 @@ class SettingError(InvalidChange, ValueError):
 class SettingSpec:
     """One setting: its key, default, Python type and a sentence for the settings window.
 
-    ``minimum``/``maximum`` bound numbers; ``choices`` lists the allowed strings.
+    ``minimum``/``maximum`` bound numbers; ``choices`` lists the allowed strings. An
+    ``internal`` setting is kept by a window for itself (saved searches, table columns) and is
+    not offered in the settings window.
     """
 
     key: str
@@ -41,6 +43,7 @@ class SettingSpec:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
+    internal: bool = False
 
     def check(self, value: object) -> SettingValue:
         """Return ``value`` as this setting's type, or raise :class:`SettingError`."""
@@ -145,6 +148,20 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("client.writes_per_minute", 30, int, "Writes a client may make a minute.", 1),
     SettingSpec(
         "writes.duplicate_window", 60, int, "Seconds an identical repeat write is refused.", 0, 3600
+    ),
+    SettingSpec(
+        "orders.saved_searches",
+        "[]",
+        str,
+        "The order browser's saved searches (JSON list).",
+        internal=True,
+    ),
+    SettingSpec(
+        "orders.hidden_columns",
+        "[]",
+        str,
+        "Columns hidden in the order table (JSON list of column keys).",
+        internal=True,
     ),
 )
 """Every setting the app knows. Add one here; no migration is needed.

@@ -169,7 +169,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        for spec in SETTINGS:
+        for spec in (spec for spec in SETTINGS if not spec.internal):
             editor = editor_for(spec)
             editor.setToolTip(spec.description)
             label = QLabel(spec.description)

@@ -29,6 +29,8 @@ EXPECTED_DEFAULTS = {
     "client.burst": 240,
     "client.writes_per_minute": 30,
     "writes.duplicate_window": 60,
+    "orders.saved_searches": "[]",
+    "orders.hidden_columns": "[]",
 }
 
 
@@ -38,6 +40,11 @@ def test_every_spec_default_has_its_declared_type() -> None:
         assert type(spec.default) is spec.type
         assert spec.description
     assert len({spec.key for spec in SETTINGS}) == len(SETTINGS)
+
+
+def test_internal_settings_stay_out_of_the_settings_window() -> None:
+    internal = {spec.key for spec in SETTINGS if spec.internal}
+    assert internal == {"orders.saved_searches", "orders.hidden_columns"}
 
 
 def test_defaults_are_upserted(db: pw.SqliteDatabase) -> None:

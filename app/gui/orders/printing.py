@@ -15,7 +15,15 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QObject, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPageLayout, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QMenu,
+    QMenuBar,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from app.core.orderdesk import Order
 from app.gui.errors import is_expected, user_message
@@ -112,6 +120,15 @@ class OrderPrinter(QObject):
             menu.addAction(action)
         self.parent_widget.addActions(menu.actions())  # shortcuts work with the menu closed
         return menu
+
+    def install(
+        self, toolbar: QToolBar, before: QAction, menu_bar: QMenuBar, context: QMenu
+    ) -> None:
+        """Put the Print button on ``toolbar`` (before ``before``), the Print menu on
+        ``menu_bar``, and the two print commands on the ``context`` menu."""
+        toolbar.insertWidget(before, self.tool_button())
+        menu_bar.addMenu(self.menu)
+        self.add_to(context)
 
     def add_to(self, menu: QMenu) -> None:
         """Add the two print commands to another menu (the Selection menu of right clicks)."""

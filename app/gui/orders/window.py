@@ -29,16 +29,20 @@ from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.actions import OrderActions
 from app.gui.orders.bulk import BulkActions
+from app.gui.orders.columns import ColumnChooser
 from app.gui.orders.counts import FolderCounts
+from app.gui.orders.customer import CustomerView
 from app.gui.orders.detail import OrderDetail
 from app.gui.orders.exporting import CsvExporter
 from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
 from app.gui.orders.indexing import IndexFollower
 from app.gui.orders.layout import chain_tab_order, order_table, three_panes
+from app.gui.orders.open_web import WebOpener
 from app.gui.orders.presenter import OrderPresenter
 from app.gui.orders.printing import OrderPrinter
 from app.gui.orders.query import OrderQuery
+from app.gui.orders.saved import SavedSearches
 from app.gui.orders.source import OrderSource
 from app.gui.orders.status_bar import LoadStatus
 from app.gui.orders.table_model import OrdersTableModel
@@ -98,9 +102,12 @@ class OrdersWindow(QMainWindow):
         self.table = order_table(self.model)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail = OrderDetail()
-        self.setCentralWidget(
-            three_panes(self.folder_list, [self.filter_bar, self.table], self.detail)
+        services = self.ctx.services
+        self.saved = SavedSearches(
+            self, services.settings, self.filter_bar, lambda: self.model.query, self
         )
+        left = self.saved.pane(self.folder_list)
+        self.setCentralWidget(three_panes(left, [self.filter_bar, self.table], self.detail))
         self._toolbar()
         self._status_bar()
         self.model.loading_changed.connect(self._loading_changed)
@@ -110,7 +117,7 @@ class OrdersWindow(QMainWindow):
         chain_tab_order(self, [
             self.store_box, bar.search, bar.email, bar.source, bar.added_from, bar.added_to,
             bar.clear_button,
-            self.folder_list, self.table, self.detail.move_button,
+            self.folder_list, self.saved.list, self.table, self.detail.move_button,
         ])  # fmt: skip
 
     def _compose(self) -> None:
@@ -125,9 +132,11 @@ class OrdersWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.bulk.panel)
         self.menuBar().addMenu(self.bulk.menu)
         self.printer = OrderPrinter(self, self.source, self.selected_ids, self)
-        self.toolbar.insertWidget(self.export_action, self.printer.tool_button())
-        self.menuBar().addMenu(self.printer.menu)
-        self.printer.add_to(self.bulk.menu)
+        self.printer.install(self.toolbar, self.export_action, self.menuBar(), self.bulk.menu)
+        self.web = WebOpener(self, lambda: self.detail.order, self)
+        self.customer = CustomerView(self, self.source, self.detail, self.filter_bar, self)
+        self.bulk.menu.addActions([self.web.action, self.customer.action])
+        self.columns = ColumnChooser(self.table, services.settings, self)
         self.counts = FolderCounts(
             self, self.source, self.folder_list, self.filter_bar,
             lambda: self.model.query.folder_id, self.expected_or_raise, self,
@@ -382,9 +391,12 @@ class OrdersWindow(QMainWindow):
     @property
     def busy(self) -> bool:
         """True while any load, count, detail or action is still running."""
-        parts = (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks,
-                 self.counts.tasks, self.bulk.tasks, self.printer.tasks)  # fmt: skip
-        return any(tasks.busy for tasks in parts) or self.model.is_loading
+        return any(tasks.busy for tasks in self._work()) or self.model.is_loading
+
+    def _work(self) -> tuple[TaskGroup, ...]:
+        parts = (self.actions_, self.exporter, self.indexing, self.counts, self.bulk,
+                 self.printer, self.customer, self.saved, self.columns)  # fmt: skip
+        return (self.tasks, *(part.tasks for part in parts))
 
     def shutdown(self) -> None:
         """Cancel all work and stop listening (the app is quitting); safe to call twice."""
@@ -392,8 +404,7 @@ class OrdersWindow(QMainWindow):
             return
         self._shut_down = True
         self.counts.stop()
-        for tasks in (self.tasks, self.actions_.tasks, self.exporter.tasks, self.indexing.tasks,
-                      self.bulk.tasks, self.printer.tasks):  # fmt: skip
+        for tasks in self._work():
             tasks.cancel_all()
         self.model.shutdown()
         for signal, slot in (
