@@ -1,21 +1,22 @@
 """``orderdesk-mcp index sync NAME [--full] | status [NAME] [--json]``: the local order index.
 
-``sync`` brings a store's index up to date and shows progress on stderr; Ctrl-C stops it and
-the next sync resumes from the last saved page. ``status`` reports each index without
-contacting Order Desk.
+``sync`` brings a store's index up to date and shows progress on stderr (orders done of the
+total, the rate and the time left; see :mod:`app.commands.sync_progress`), then one line that
+says it is up to date; Ctrl-C stops it and the next sync resumes from the last saved page.
+``status`` reports each index without contacting Order Desk.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.commands import EXIT_FAILURE, EXIT_OK
 from app.commands.runtime import print_error, running_runtime, storage
+from app.commands.sync_progress import ProgressPrinter
 
 if TYPE_CHECKING:
     from app.core.engine import Engine
@@ -63,32 +64,31 @@ def _call(engine: Engine, coro: Coroutine[Any, Any, T]) -> T:
 
 
 class ProgressLine:
-    """Prints ``SYNC_PROGRESS`` events of one store as one updating line on stderr."""
+    """Prints ``SYNC_PROGRESS`` events of one store on stderr (:class:`ProgressPrinter`)."""
 
-    def __init__(self, store_key: str) -> None:
+    def __init__(self, store_key: str, printer: ProgressPrinter | None = None) -> None:
         self.store_key = store_key
-        self._last = 0.0
+        self.printer = printer or ProgressPrinter()
 
     def __call__(self, event: Event) -> None:
         from app.core.events import SYNC_PROGRESS
 
         if event.kind != SYNC_PROGRESS or event.store_id != self.store_key:
             return
-        now = time.monotonic()
-        if event.data.get("state") == "syncing" and now - self._last < 0.2:
-            return
-        self._last = now
-        done, total = event.data.get("done", 0), event.data.get("total", 0)
-        phase = event.data.get("phase", "")
-        print(f"\r{phase}: {done}/{total} orders ", end="", file=sys.stderr, flush=True)
+        if "done" not in event.data:
+            return  # a state change without counts (ready, failed)
+        done, total = int(event.data["done"]), int(event.data.get("total") or 0)
+        self.printer.report(str(event.data.get("phase", "")), done, total, time.monotonic())
 
 
 def sync_index(args: argparse.Namespace) -> int:
     """Sync one store's index and print a summary on stderr."""
 
+    printer = ProgressPrinter()
+
     async def work(services: Services) -> tuple[str, Any, float]:
         record = await services.stores.resolve(args.name)
-        unsubscribe = services.engine.hub.subscribe(ProgressLine(record.key))
+        unsubscribe = services.engine.hub.subscribe(ProgressLine(record.key, printer))
         started = time.perf_counter()
         try:
             report = await services.local_orders.sync(record, full=args.full)
@@ -100,11 +100,14 @@ def sync_index(args: argparse.Namespace) -> int:
         name, report, seconds = _with_services(work)
     except KeyboardInterrupt:
         return EXIT_FAILURE
+    finally:
+        printer.end_line()
     removed = f", {report.deleted} removed" if report.deleted else ""
     rebuilt = " The index file was damaged and has been rebuilt." if report.rebuilt else ""
+    rate = f", {report.upserted / seconds:.0f} orders/s" if report.upserted and seconds else ""
     print_error(
-        f"\nIndex of {name!r} is up to date: {report.upserted} orders written{removed} "
-        f"({report.mode} sync, {report.requests} requests, {seconds:.1f} s).{rebuilt}"
+        f"Index of {name!r} is up to date: {report.upserted} orders written{removed} "
+        f"({report.mode} sync, {report.requests} requests, {seconds:.1f} s{rate}).{rebuilt}"
     )
     return EXIT_OK
 

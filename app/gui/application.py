@@ -21,6 +21,7 @@ from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.icons import app_icon
 from app.gui.tasks import TaskGroup
+from app.gui.theme import follow_color_scheme
 from app.gui.tray import Tray, TrayActions
 from app.gui.window_state import WindowPlacement
 
@@ -38,6 +39,7 @@ def create_qt_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
     app.setQuitOnLastWindowClosed(False)
+    follow_color_scheme(app)
     return app
 
 

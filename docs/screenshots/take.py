@@ -59,6 +59,7 @@ async def shoot(runtime: object, tray_class: type) -> int:
     tray = tray_class(runtime.gui_context())  # type: ignore[attr-defined]
     await shoot_stores(runtime, tray)
     await shoot_orders(runtime, tray)
+    await shoot_inventory(tray)
     await shoot_dialogs(runtime, tray)
     await shoot_tray(tray)
     tray.close()
@@ -117,6 +118,31 @@ async def shoot_orders(runtime: Any, tray: Any) -> None:
     await until(lambda: window.model.query.text == "Tanaka")
     await until(lambda: not window.busy)
     await save(window, "orders-search")
+
+
+async def shoot_inventory(tray: Any) -> None:
+    """The inventory window with a search and a selection, and a CSV import's preview."""
+    from app.gui.inventory_import import plan_import, read_stock_csv
+
+    window = tray.show_inventory()
+    await until(lambda: window.model.rowCount() > 0 and not window.busy, 60)
+    window.search.setText("tee")
+    await until(lambda: window.view.rowCount() < window.model.rowCount())
+    for row in (1, 2, 3):
+        window.table.selectionModel().select(
+            window.view.index(row, 0),
+            window.table.selectionModel().SelectionFlag.Select
+            | window.table.selectionModel().SelectionFlag.Rows,
+        )
+    await save(window, "inventory")
+    items = window.model.items()
+    lines = [f"{item.code},{item.stock + 12}" for item in items[:6]]
+    lines += ["GIFT-CARD-50,40", f"{items[7].code},{items[7].stock}"]
+    text = "SKU,stock\n" + "\n".join(lines)
+    dialog = window.preview(plan_import(read_stock_csv(text), items), "stock-count.csv")
+    await save(dialog, "inventory-import")
+    dialog.close()
+    window.search.clear()
 
 
 async def shoot_dialogs(runtime: Any, tray: Any) -> None:

@@ -176,3 +176,20 @@ def test_the_order_window_opens_the_inventory_of_its_store(
     with qtbot.waitSignal(window.inventory_requested, timeout=WAIT) as asked:
         qtbot.keyClick(window.table, Qt.Key.Key_I, MODIFIERS)
     assert asked.args == [store.key]
+
+
+def test_esc_takes_an_edit_back(
+    qtbot: Any, inventory: InventoryWindow, sandbox: SandboxServer
+) -> None:
+    row = row_of(inventory, "OCT00-S")
+    before = inventory.view.index(row, STOCK).data()
+    puts = sandbox.store().request_count("PUT")
+    inventory.table.setFocus()
+    inventory.table.setCurrentIndex(inventory.view.index(row, STOCK))
+    qtbot.keyClicks(inventory.table, "7")
+    editor = inventory.table.focusWidget()
+    assert editor is not inventory.table  # typing opened the editor
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: inventory.table.state() == inventory.table.State.NoState, timeout=WAIT)
+    assert inventory.view.index(row, STOCK).data() == before
+    assert sandbox.store().request_count("PUT") == puts
