@@ -35,8 +35,15 @@ from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.inventory_dialogs import ImportPreviewDialog, StockDialog, new_stock
-from app.gui.inventory_import import ImportPlan, plan_import, read_stock_csv
+from app.gui.inventory_import import (
+    BATCH_SIZE,
+    ImportPlan,
+    plan_import,
+    read_stock_csv,
+    sent_text,
+)
 from app.gui.inventory_model import COLUMN_WIDTHS, InventoryFilter, InventoryTableModel
+from app.gui.keyboard import toolbar_menu
 from app.gui.orders.status_bar import LoadStatus
 from app.gui.tasks import TaskGroup
 from app.gui.window_state import WindowPlacement
@@ -134,6 +141,7 @@ class InventoryWindow(QMainWindow):
             action.setToolTip(f"{tip} ({keys})")
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
         self.addToolBar(bar)
+        toolbar_menu(self, "&Inventory", bar)
         extra: list[tuple[QKeySequence, Callable[[], object]]] = [
             (QKeySequence(QKeySequence.StandardKey.Find), self.focus_search),
             (QKeySequence("Esc"), self.cancel),
@@ -278,7 +286,8 @@ class InventoryWindow(QMainWindow):
             mode, amount = dialog.values()
             entries = [{"id": i.id, "stock": new_stock(mode, amount, i.stock)} for i in items]
             entries = [e for e, i in zip(entries, items, strict=True) if e["stock"] != i.stock]
-            self.send_batches([entries[n : n + 100] for n in range(0, len(entries), 100)])
+            size = BATCH_SIZE
+            self.send_batches([entries[n : n + size] for n in range(0, len(entries), size)])
 
         self._open(dialog, send)
 
@@ -337,7 +346,7 @@ class InventoryWindow(QMainWindow):
             self.report(error)
         finally:
             self.status.show_progress(False)
-        self.show_message(_sent_text(done, total, failed, self._cancelled))
+        self.show_message(sent_text(done, total, failed, cancelled=self._cancelled))
         self.refresh()
 
     def cancel(self) -> None:
@@ -388,13 +397,3 @@ class InventoryWindow(QMainWindow):
         for signal, slot in ((self.bridge.any_event, self._on_event),
                              (self.bridge.store_changed, self._on_store_changed)):  # fmt: skip
             signal.disconnect(slot)
-
-
-def _sent_text(done: int, total: int, failed: list[str], cancelled: bool) -> str:
-    if failed:
-        return f"Updated {done - len(failed):,} of {total:,} items; refused: " + "; ".join(
-            failed[:5]
-        )
-    if cancelled and done < total:
-        return f"Stopped: {done:,} of {total:,} items updated, the rest not sent."
-    return f"Updated the stock of {done:,} item{'' if done == 1 else 's'}."

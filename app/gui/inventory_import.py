@@ -181,3 +181,14 @@ def _change(line: StockLine, item: InventoryItem | None, repeated: bool) -> Stoc
     name = item.name if item is not None else ""
     item_id = item.id if item is not None else None
     return StockChange(line.sku, name, item_id, old, line.stock, note)
+
+
+def sent_text(done: int, total: int, failed: list[str], *, cancelled: bool) -> str:
+    """What a finished (or cancelled) batch update says: how many items, what was refused."""
+    if failed:
+        return f"Updated {done - len(failed):,} of {total:,} items; refused: " + "; ".join(
+            failed[:5]
+        )
+    if cancelled and done < total:
+        return f"Stopped: {done:,} of {total:,} items updated, the rest not sent."
+    return f"Updated the stock of {done:,} item{'' if done == 1 else 's'}."

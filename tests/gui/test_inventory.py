@@ -16,6 +16,7 @@ from app.gui.inventory import InventoryWindow
 from app.gui.inventory_dialogs import ImportPreviewDialog, StockDialog
 from app.gui.inventory_import import UNKNOWN
 from app.gui.inventory_model import PRICE, STOCK
+from app.gui.keyboard import unreachable_actions
 from app.sandbox import SandboxServer
 
 pytestmark = pytest.mark.gui
@@ -193,3 +194,12 @@ def test_esc_takes_an_edit_back(
     qtbot.waitUntil(lambda: inventory.table.state() == inventory.table.State.NoState, timeout=WAIT)
     assert inventory.view.index(row, STOCK).data() == before
     assert sandbox.store().request_count("PUT") == puts
+
+
+def test_every_toolbar_action_is_reachable_by_keyboard(
+    inventory: InventoryWindow, window: Any
+) -> None:
+    assert unreachable_actions(inventory) == []
+    assert unreachable_actions(window) == []  # the order window: its toolbar is in "Orders"
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles[0] == "&Orders"

@@ -27,6 +27,7 @@ from app.core.services import StoreRecord
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
+from app.gui.keyboard import toolbar_menu
 from app.gui.orders.actions import OrderActions
 from app.gui.orders.bulk import BulkActions
 from app.gui.orders.columns import ColumnChooser
@@ -137,6 +138,7 @@ class OrdersWindow(QMainWindow):
         self.customer = CustomerView(self, self.source, self.detail, self.filter_bar, self)
         self.bulk.menu.addActions([self.web.action, self.customer.action])
         self.columns = ColumnChooser(self.table, services.settings, self)
+        toolbar_menu(self, "&Orders", self.toolbar)  # toolbar actions by keyboard (Alt+O)
         self.counts = FolderCounts(
             self, self.source, self.folder_list, self.filter_bar,
             lambda: self.model.query.folder_id, self.expected_or_raise, self,
