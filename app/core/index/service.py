@@ -33,6 +33,8 @@ class IndexService(StoreIndexes):
         overlap_seconds: How far before the newest known change an incremental sync starts.
         reconcile_every: Seconds between id reconciliations run by incremental syncs.
         debounce: Seconds to gather order-change events before the sync they trigger.
+        spacing: Least seconds between two syncs triggered by changes to one store, so a
+            stream of writes (a bulk job) leaves the store's token bucket to the writes.
     """
 
     def __init__(
@@ -42,9 +44,12 @@ class IndexService(StoreIndexes):
         overlap_seconds: int = OVERLAP_SECONDS,
         reconcile_every: float = 3600.0,
         debounce: float = 0.5,
+        spacing: float = 5.0,
     ) -> None:
         super().__init__(hub, overlap_seconds=overlap_seconds, reconcile_every=reconcile_every)
         self.debounce = debounce
+        self.spacing = spacing
+        self._change_synced: dict[str, float] = {}
         self._background: dict[str, asyncio.Task[None]] = {}
         self._queued: set[str] = set()
         self._wakes: dict[str, asyncio.Event] = {}
@@ -85,8 +90,8 @@ class IndexService(StoreIndexes):
     def on_order_changed(self, event: Event) -> None:
         """Hub callback (any thread): run an incremental sync soon after an order write.
 
-        Changes arriving within ``debounce`` seconds share one sync; a deleted order leaves
-        the index at once.
+        Changes arriving within ``debounce`` seconds share one sync, and a stream of changes
+        syncs at most once per ``spacing`` seconds; a deleted order leaves the index at once.
         """
         if event.kind not in (ORDER_CHANGED, ORDER_DELETED) or event.store_id is None:
             return
@@ -162,7 +167,11 @@ class IndexService(StoreIndexes):
 
     async def _sync_after_change(self, store_id: str) -> None:
         await asyncio.sleep(self.debounce)
+        last = self._change_synced.get(store_id)
+        if last is not None:  # a stream of writes: one feed request per `spacing`, not per write
+            await asyncio.sleep(max(0.0, last + self.spacing - time.monotonic()))
         self._queued.discard(store_id)
+        self._change_synced[store_id] = time.monotonic()
         store = self._stores.get(store_id)
         started = time.monotonic()
         if store is not None and await self._quiet_sync(store):

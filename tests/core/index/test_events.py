@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from app.core.events import ORDER_CHANGED, ORDER_DELETED, SYNC_PROGRESS, Event
 from app.core.index import SearchFilters
@@ -84,3 +85,21 @@ async def test_a_move_shows_in_folder_searches_before_the_feed_reads_it(synced: 
     assert synced.order_requests() == 0
     # Reads of the order itself still go to Order Desk until the feed has read it.
     assert await synced.service.raw_orders(synced.store, [order_id]) == {}
+
+
+async def test_a_sync_after_changes_waits_for_the_spacing_since_the_last(
+    synced: IndexBox,
+) -> None:
+    synced.service.attach(synced.hub, asyncio.get_running_loop())
+    synced.service.spacing = 1.0
+    ready = _ready_counter(synced)
+    order_id = sorted(synced.remote.orders, key=int)[12]
+    before = synced.order_requests()
+    synced.hub.publish(Event.of(ORDER_CHANGED, "s1", order_id=order_id))
+    await asyncio.wait_for(ready.get(), 10)  # the first change syncs after the debounce
+    first = synced.service._change_synced["s1"]
+    for _ in range(5):  # the next writes of a bulk job
+        synced.hub.publish(Event.of(ORDER_CHANGED, "s1", order_id=order_id))
+    await asyncio.wait_for(ready.get(), 10)
+    assert time.monotonic() - first >= 1.0  # not before the spacing
+    assert synced.order_requests() - before == 2  # one feed request for the five
