@@ -59,6 +59,7 @@ async def shoot(runtime: object, tray_class: type) -> int:
     tray = tray_class(runtime.gui_context())  # type: ignore[attr-defined]
     await shoot_stores(runtime, tray)
     await shoot_orders(runtime, tray)
+    await shoot_bulk(runtime, tray)
     await shoot_inventory(tray)
     await shoot_dialogs(runtime, tray)
     await shoot_tray(tray)
@@ -143,6 +144,36 @@ async def shoot_inventory(tray: Any) -> None:
     await save(dialog, "inventory-import")
     dialog.close()
     window.search.clear()
+
+
+async def shoot_bulk(runtime: Any, tray: Any) -> None:
+    """Twelve orders selected (click, Shift+click) and a bulk note on them half done."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    from app.sandbox.faults import Fault
+
+    window = tray.show_orders()
+    window.filter_bar.search.setText("")
+    window.filter_bar.apply_now()
+    await until(lambda: window.model.query.text == "" and window.model.rowCount() > 20)
+    await until(lambda: not window.busy)
+    window.table.selectRow(2)
+    window.table.selectionModel().select(
+        QItemSelection(window.model.index(2, 0), window.model.index(13, 8)),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    await until(lambda: len(window.selected_ids()) == 12)
+    sandbox = runtime.sandboxes[0]
+    # each note takes a while at "Order Desk", so the shot shows the job half done
+    sandbox.add_fault(Fault(kind="delay", method="POST", path="/orders/*/order-history",
+                            seconds=1.5, times=12))  # fmt: skip
+    window.bulk.add_note()
+    window.bulk.dialog.text.setPlainText("Packed and labelled; picked up by UPS at 4 pm.")
+    window.bulk.dialog.accept()
+    await until(lambda: window.bulk.panel.progress.value() >= 4)
+    await save(window, "bulk-selection")
+    sandbox.clear_faults()
+    await until(lambda: not window.bulk.running, 60)
 
 
 async def shoot_dialogs(runtime: Any, tray: Any) -> None:

@@ -35,6 +35,7 @@ from app.gui.orders.bulk_panel import BulkPanel
 from app.gui.orders.dialogs import MoveDialog, NoteDialog
 from app.gui.orders.export import write_csv
 from app.gui.orders.rows import OrderRow
+from app.gui.orders.source import OrderSource
 from app.gui.orders.table_model import OrdersTableModel
 from app.gui.orders.view import BrowserView
 from app.gui.tasks import TaskGroup
@@ -49,6 +50,7 @@ class BulkActions(QObject):
         table: The order table (its selection).
         model: The table's rows.
         single: The one-order actions (used when one row is selected).
+        source: Full orders for the CSV's address, item and tracking columns.
         parent: Parent of the dialogs and menus (the window).
     """
 
@@ -59,6 +61,7 @@ class BulkActions(QObject):
         table: QTableView,
         model: OrdersTableModel,
         single: OrderActions,
+        source: OrderSource,
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
@@ -67,6 +70,7 @@ class BulkActions(QObject):
         self.table = table
         self.model = model
         self.single = single
+        self.source = source
         self.parent_widget = parent
         self.tasks = TaskGroup()
         self.panel = BulkPanel()
@@ -201,25 +205,30 @@ class BulkActions(QObject):
         dialog.open()
 
     def export_selection(self, path: Path | None = None) -> None:
-        """Write the selected orders to a CSV file (asks where unless ``path`` is given)."""
-        rows = self.selected_rows()
-        if not rows:
+        """Write the selected orders to a CSV file, with the same columns as Export CSV (asks
+        where unless ``path`` is given)."""
+        rows, key = self.selected_rows(), self.view.store_key
+        if not rows or key is None:
             self.view.show_error("Select orders first (Shift/Ctrl click, Ctrl+A for all).")
             return
         if path is not None:
-            self._write_csv(path, rows)
+            self.tasks.start(self._write_csv(key, path, rows))
             return
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         dialog = QFileDialog(self.parent_widget, f"Export {len(rows):,} selected orders",
                              str(Path(folder) / "selected-orders.csv"), "CSV (*.csv)")  # fmt: skip
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("csv")
-        dialog.fileSelected.connect(lambda chosen: self._write_csv(Path(chosen), rows))
+        dialog.fileSelected.connect(
+            lambda chosen: self.tasks.start(self._write_csv(key, Path(chosen), rows))
+        )
         self._open(dialog, lambda: None)
 
-    def _write_csv(self, path: Path, rows: list[OrderRow]) -> None:
+    async def _write_csv(self, key: str, path: Path, rows: list[OrderRow]) -> None:
+        self.view.show_error(f"Exporting {len(rows):,} selected orders…")
         try:
-            count = write_csv(path, rows, self.view.folders)
+            full = await self.source.full_orders(key, [row.id for row in rows])
+            count = write_csv(path, rows, self.view.folders, full)
         except Exception as error:
             if not is_expected(error):
                 raise

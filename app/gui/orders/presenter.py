@@ -50,14 +50,18 @@ class OrderPresenter:
         self.report = report
 
     async def load(self, key: str, order_id: str, fresh: bool = False) -> None:
-        """Read one order (the cache's copy unless ``fresh``) and show it."""
+        """Read one order (the cache's copy unless ``fresh``) and show it (the pane is left
+        alone when the selection changed meanwhile, e.g. Shift+click made it several rows)."""
+        if self.selected_id() != order_id:
+            return
         if self.detail.order is None or self.detail.order.id != order_id:
             self.detail.show_message(f"Loading order {order_id}…")
         try:
             order = await self.source.order(key, order_id, fresh=fresh)
         except Exception as error:
             self.report(error)
-            self.detail.show_message(user_message(error))
+            if self.selected_id() == order_id:
+                self.detail.show_message(user_message(error))
             return
         await self.show(key, order)
 

@@ -129,7 +129,9 @@ class OrdersWindow(QMainWindow):
         )
         self.actions_ = OrderActions(services, self, self.detail, self.presenter, self)
         self.exporter = CsvExporter(self, self.source, self.model, self)
-        self.bulk = BulkActions(services, self, self.table, self.model, self.actions_, self)
+        self.bulk = BulkActions(
+            services, self, self.table, self.model, self.actions_, self.source, self
+        )
         self.statusBar().addPermanentWidget(self.bulk.panel)
         self.menuBar().addMenu(self.bulk.menu)
         self.printer = OrderPrinter(self, self.source, self.selected_ids, self)
