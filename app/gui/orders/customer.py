@@ -120,6 +120,9 @@ class CustomerDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )  # Amazon's order numbers whole
         for line, row in enumerate(summary.rows):
             folder = folders.get(row.folder_id, "") if row.folder_id is not None else ""
             cells = (row.source_id or row.id, format_when(row.date_added), folder,
