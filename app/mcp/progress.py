@@ -4,7 +4,9 @@ small store's first sync of its local copy, or for the person at the tray to ans
 The Order Desk connection reports waits through :data:`app.core.orderdesk.limiter.WAIT_REPORT`;
 an approval reports through :func:`while_waiting`. For a request that carries a
 ``progressToken`` this module turns each report into a ``notifications/progress``
-(progress = seconds waited, total = the deadline), so clients do not time out meanwhile.
+(progress = seconds waited, total = the deadline), so clients do not time out meanwhile. Every
+protocol era has progress; its ``message`` text exists from 2025-03-26 on, so a session that
+negotiated 2024-11-05 gets progress without it (the log message below still says what waits).
 
 The logging capability: the first report of each wait in a call is also sent as a
 ``notifications/message`` (``warning`` for a wait for the store's allowance, ``notice`` for an
@@ -25,6 +27,7 @@ from typing import Any, TypeVar
 
 from mcp.server import ServerRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning
+from mcp_types.version import is_version_at_least
 
 from app.core.orderdesk.limiter import WAIT_REPORT, WaitReport
 from app.core.services.local_orders import FIRST_SYNC_WAIT_TEXT
@@ -64,11 +67,22 @@ def progress_token(ctx: ServerRequestContext[Any, Any]) -> str | int | None:
     return token if isinstance(token, str | int) and not isinstance(token, bool) else None
 
 
+PROGRESS_MESSAGE_SINCE = "2025-03-26"
+"""The first protocol revision whose progress notifications carry a ``message``."""
+
+
+def says_progress_message(ctx: ServerRequestContext[Any, Any]) -> bool:
+    """True when the session's protocol revision has progress ``message`` text."""
+    version = getattr(ctx.session, "protocol_version", None)
+    return not isinstance(version, str) or is_version_at_least(version, PROGRESS_MESSAGE_SINCE)
+
+
 def wait_reporter(ctx: ServerRequestContext[Any, Any], token: str | int | None) -> WaitReport:
     """A listener that sends each wait report as a progress notification (in order, when the
     request has a progress ``token``) and the first report of each wait as a log message."""
     last = -1.0
     logged: set[str] = set()
+    with_message = says_progress_message(ctx)
 
     def report(waited: float, deadline: float, message: str) -> None:
         nonlocal last
@@ -78,7 +92,11 @@ def wait_reporter(ctx: ServerRequestContext[Any, Any], token: str | int | None) 
             last = progress
             _send(
                 ctx.session.send_progress_notification(
-                    token, progress, deadline, text, related_request_id=_request_id(ctx)
+                    token,
+                    progress,
+                    deadline,
+                    text if with_message else None,
+                    related_request_id=_request_id(ctx),
                 )
             )
         level = "notice" if message in NOTICE_WAITS else "warning"

@@ -22,6 +22,7 @@ from mcp.server import Server
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
 from mcp.server.transport_security import TransportSecuritySettings
+from mcp_types.version import HANDSHAKE_PROTOCOL_VERSIONS
 from sse_starlette.sse import AppStatus
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -109,8 +110,9 @@ class BearerGate:
         if sid is not None and sid in self._sessions:
             return self._sessions[sid]
         version = headers.get("mcp-protocol-version", "")
-        if sid is None and version and not version.startswith("2025-"):
+        if sid is None and version and version not in HANDSHAKE_PROTOCOL_VERSIONS:
             # 2026-era HTTP keeps no session: one state per client carries its active store.
+            # (2024-11-05 is a handshake era too: its sessions keep their own state.)
             state = self._stateless.get(key)
             if state is None or _client_key(state.identity) != key:
                 state = self._stateless[key] = SessionState(identity=identity, client_name="http")

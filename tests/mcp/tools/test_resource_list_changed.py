@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import mcp_types as types
 import pytest
 from mcp import Client
 
-from app.core.access import ClientIdentity
-from app.mcp.server import build_server
 from app.mcp.tools.context import McpContext
 from app.mcp.transport.endpoint_file import EndpointInfo
-from app.mcp.transport.local import LocalEndpoint
 from app.mcp.transport.local_client import local_client_transport
-from app.mcp.transport.registry import SessionRegistry
 from tests.mcp.tools.conftest import OUTLET_ID, OUTLET_KEY, make_identity
+from tests.mcp.tools.socket_clients import endpoint_of
 from tests.mcp.tools.test_notifications import over_socket
 
 pytestmark = pytest.mark.skipif(not hasattr(asyncio, "open_unix_connection"), reason="Unix sockets")
@@ -40,18 +35,6 @@ class Heard:
     async def wait(self, count: int) -> None:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: self.count >= count), 30)
-
-
-@asynccontextmanager
-async def endpoint_of(
-    app: McpContext, identities: dict[str, ClientIdentity]
-) -> AsyncIterator[EndpointInfo]:
-    """A real local endpoint of ``app``'s server; each token maps to its identity."""
-    endpoint = LocalEndpoint(build_server(app), identities.get, SessionRegistry(app.hub))
-    try:
-        yield await endpoint.start()
-    finally:
-        await endpoint.stop()
 
 
 def client(info: EndpointInfo, token: str, heard: Heard) -> Client:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 
 import httpx2
@@ -99,3 +100,32 @@ async def test_revoked_session_is_ended(http_endpoint: HttpEndpoint) -> None:
             with pytest.raises(MCPError):
                 await session.call_tool("echo", {"text": "after"})
             assert len(registry) == 0
+
+
+def _json_reply(response: httpx2.Response) -> dict[str, object]:
+    """A JSON-RPC reply, whether sent as JSON or as one server-sent event."""
+    if response.headers.get("content-type", "").startswith("text/event-stream"):
+        data = next(line for line in response.text.splitlines() if line.startswith("data:"))
+        return json.loads(data.removeprefix("data:"))  # type: ignore[no-any-return]
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_2024_sessions_are_sessions(http_endpoint: HttpEndpoint) -> None:
+    """A client that says MCP-Protocol-Version 2024-11-05 on every request (also before it
+    has a session id) keeps one state per session, like every handshake-era client; only the
+    session-less 2026 era shares one state per client."""
+    old = {**ACCEPT, "Authorization": "Bearer odt_alice", "MCP-Protocol-Version": "2024-11-05"}
+    init = {**INIT, "params": {**INIT["params"], "protocolVersion": "2024-11-05"}}  # type: ignore[dict-item]
+    call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call"}
+    call["params"] = {"name": "session_info", "arguments": {}}
+    seen: list[object] = []
+    async with httpx2.AsyncClient() as http:
+        for _ in range(2):
+            opened = await http.post(http_endpoint.url, json=init, headers=old)
+            assert _json_reply(opened)["result"]["protocolVersion"] == "2024-11-05"  # type: ignore[index]
+            headers = {**old, "Mcp-Session-Id": opened.headers["mcp-session-id"]}
+            done = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+            await http.post(http_endpoint.url, json=done, headers=headers)
+            info = _json_reply(await http.post(http_endpoint.url, json=call, headers=headers))
+            seen.append(info["result"]["structuredContent"]["session_id"])  # type: ignore[index]
+    assert seen[0] != seen[1]
