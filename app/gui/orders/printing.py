@@ -33,7 +33,8 @@ from app.gui.orders.view import BrowserView
 from app.gui.tasks import TaskGroup
 
 MAX_PRINTED = 500
-"""The most orders one print job reads (each is one order read, usually from the mirror)."""
+"""The most orders one print job reads (from the local mirror in one read when it is current,
+else one Order Desk read per order)."""
 
 
 class Sheet(Enum):
@@ -230,7 +231,8 @@ class OrderPrinter(QObject):
             return None
         self.view.show_error(f"Preparing the {sheet.value} of {len(ids)} order(s)…")
         try:
-            orders = [await self.source.order(store.key, order_id) for order_id in ids]
+            found = await self.source.full_orders(store.key, ids)  # the mirror in one read
+            orders = [found[order_id] for order_id in ids]
         except Exception as error:
             if not is_expected(error):
                 raise
