@@ -30,7 +30,8 @@ def test_a_window_opens_within_the_screen_and_remembers_its_geometry(qtbot: Any)
     available = first.screen().availableGeometry()
     qtbot.waitUntil(lambda: available.contains(first.frameGeometry()), timeout=WAIT)
     first.setGeometry(120, 90, 640, 420)
-    qtbot.waitUntil(lambda: first.geometry() == QRect(120, 90, 640, 420), timeout=WAIT)
+    qtbot.waitUntil(lambda: first.size() == QSize(640, 420), timeout=WAIT)
+    where = first.geometry()  # a window manager may have nudged it: what it is now counts
     first.close()
     assert "probe" in read_all(geometry_file())
     again = QMainWindow()
@@ -38,5 +39,11 @@ def test_a_window_opens_within_the_screen_and_remembers_its_geometry(qtbot: Any)
     WindowPlacement(again, "probe", QSize(900, 700))
     again.show()
     qtbot.waitExposed(again)
-    qtbot.waitUntil(lambda: again.geometry() == QRect(120, 90, 640, 420), timeout=WAIT)
+    qtbot.waitUntil(lambda: again.size() == where.size(), timeout=WAIT)
+    qtbot.waitUntil(lambda: near(again.geometry(), where), timeout=WAIT)
     again.close()
+
+
+def near(shown: QRect, saved: QRect, slack: int = 40) -> bool:
+    """Same place give or take a window frame."""
+    return abs(shown.x() - saved.x()) <= slack and abs(shown.y() - saved.y()) <= slack
