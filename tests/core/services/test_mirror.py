@@ -82,3 +82,22 @@ def test_only_searches_the_mirror_answers_exactly_are_translated() -> None:
     assert mirror_query(OrderFilters(include_history=True), None) is None
     assert mirror_query(OrderFilters(order_by="source_id"), None) is None
     assert mirror_query(OrderFilters(folders=["Nope"]), {1: "New"}) is None
+
+
+async def test_many_orders_come_from_the_mirror_in_one_read_with_no_request(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    ids = list(od_store.rows)[:50]
+    od_store.reset_counts()
+    found = await services.local_orders.mirror_orders(mirrored, [*ids, "999999999"])
+
+    assert od_store.request_count() == 0
+    assert set(found) == set(ids)  # an unknown id is simply missing
+    assert all(order.from_mirror and order.id == key for key, order in found.items())
+
+
+async def test_without_a_mirror_none_come_from_it(
+    services: Services, store: StoreRecord, od_store: SandboxStore
+) -> None:
+    assert not services.local_orders.keeps_index(store)
+    assert await services.local_orders.mirror_orders(store, list(od_store.rows)[:3]) == {}
