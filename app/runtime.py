@@ -9,7 +9,8 @@ The steps below the GUI, in STYLE.md's order (the callers do 1-2 and 7-8 themsel
 
 This module is the composition root: it may import core, the sandbox and (lazily) the MCP
 host; core imports none of them, and the GUI only receives a :class:`~app.gui.context.GuiContext`
-built here.
+built here. The services and the demo are imported when :meth:`Runtime.start` needs them, so
+:func:`open_storage` stays light (``serve --stdio`` answers ``initialize`` right after it).
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from app.core.access.sessions import LiveSessions
-from app.core.engine import Engine
-from app.core.secrets import SecretStore, open_secret_store
-from app.core.services import Services
-
 if TYPE_CHECKING:
-    from app.core.services import StoreRecord
+    from app.core.access.sessions import LiveSessions
+    from app.core.engine import Engine
+    from app.core.secrets import SecretStore
+    from app.core.services import Services, StoreRecord
     from app.gui.context import GuiContext
     from app.mcp.host import McpHost
     from app.sandbox import SandboxServer
@@ -95,15 +94,23 @@ class Runtime:
         Args:
             engine_name: The engine thread's name.
             demo_keys: Answer the demo store's public key without the keychain (the tray and
-                ``serve``, which can add the demo store); the store commands keep every key.
+                ``serve --demo``, which can add the demo store); the store commands keep every
+                key.
         """
-        from app.demo import DemoKeySecrets
+        from app.core.access.sessions import LiveSessions
+        from app.core.engine import Engine
+        from app.core.secrets import open_secret_store
+        from app.core.services import Services
 
         engine = Engine(engine_name)
         engine.start()
         prompt = LatePassphrasePrompt()
         store: SecretStore = open_secret_store(prompt)
-        secrets: SecretStore = DemoKeySecrets(store) if demo_keys else store
+        secrets: SecretStore = store
+        if demo_keys:
+            from app.demo import DemoKeySecrets
+
+            secrets = DemoKeySecrets(store)
         services = Services.create(engine, secrets=secrets)
         sessions = LiveSessions(engine.hub)  # before the MCP host: it sees every session
         return cls(engine, services, secrets, prompt, sessions)

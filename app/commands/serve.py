@@ -9,7 +9,10 @@ SIGINT/SIGTERM; ``--stdio`` serves one session for ``$ORDERDESK_TRAY_TOKEN`` (re
 key is a public constant, so :class:`app.demo.DemoKeySecrets` answers it without touching
 the keychain or the vault: the demo works headless in CI, where no keychain exists.
 
-Start-up is :mod:`app.runtime`'s, the same as the tray's.
+Start-up is :mod:`app.runtime`'s, the same as the tray's. ``--stdio`` first takes the pipes
+(:class:`~app.mcp.transport.early.EarlyStdio`), opens the database and checks the token, and then
+answers the client's ``initialize`` from the handshake the last start remembered, while the MCP
+SDK and the services load (about a second); requests that arrive meanwhile wait in order.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 from app.commands import EXIT_OK, CommandError
 
 if TYPE_CHECKING:
-    from app.core.engine import Engine
+    from app.core.access.identity import ClientIdentity
     from app.mcp.host import McpHost
+    from app.mcp.transport.early import EarlyStdio
     from app.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -83,22 +87,57 @@ def serve(args: argparse.Namespace) -> int:
     """Run the chosen transport until the client leaves (stdio) or a signal arrives."""
     from app.commands.runtime import running_runtime, storage
 
-    with storage(), running_runtime(demo_keys=True) as runtime:
+    if args.stdio:
+        return _serve_stdio(demo=bool(args.demo))
+    with storage(), running_runtime(demo_keys=bool(args.demo)) as runtime:
         host = prepare_host(runtime, args.demo)
-        if args.stdio:
-            return _serve_stdio(host, runtime.engine)
         return _serve_until_signal(host, listen=bool(args.listen), http_port=args.http)
 
 
-def _serve_stdio(host: McpHost, engine: Engine) -> int:
-    from app.core.access import AuthenticationError
+def _serve_stdio(*, demo: bool) -> int:
+    """One session on stdin/stdout: pipes, database and token first, then the heavy rest."""
+    from app.commands.runtime import running_runtime, storage
+    from app.mcp.transport.early import EarlyStdio
+
+    early = EarlyStdio.claim()
+    try:
+        with storage():
+            identity = _stdio_identity()
+            if early is not None:
+                _answer_early(early)
+            with running_runtime(demo_keys=demo) as runtime:
+                host = prepare_host(runtime, demo)
+                runtime.engine.call(host.serve_stdio(identity, early=early))
+            if early is not None:
+                log.info(early.summary())
+    finally:
+        if early is not None:
+            early.close()
+    return EXIT_OK
+
+
+def _stdio_identity() -> ClientIdentity:
+    """Who ``$ORDERDESK_TRAY_TOKEN`` is (read-only anonymous without one).
+
+    Raises:
+        CommandError: The token is unknown or revoked.
+    """
+    from app.core.access import AuthenticationError, ClientRegistry
 
     try:
-        identity = host.authenticate(os.environ.get(TOKEN_ENV) or None)
+        return ClientRegistry().authenticate(os.environ.get(TOKEN_ENV) or None)
     except AuthenticationError as exc:
         raise CommandError(str(exc)) from None
-    engine.call(host.serve_stdio(identity))
-    return EXIT_OK
+
+
+def _answer_early(early: EarlyStdio) -> None:
+    """Let the client's ``initialize`` be answered from the remembered handshake."""
+    from app import __version__
+    from app.core.paths import data_home
+    from app.mcp.transport.early import CACHE_FILE, HandshakeCache, sdk_versions
+
+    cache = HandshakeCache(data_home() / CACHE_FILE, f"app {__version__}; {sdk_versions()}")
+    early.answer_with(cache.load, cache.store)
 
 
 def _serve_until_signal(host: McpHost, *, listen: bool, http_port: int | None) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcp.server import Server
 
@@ -32,6 +32,9 @@ from app.mcp.transport.local import LocalEndpoint
 from app.mcp.transport.registry import LiveSession, SessionRegistry
 from app.mcp.transport.session import SessionState
 from app.mcp.transport.stdio import serve_stdio
+
+if TYPE_CHECKING:
+    from app.mcp.transport.early import EarlyStdio
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +83,16 @@ class McpHost:
         self._unsubscribe: Callable[[], None] | None = None
         self._watch: asyncio.Task[None] | None = None
 
-    async def serve_stdio(self, identity: Any, client_name: str = "stdio") -> None:
-        """Serve one session for ``identity`` on stdin/stdout (``serve --stdio``)."""
+    async def serve_stdio(
+        self, identity: Any, client_name: str = "stdio", early: EarlyStdio | None = None
+    ) -> None:
+        """Serve one session for ``identity`` on stdin/stdout (``serve --stdio``); ``early``
+        holds the pipes when start-up claimed them (and maybe answered ``initialize``)."""
         state = SessionState(identity=identity, client_name=client_name)
         self._unsubscribe = self.engine.hub.subscribe(self._on_event)
         self._watch = asyncio.get_running_loop().create_task(self._watch_liveness())
         try:
-            await serve_stdio(self.build_server(), state, self.sessions)
+            await serve_stdio(self.build_server(), state, self.sessions, early)
         finally:
             await self.astop()
 

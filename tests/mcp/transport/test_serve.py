@@ -127,6 +127,26 @@ async def test_stdio_serves_one_session_for_the_token(data_home: Path, mode: str
     assert "stdio-client" in text and "write-notes" in text
 
 
+async def test_stdio_answers_a_remembered_initialize_before_the_sdk_loads(data_home: Path) -> None:
+    """A handshake-era client (the 2026-era ``auto`` mode sends no initialize: the SDK alone
+    serves it, covered above)."""
+    token = client_token(data_home, "stdio-client", ("read",))
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "app.cli", "serve", "--stdio"],
+        env={**os.environ, "ORDERDESK_TRAY_TOKEN": token, "ORDERDESK_TRAY_HOME": str(data_home)},
+    )
+    for _ in range(2):  # the first start remembers the server's answer, the second sends it
+        async with Client(params, mode="legacy", cache=None) as c:  # type: ignore[arg-type]
+            who = await c.call_tool("session_info", {})
+            listed = await c.list_tools()
+        assert "stdio-client" in json.dumps(who.structured_content)
+        assert "orders_get" in {tool.name for tool in listed.tools}
+    log = "".join(p.read_text() for p in (data_home / "logs").glob("*.log*"))
+    assert "answered by the MCP server" in log
+    assert "before the MCP SDK loaded" in log
+
+
 def test_stdio_with_a_bad_token_fails_with_a_message(data_home: Path) -> None:
     env = dict(os.environ, ORDERDESK_TRAY_TOKEN="odt_bogus", ORDERDESK_TRAY_HOME=str(data_home))
     done = subprocess.run(
