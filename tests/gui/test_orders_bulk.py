@@ -217,3 +217,16 @@ def test_activity_shows_a_bulk_job_as_one_group(
         activity.shutdown()
         activity.close()
         bridge.close()
+
+
+def test_the_selection_menu_is_reachable_by_keyboard(qtbot: Any, window: OrdersWindow) -> None:
+    select_first(qtbot, window, 3)
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(window.bulk.menu.isVisible)
+    qtbot.keyClick(window.bulk.menu, Qt.Key.Key_M)  # &Move selected orders…
+    qtbot.waitUntil(lambda: window.bulk.dialog is not None and window.bulk.dialog.isVisible())
+    move = window.bulk.dialog
+    assert move.windowTitle() == "Move 3 orders to folder"
+    qtbot.keyClick(move.focusWidget() or move, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not move.isVisible())
+    assert window.bulk.last_report is None  # nothing was moved

@@ -84,7 +84,7 @@ class BulkActions(QObject):
         table.customContextMenuRequested.connect(self._context_menu)
 
     def _menu(self) -> QMenu:
-        menu = QMenu("&Selection", self.parent_widget)
+        menu = QMenu("S&election", self.parent_widget)  # Alt+E (Alt+S: Add &shipment)
         menu.addAction("&Move selected orders…\tCtrl+M", self.move)
         menu.addAction("Add &note to selected orders…\tCtrl+Shift+N", self.add_note)
         menu.addAction("&Export selected orders to CSV…\tCtrl+Shift+E", self.export_selection)
