@@ -17,13 +17,11 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QTableView,
     QToolBar,
 )
 
@@ -42,7 +40,7 @@ from app.gui.inventory_import import (
     read_stock_csv,
     sent_text,
 )
-from app.gui.inventory_model import COLUMN_WIDTHS, InventoryFilter, InventoryTableModel
+from app.gui.inventory_model import InventoryFilter, InventoryTableModel, inventory_table
 from app.gui.keyboard import toolbar_menu
 from app.gui.orders.status_bar import LoadStatus
 from app.gui.tasks import TaskGroup
@@ -97,22 +95,7 @@ class InventoryWindow(QMainWindow):
         self.search.setPlaceholderText("Search SKU, name or location (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search)
-        self.table = QTableView()
-        self.table.setModel(self.view)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            self.table.setColumnWidth(column, width)
+        self.table = inventory_table(self.view)
         self.setCentralWidget(self.table)
         self.status = LoadStatus()
         self.status.cancel_button.clicked.connect(self.cancel)
@@ -129,7 +112,7 @@ class InventoryWindow(QMainWindow):
         bar.addWidget(QLabel("  "))
         bar.addWidget(self.search)
         entries: list[tuple[str, str, str, Callable[[], object]]] = [
-            ("&Refresh", "F5", "Read the items again", self.refresh),
+            ("&Refresh", "F5", "Read the items again from Order Desk", self.reload),
             ("Update &stock…", "Ctrl+B", "Set or change the stock of the selected items",
              self.update_selected_stock),
             ("&Import stock CSV…", "Ctrl+I", "Stock levels from a file of SKU,stock lines",
@@ -187,16 +170,21 @@ class InventoryWindow(QMainWindow):
             self.show_message("No store yet: add one under Stores….")
         self.refresh()
 
-    def refresh(self) -> None:
-        """Read the shown store's items again (500 per request, progress while it reads)."""
+    def refresh(self, fresh: bool = False) -> None:
+        """Read the shown store's items (500 per request, progress while it reads); ``fresh``
+        asks Order Desk even when a read of the last minute is cached."""
         store = self.current_store()
         if store is None:
             self.model.set_items([])
             return
         self._generation += 1
-        self.tasks.start(self._load(store, self._generation))
+        self.tasks.start(self._load(store, self._generation, fresh))
 
-    async def _load(self, store: StoreRecord, generation: int) -> None:
+    def reload(self) -> None:
+        """Read the items again from Order Desk (F5)."""
+        self.refresh(fresh=True)
+
+    async def _load(self, store: StoreRecord, generation: int, fresh: bool = False) -> None:
         items: list[InventoryItem] = []
         offset: int | None = 0
         self.status.show_progress(True)
@@ -205,7 +193,9 @@ class InventoryWindow(QMainWindow):
             self.show_message(reading)
         try:
             while offset is not None and generation == self._generation:
-                page = await self.services.inventory.list(store, limit=PAGE, offset=offset)
+                page = await self.services.inventory.list(
+                    store, limit=PAGE, offset=offset, fresh=fresh and offset == 0
+                )
                 items.extend(page.items)
                 offset = page.next_offset
                 self.status.show_progress(True, len(items), page.total)
@@ -268,7 +258,7 @@ class InventoryWindow(QMainWindow):
             self._own.discard(item.id)
             self.report(error)
             if isinstance(error, OrderConflict):
-                self.refresh()  # show the version Order Desk has now; edit again to apply
+                self.reload()  # show the version Order Desk has now; edit again to apply
             return
         self.model.settle(item.id, saved)
         field, value = next(iter(changes.items()))

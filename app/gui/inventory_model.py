@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from app.core.orderdesk import InventoryItem
 from app.gui.inventory_import import MAX_STOCK, parse_stock
@@ -223,3 +224,24 @@ class InventoryFilter(QSortFilterProxyModel):
             return False
         haystack = f"{item.code} {item.name} {item.location}".casefold()
         return all(word in haystack for word in self._words)
+
+
+def inventory_table(view: InventoryFilter) -> QTableView:
+    """The table: sortable, many rows selectable, Stock/Price edited by typing over them."""
+    table = QTableView()
+    table.setModel(view)
+    table.setSortingEnabled(True)
+    table.sortByColumn(SKU, Qt.SortOrder.AscendingOrder)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked
+        | QAbstractItemView.EditTrigger.EditKeyPressed
+        | QAbstractItemView.EditTrigger.AnyKeyPressed
+    )
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    for column, width in enumerate(COLUMN_WIDTHS):
+        table.setColumnWidth(column, width)
+    return table

@@ -203,3 +203,30 @@ def test_every_toolbar_action_is_reachable_by_keyboard(
     assert unreachable_actions(window) == []  # the order window: its toolbar is in "Orders"
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles[0] == "&Orders"
+
+
+def test_a_change_made_meanwhile_is_not_overwritten(
+    qtbot: Any, inventory: InventoryWindow, sandbox: SandboxServer
+) -> None:
+    item = remote(sandbox, "OCT00-S")
+    with sandbox.store().lock:  # someone changes the stock in Order Desk after the list was read
+        item["stock"], item["date_updated"] = 999, "2026-12-01 10:00:00"
+    edit_cell(qtbot, inventory, row_of(inventory, "OCT00-S"), STOCK, "5")
+    qtbot.waitUntil(lambda: "changed" in inventory.status.message.text().lower(), timeout=WAIT)
+    assert remote(sandbox, "OCT00-S")["stock"] == 999
+    qtbot.waitUntil(  # the list is read again and shows Order Desk's version
+        lambda: inventory.view.index(row_of(inventory, "OCT00-S"), STOCK).data() == "999",
+        timeout=WAIT,
+    )
+
+
+def test_an_ai_clients_change_shows_up(
+    qtbot: Any, ctx: GuiContext, store: Any, inventory: InventoryWindow
+) -> None:
+    item = next(i for i in inventory.model.items() if i.code == "OCT00-M")
+    update = ctx.services.inventory.update(store, item.id, {"stock": 321}, actor="mcp:Claude")
+    ctx.engine.call(update)
+    qtbot.waitUntil(
+        lambda: inventory.view.index(row_of(inventory, "OCT00-M"), STOCK).data() == "321",
+        timeout=WAIT,
+    )

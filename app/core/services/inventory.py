@@ -85,6 +85,7 @@ class InventoryService:
         *,
         limit: int = 50,
         offset: int = 0,
+        fresh: bool = False,
     ) -> InventoryList:
         """One page of items. With a local filter the page is cut from the filtered walk.
 
@@ -93,8 +94,11 @@ class InventoryService:
             filters: The search (server filters sent as such; see the module docstring).
             limit: Page size, 1..500.
             offset: Offset in the (filtered) list.
+            fresh: Read Order Desk now: the store's cached inventory reads are dropped first.
         """
         check_page_request(limit, offset)
+        if fresh:
+            self._ctx.cache.drop_inventory(store.key)
         filters = filters or InventoryFilters()
         if filters.local:
             return await self._local_page(store, filters, limit, offset)

@@ -32,6 +32,20 @@ async def test_server_filters_cost_one_request_and_are_cached(
     assert od_store.request_count("GET", "/inventory-items") == 2
 
 
+async def test_a_fresh_list_reads_order_desk_again(
+    services: Services, store: StoreRecord, od_store: SandboxStore
+) -> None:
+    target = first_item_id(od_store)
+    await services.inventory.list(store)
+    od_store.inventory[target]["stock"] = 4242  # changed in Order Desk by someone else
+    cached = await services.inventory.list(store)
+    assert od_store.request_count("GET", "/inventory-items") == 1
+    fresh = await services.inventory.list(store, fresh=True)
+    assert od_store.request_count("GET", "/inventory-items") == 2
+    stock = {i.id: i.stock for i in fresh.items}
+    assert stock[target] == 4242 != {i.id: i.stock for i in cached.items}[target]
+
+
 async def test_local_filters_walk_the_pages(
     services: Services, store: StoreRecord, od_store: SandboxStore
 ) -> None:
