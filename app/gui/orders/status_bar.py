@@ -25,7 +25,7 @@ def index_state_text(status: IndexStatus) -> str:
 
 def sync_progress_text(done: int, total: int) -> str:
     """The status line while a store's index is built."""
-    return f"Building the search index: {done:,} of {total:,}…"
+    return f"Indexing {done:,} of {total:,} orders…"
 
 
 class LoadStatus(QWidget):
