@@ -230,3 +230,25 @@ def test_an_ai_clients_change_shows_up(
         lambda: inventory.view.index(row_of(inventory, "OCT00-M"), STOCK).data() == "321",
         timeout=WAIT,
     )
+
+
+def test_cancel_stops_an_import_between_requests(
+    qtbot: Any, inventory: InventoryWindow, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    items = inventory.model.items()
+    path = tmp_path / "all.csv"
+    path.write_text("".join(f"{item.code},{item.stock + 1}\n" for item in items), "utf-8")
+    inventory.import_csv(path)
+    dialog = inventory.dialog
+    assert isinstance(dialog, ImportPreviewDialog)
+    inventory.dialog = None
+    dialog.close()
+    bar = inventory.status.progress
+    bar.valueChanged.connect(lambda value: inventory.cancel() if value == 25 else None)
+    inventory.send_batches(dialog.plan.batches(25))  # the first request's progress cancels
+    qtbot.waitUntil(lambda: inventory.status.message.text().startswith("Stopped"), timeout=WAIT)
+    assert inventory.status.message.text() == (
+        f"Stopped: 25 of {ITEMS} items updated, the rest not sent."
+    )
+    changed = [i for i in items if remote(sandbox, i.code)["stock"] == i.stock + 1]
+    assert len(changed) == 25
