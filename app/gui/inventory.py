@@ -72,6 +72,7 @@ class InventoryWindow(QMainWindow):
         self._generation = 0
         self._cancelled = False
         self._own: set[str] = set()
+        self._wanted: str | None = None
         self.setWindowTitle(f"Inventory — {APP_NAME}")
         self.placement = WindowPlacement(self, "inventory", PREFERRED_SIZE)
         self.model = InventoryTableModel(self)
@@ -143,20 +144,24 @@ class InventoryWindow(QMainWindow):
         return self.stores.get(key) if key else None
 
     def show_store(self, key: str) -> None:
-        """Show another store's inventory (the order window opens this on its store)."""
+        """Show another store's inventory (the order window opens this on its store); before
+        the stores are read, the store is remembered and shown once they are."""
         index = self.store_box.findData(key)
         if index >= 0:
             self.store_box.setCurrentIndex(index)
+        else:
+            self._wanted = key
 
-    async def load_stores(self, wanted: str | None = None) -> None:
-        """Fill the store box (keeping the store shown, else ``wanted`` or the default)."""
+    async def load_stores(self) -> None:
+        """Fill the store box (keeping the store shown, else the one asked for, else the
+        default)."""
         try:
             stores = await self.services.stores.list()
         except Exception as error:
             self.report(error)
             return
         self.stores = {store.key: store for store in stores}
-        previous = self.store_box.currentData() or wanted
+        previous, self._wanted = self.store_box.currentData() or self._wanted, None
         chosen = next((s.key for s in stores if s.key == previous), None)
         chosen = chosen or next((s.key for s in stores if s.is_default), None)
         chosen = chosen or (stores[0].key if stores else None)

@@ -17,7 +17,7 @@ from app.gui.inventory_dialogs import ImportPreviewDialog, StockDialog
 from app.gui.inventory_import import UNKNOWN
 from app.gui.inventory_model import PRICE, STOCK
 from app.gui.keyboard import unreachable_actions
-from app.sandbox import SandboxServer
+from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStoreSpec
 
 pytestmark = pytest.mark.gui
 MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -252,3 +252,23 @@ def test_cancel_stops_an_import_between_requests(
     )
     changed = [i for i in items if remote(sandbox, i.code)["stock"] == i.stock + 1]
     assert len(changed) == 25
+
+
+def test_opens_on_the_store_asked_for(qtbot: Any, ctx: GuiContext, store: Any) -> None:
+    with SandboxServer([SandboxStoreSpec(orders=5, inventory=30)], rate_limit=False) as other:
+        register = ctx.services.stores.register
+        second = ctx.engine.call(register("Other", DEMO_STORE_ID, DEMO_API_KEY, other.base_url))
+        bridge = HubBridge(ctx.engine.hub)
+        window = InventoryWindow(ctx, bridge)
+        window.show_store(second.key)  # at once, as the order window's Ctrl+Shift+I does
+        window.show()
+        try:
+            qtbot.waitUntil(lambda: window.model.rowCount() == 30, timeout=WAIT)
+            assert window.current_store() is not None
+            assert window.current_store().key == second.key
+            qtbot.waitUntil(lambda: not window.busy, timeout=WAIT)
+        finally:
+            window.shutdown()
+            window.close()
+            window.deleteLater()
+            bridge.close()
