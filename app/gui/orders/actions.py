@@ -66,14 +66,16 @@ class OrderActions(QObject):
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _target(self) -> tuple[StoreRecord, Order] | None:
+    def target(self) -> tuple[StoreRecord, Order] | None:
+        """The shown store and the order in the detail pane (None: says to select one)."""
         store, order = self.view.current_store(), self.detail.order
         if store is None or order is None:
             self.view.show_error("Select an order first.")
             return None
         return store, order
 
-    def _write(self, busy: str, work: Callable[[], Awaitable[str]]) -> None:
+    def write(self, busy: str, work: Callable[[], Awaitable[str]]) -> None:
+        """Run ``work`` in the background; its sentence (or the expected error) is shown."""
         self.view.show_error(busy)
 
         async def run() -> None:
@@ -88,7 +90,8 @@ class OrderActions(QObject):
 
         self.tasks.start(run())
 
-    def _open(self, dialog: QDialog, on_ok: Callable[[], None]) -> QDialog:
+    def open_dialog(self, dialog: QDialog, on_ok: Callable[[], None]) -> QDialog:
+        """Open ``dialog`` (kept in :attr:`dialog` while open); ``on_ok`` runs on OK."""
         self.dialog = dialog
         dialog.accepted.connect(on_ok)
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
@@ -99,7 +102,7 @@ class OrderActions(QObject):
 
     def move_order(self) -> None:
         """Ask for a folder and move the selected order there."""
-        target = self._target()
+        target = self.target()
         if target is None:
             return
         store, order = target
@@ -114,13 +117,13 @@ class OrderActions(QObject):
                 await orders.move(store, [order.id], folder_id, actor=ACTOR)
                 return f"Moved order {order.source_id or order.id} to {name}."
 
-            self._write(f"Moving to {name}…", work)
+            self.write(f"Moving to {name}…", work)
 
-        self._open(dialog, moved)
+        self.open_dialog(dialog, moved)
 
     def add_shipment(self) -> None:
         """Ask for tracking details and add a shipment."""
-        target = self._target()
+        target = self.target()
         if target is None:
             return
         store, order = target
@@ -134,13 +137,13 @@ class OrderActions(QObject):
                 await orders.add_shipment(store, order.id, body, actor=ACTOR)
                 return f"Added shipment {body['tracking_number']}."
 
-            self._write("Adding the shipment…", work)
+            self.write("Adding the shipment…", work)
 
-        self._open(dialog, ship)
+        self.open_dialog(dialog, ship)
 
     def add_note(self) -> None:
         """Ask for a note and append it to the order's history."""
-        target = self._target()
+        target = self.target()
         if target is None:
             return
         store, order = target
@@ -154,17 +157,17 @@ class OrderActions(QObject):
                 await orders.add_note(store, order.id, text, actor=ACTOR)
                 return "Note added."
 
-            self._write("Adding the note…", work)
+            self.write("Adding the note…", work)
 
-        self._open(dialog, note)
+        self.open_dialog(dialog, note)
 
     def edit_address(self) -> None:
         """Edit the shipping address; only changed fields are sent, based on the shown copy.
 
         If the order changed in Order Desk since it was shown, the user is asked whether to
-        apply the same fields to the new version (see :meth:`_update_shown`).
+        apply the same fields to the new version (see :meth:`update_shown`).
         """
-        target = self._target()
+        target = self.target()
         if target is None:
             return
         store, order = target
@@ -178,15 +181,15 @@ class OrderActions(QObject):
 
             async def work() -> str:
                 shipping = {"shipping": changes}
-                if await self._update_shown(store, order, shipping, "address change"):
+                if await self.update_shown(store, order, shipping, "address change"):
                     return "Shipping address saved."
                 return "Address change discarded; the new version of the order is shown."
 
-            self._write("Saving the address…", work)
+            self.write("Saving the address…", work)
 
-        self._open(dialog, save)
+        self.open_dialog(dialog, save)
 
-    async def _update_shown(
+    async def update_shown(
         self, store: StoreRecord, order: Order, changes: Mapping[str, Any], what: str
     ) -> bool:
         """Update the order based on the copy shown; on a conflict offer to re-apply.
@@ -209,16 +212,16 @@ class OrderActions(QObject):
                     expected_date_updated=expected, based_on=based_on,
                 )  # fmt: skip
             except OrderConflict as conflict:
-                latest = await self._show_version(store, order.id)
+                latest = await self.show_version(store, order.id)
                 question = conflict_question(conflict.changed_fields, change_paths(changes), what)
                 label = order.source_id or order.id
-                if not await self._ask_reapply(f"Order {label} changed meanwhile", question):
+                if not await self.ask_reapply(f"Order {label} changed meanwhile", question):
                     return False
                 expected, based_on = conflict.current, latest.raw
                 continue
             return True  # the write's order.changed event shows the saved version
 
-    async def _show_version(self, store: StoreRecord, order_id: str) -> Order:
+    async def show_version(self, store: StoreRecord, order_id: str) -> Order:
         """Read the order's current version from Order Desk and show it in the browser.
 
         Reading fresh publishes no event (nothing changed here), so this shows it itself.
@@ -228,7 +231,7 @@ class OrderActions(QObject):
             await self.presenter.show(store.key, order)
         return order
 
-    async def _ask_reapply(self, title: str, question: str) -> bool:
+    async def ask_reapply(self, title: str, question: str) -> bool:
         """Ask (window-modal, Enter = re-apply, Esc = discard) and wait for the answer."""
         yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
         box = QMessageBox(QMessageBox.Icon.Question, title, question, yes | no, self.parent_widget)
@@ -256,7 +259,7 @@ class OrderActions(QObject):
 
     def delete_order(self) -> None:
         """Delete the selected order after a confirmation."""
-        target = self._target()
+        target = self.target()
         if target is None:
             return
         store, order = target
@@ -276,7 +279,7 @@ class OrderActions(QObject):
                 await orders.delete(store, order.id, actor=ACTOR)
                 return f"Deleted order {order.source_id or order.id}."
 
-            self._write("Deleting…", work)
+            self.write("Deleting…", work)
 
         box.accepted.connect(delete)
         self.dialog = box

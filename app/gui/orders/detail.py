@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.orderdesk import Order
+from app.core.orderdesk import Order, OrderItem, Shipment
+from app.gui.orders.detail_lines import LineButtons, selectable, selected_row
 from app.gui.orders.detail_text import address_text, checkout_text, notes_text, totals_text
 from app.gui.orders.rows import format_money, format_when
 
@@ -56,11 +57,12 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-def _group(title: str, widget: QWidget) -> QGroupBox:
+def _group(title: str, *widgets: QWidget) -> QGroupBox:
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(6, 6, 6, 6)
-    layout.addWidget(widget)
+    for widget in widgets:
+        layout.addWidget(widget)
     return box
 
 
@@ -72,6 +74,13 @@ class OrderDetail(QScrollArea):
     note_requested = Signal()
     address_requested = Signal()
     delete_requested = Signal()
+    billing_requested = Signal()
+    contact_requested = Signal()
+    item_add_requested = Signal()
+    item_change_requested = Signal()
+    item_remove_requested = Signal()
+    shipment_edit_requested = Signal()
+    shipment_delete_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,13 +101,26 @@ class OrderDetail(QScrollArea):
         people.addWidget(_group("Customer", self.customer))
         people.addWidget(_group("Ship to", self.shipping))
         self.layout_.addLayout(people)
-        self.items = _table(["SKU", "Item", "Qty", "Price"])
+        self.items = selectable(_table(["SKU", "Item", "Qty", "Price"]))
         self.items.setMinimumWidth(300)
-        self.layout_.addWidget(_group("Items", self.items))
+        self.item_buttons = LineButtons(
+            self.items,
+            ("Add &item…", self.item_add_requested, False),
+            ("&Change item…", self.item_change_requested, True),
+            ("&Remove item…", self.item_remove_requested, True),
+        )
+        self.items.doubleClicked.connect(self.item_change_requested.emit)
+        self.layout_.addWidget(_group("Items", self.items, self.item_buttons))
         self.totals = _plain_label()
         self.layout_.addWidget(_group("Totals", self.totals))
-        self.shipments = _table(["Carrier", "Tracking number", "Method", "Shipped"])
-        self.layout_.addWidget(_group("Shipments", self.shipments))
+        self.shipments = selectable(_table(["Carrier", "Tracking number", "Method", "Shipped"]))
+        self.shipment_buttons = LineButtons(
+            self.shipments,
+            ("Edi&t shipment…", self.shipment_edit_requested, True),
+            ("De&lete shipment…", self.shipment_delete_requested, True),
+        )
+        self.shipments.doubleClicked.connect(self.shipment_edit_requested.emit)
+        self.layout_.addWidget(_group("Shipments", self.shipments, self.shipment_buttons))
         self.notes = _plain_box(6)
         self.layout_.addWidget(_group("Notes and history", self.notes))
         self.checkout = _plain_box(3)
@@ -114,6 +136,8 @@ class OrderDetail(QScrollArea):
         self.shipment_button = QPushButton("Add &shipment…")
         self.note_button = QPushButton("Add &note…")
         self.address_button = QPushButton("Edit &address…")
+        self.billing_button = QPushButton("Edit &billing…")
+        self.contact_button = QPushButton("&E-mail, shipping method…")
         self.delete_button = QPushButton("Delete…")
         for number, (button, signal) in enumerate(
             (
@@ -121,6 +145,8 @@ class OrderDetail(QScrollArea):
                 (self.shipment_button, self.shipment_requested),
                 (self.note_button, self.note_requested),
                 (self.address_button, self.address_requested),
+                (self.billing_button, self.billing_requested),
+                (self.contact_button, self.contact_requested),
                 (self.delete_button, self.delete_requested),
             )
         ):
@@ -140,9 +166,13 @@ class OrderDetail(QScrollArea):
             self.shipment_button,
             self.note_button,
             self.address_button,
+            self.billing_button,
+            self.contact_button,
             self.delete_button,
         ):
             button.setEnabled(order is not None)
+        self.item_buttons.set_order_shown(order is not None)
+        self.shipment_buttons.set_order_shown(order is not None)
         if order is None:
             self.header.setText(placeholder)
             for widget in (self.meta, self.totals):
@@ -182,6 +212,18 @@ class OrderDetail(QScrollArea):
         checkout = checkout_text(order)
         self.checkout.setPlainText(checkout)
         self.checkout_group.setVisible(bool(checkout))
+
+    def selected_item(self) -> OrderItem | None:
+        """The item selected in the Items table (None: none, or no order shown)."""
+        row = selected_row(self.items)
+        items = self.order.items if self.order is not None else []
+        return items[row] if row is not None and row < len(items) else None
+
+    def selected_shipment(self) -> Shipment | None:
+        """The shipment selected in the Shipments table."""
+        row = selected_row(self.shipments)
+        shipments = self.order.shipments if self.order is not None else []
+        return shipments[row] if row is not None and row < len(shipments) else None
 
     def show_history(self, order_id: str, history: list[dict[str, object]]) -> None:
         """Add the order's history entries to the notes (if the order is still shown)."""

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,7 +29,12 @@ from app.gui.orders.detail_text import EDITABLE_ADDRESS_FIELDS
 CARRIERS = ("UPS", "USPS", "FedEx", "DHL", "Canada Post", "Royal Mail", "Other")
 
 
-class _Form(QDialog):
+class FormDialog(QDialog):
+    """A form with OK/Cancel: the cursor starts in :attr:`first_input`; OK checks
+    :meth:`problem` first. With :attr:`enter_moves_on`, Enter in a one-line field goes to the
+    next field and only Enter in the last one (or OK) submits, so a half-typed form is not
+    sent by a stray Enter."""
+
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -48,6 +54,28 @@ class _Form(QDialog):
         layout.addWidget(self.buttons)
         self.first_input: QWidget | None = None
         """The field the cursor starts in (typing goes there, not to OK)."""
+        self.enter_moves_on = False
+        """Enter in a one-line field that is not the last goes to the next field."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a one-line field moves on (see :attr:`enter_moves_on`)."""
+        entered = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        field = self.focusWidget()
+        if self.enter_moves_on and entered and isinstance(field, QLineEdit | QAbstractSpinBox):
+            if field is not self._last_field():
+                self.focusNextChild()
+                return
+            self._check_and_accept()
+            return
+        super().keyPressEvent(event)
+
+    def _last_field(self) -> QWidget | None:
+        fields = [
+            self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            for row in range(self.form.rowCount())
+        ]
+        widgets = [item.widget() for item in fields if item is not None and item.widget()]
+        return widgets[-1] if widgets else None
 
     def showEvent(self, event: QShowEvent) -> None:
         """Put the cursor in :attr:`first_input` when the dialog appears."""
@@ -68,7 +96,7 @@ class _Form(QDialog):
         self.accept()
 
 
-class MoveDialog(_Form):
+class MoveDialog(FormDialog):
     """Pick a folder; Order Desk's folder rules run on the move."""
 
     def __init__(self, folders: Mapping[int, str], current: int | None, parent: QWidget | None):
@@ -92,11 +120,12 @@ class MoveDialog(_Form):
         return int(self.folder.currentData())
 
 
-class ShipmentDialog(_Form):
-    """Carrier, method, tracking number (required) and an optional tracking URL."""
+class ShipmentDialog(FormDialog):
+    """Carrier, method, tracking number (required) and an optional tracking URL; given a
+    shipment, its values to edit."""
 
-    def __init__(self, parent: QWidget | None) -> None:
-        super().__init__("Add shipment", parent)
+    def __init__(self, parent: QWidget | None, shipment: Mapping[str, Any] | None = None) -> None:
+        super().__init__("Edit shipment" if shipment else "Add shipment", parent)
         self.carrier = QComboBox()
         self.carrier.setEditable(True)
         self.carrier.addItems(CARRIERS)
@@ -111,10 +140,24 @@ class ShipmentDialog(_Form):
         self.form.addRow("&Tracking number:", self.tracking)
         self.form.addRow("Tracking &URL:", self.url)
         self.first_input = self.tracking  # the one required field
+        if shipment:
+            self.carrier.setCurrentText(str(shipment.get("carrier_code") or ""))
+            self.method.setText(str(shipment.get("shipment_method") or ""))
+            self.tracking.setText(str(shipment.get("tracking_number") or ""))
+            self.url.setText(str(shipment.get("tracking_url") or ""))
 
     def problem(self) -> str | None:
         """Needs a tracking number."""
         return None if self.tracking.text().strip() else "Enter a tracking number (or n/a)."
+
+    def fields(self) -> dict[str, str]:
+        """Every field as entered (empty ones too: an edit may clear a field)."""
+        return {
+            "tracking_number": self.tracking.text().strip(),
+            "carrier_code": self.carrier.currentText().strip(),
+            "shipment_method": self.method.text().strip(),
+            "tracking_url": self.url.text().strip(),
+        }
 
     def values(self) -> dict[str, Any]:
         """The shipment body for Order Desk."""
@@ -128,7 +171,7 @@ class ShipmentDialog(_Form):
         return {key: value for key, value in body.items() if value}
 
 
-class NoteDialog(_Form):
+class NoteDialog(FormDialog):
     """A history note (Order Desk keeps history append-only).
 
     Enter starts a new line in the note; Ctrl+Enter (or the OK button) adds it.
@@ -165,11 +208,17 @@ class NoteDialog(_Form):
         return self.text.toPlainText().strip()
 
 
-class AddressDialog(_Form):
-    """The shipping address, prefilled; only changed fields are written."""
+class AddressDialog(FormDialog):
+    """An address (shipping, or billing with ``title``), prefilled; only changed fields are
+    written."""
 
-    def __init__(self, address: Mapping[str, Any] | None, parent: QWidget | None) -> None:
-        super().__init__("Edit shipping address", parent)
+    def __init__(
+        self,
+        address: Mapping[str, Any] | None,
+        parent: QWidget | None,
+        title: str = "Edit shipping address",
+    ) -> None:
+        super().__init__(title, parent)
         self.fields: dict[str, QLineEdit] = {}
         for key, label in EDITABLE_ADDRESS_FIELDS:
             edit = QLineEdit(str((address or {}).get(key) or ""))

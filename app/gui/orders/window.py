@@ -34,6 +34,7 @@ from app.gui.orders.columns import ColumnChooser
 from app.gui.orders.counts import FolderCounts
 from app.gui.orders.customer import CustomerView
 from app.gui.orders.detail import OrderDetail
+from app.gui.orders.editors import OrderEditors
 from app.gui.orders.exporting import CsvExporter
 from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
@@ -128,6 +129,7 @@ class OrdersWindow(QMainWindow):
             self.source, self.model, self.detail, self.selected_id, self.expected_or_raise
         )
         self.actions_ = OrderActions(services, self, self.detail, self.presenter, self)
+        self.editors = OrderEditors(services, self, self.detail, self.actions_, self)
         self.exporter = CsvExporter(self, self.source, self.model, self)
         self.bulk = BulkActions(
             services, self, self.table, self.model, self.actions_, self.source, self
