@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from app.core.events import ORDER_CHANGED, ORDER_DELETED, Event, EventHub
-from app.core.index.database import IndexUnavailable
 from app.core.index.indexes import StoreIndexes, StoreRef, store_id_of
 from app.core.index.models import IndexedStore
 from app.core.index.sync import OVERLAP_SECONDS, in_thread
@@ -53,8 +51,6 @@ class IndexService(StoreIndexes):
         self._background: dict[str, asyncio.Task[None]] = {}
         self._queued: set[str] = set()
         self._wakes: dict[str, asyncio.Event] = {}
-        # Records written by this process that the mirror file may not hold yet.
-        self._pending: dict[str, dict[str, dict[str, Any]]] = {}
         # Orders changed by this process whose new state the mirror has not read yet.
         self._stale: dict[str, dict[str, float]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -88,70 +84,67 @@ class IndexService(StoreIndexes):
         return f"schedule:{store_id}" in self._background
 
     def on_order_changed(self, event: Event) -> None:
-        """Hub callback (any thread): run an incremental sync soon after an order write.
+        """Hub callback (any thread): run an incremental sync soon after an order write that
+        left the mirror unsure (no reply to keep: a move, a note); drop a deleted order.
 
-        Changes arriving within ``debounce`` seconds share one sync, and a stream of changes
-        syncs at most once per ``spacing`` seconds; a deleted order leaves the index at once.
+        A write's reply and a move are already in the mirror when their event is published
+        (:meth:`written`, :meth:`moved`). Changes arriving within ``debounce`` seconds share
+        one sync, and a stream of changes syncs at most once per ``spacing`` seconds.
         """
         if event.kind not in (ORDER_CHANGED, ORDER_DELETED) or event.store_id is None:
             return
         if event.store_id not in self._stores or self._loop is None or self._loop.is_closed():
             return
         order_id = event.data.get("order_id")
-        record = event.data.get("record")
-        if event.kind == ORDER_CHANGED and order_id and isinstance(record, dict):
-            # Order Desk's reply to our write: the mirror takes it as is, no sync needed.
-            self._pending.setdefault(event.store_id, {})[str(order_id)] = record
-            self._stale.get(event.store_id, {}).pop(str(order_id), None)
-            self._loop.call_soon_threadsafe(
-                self._queue_put, event.store_id, str(order_id), event.at.timestamp()
-            )
-            return
+        if event.kind == ORDER_CHANGED and isinstance(event.data.get("record"), dict):
+            return  # Order Desk's reply to our write: the mirror has it, no sync needed
         deleted = str(order_id) if event.kind == ORDER_DELETED and order_id else None
-        folder_id = event.data.get("folder_id")
-        if event.data.get("action") == "moved" and order_id and isinstance(folder_id, int):
-            # Folder lists and counts show the move at once; the feed brings the rest.
-            self._loop.call_soon_threadsafe(
-                self._queue_move, event.store_id, str(order_id), folder_id, event.at.timestamp()
-            )
-        if order_id:
-            # Changed without a reply to keep (a move, a note): reads go to Order Desk until
-            # the sync below has read it again.
+        if order_id and deleted is None:
+            # Changed without a reply to keep: reads go to Order Desk until the sync below
+            # has read it again.
             self._stale.setdefault(event.store_id, {})[str(order_id)] = time.monotonic()
         self._loop.call_soon_threadsafe(self._queue_sync, event.store_id, deleted)
 
-    def _queue_put(self, store_id: str, order_id: str, seen_at: float) -> None:
-        self._spawn(f"put:{store_id}:{order_id}", self._put_pending(store_id, order_id, seen_at))
+    # This process's writes ---------------------------------------------------------------
 
-    async def _put_pending(self, store_id: str, order_id: str, seen_at: float) -> None:
-        pending = self._pending.get(store_id, {})
-        record = pending.get(order_id)
-        if record is not None:
-            try:
-                await self.put_orders(store_id, [record], seen_at=seen_at)
-            except (IndexUnavailable, OSError, sqlite3.Error) as exc:
-                log.warning("order %s not written to the mirror: %s", order_id, exc)
-        if pending.get(order_id) is record:
-            pending.pop(order_id, None)
+    async def written(self, store: StoreRef, records: list[dict[str, Any]]) -> int:
+        """Keep Order Desk's replies to this process's writes (call before announcing them).
 
-    def _queue_move(self, store_id: str, order_id: str, folder_id: int, seen_at: float) -> None:
-        self._spawn(
-            f"move:{store_id}:{order_id}",
-            self._move_in_mirror(store_id, order_id, folder_id, seen_at),
-        )
+        Returns:
+            How many records the mirror took (0 when the store keeps no index).
+        """
+        store_id = store_id_of(store)
+        kept = await self.put_orders(store_id, records)
+        stale = self._stale.get(store_id, {})
+        for record in records:
+            stale.pop(str(record.get("id")), None)
+        return kept
 
-    async def _move_in_mirror(
-        self, store_id: str, order_id: str, folder_id: int, seen_at: float
-    ) -> None:
+    async def moved(self, store: StoreRef, order_ids: list[str], folder_id: int) -> int:
+        """Show a move by this process in folder searches and counts at once (call before
+        announcing it). Reads of the orders themselves go to Order Desk until the feed has
+        read them: the folder's rules may have changed more than the folder.
+
+        Returns:
+            How many orders the mirror moved.
+        """
+        store_id = store_id_of(store)
         if not self._has_file(store_id):
-            return
-        try:
-            held = await StoreIndexes.raw_orders(self, store_id, [order_id])
-            if order_id in held:
-                moved = {**held[order_id], "folder_id": folder_id}
-                await self.put_orders(store_id, [moved], seen_at=seen_at)
-        except (IndexUnavailable, OSError, sqlite3.Error) as exc:
-            log.warning("order %s not moved in the mirror: %s", order_id, exc)
+            return 0
+        seen_at, marks = time.time(), self._stale.setdefault(store_id, {})
+        for order_id in order_ids:
+            marks[order_id] = time.monotonic()
+        held = await StoreIndexes.raw_orders(self, store_id, order_ids)
+        records = [{**raw, "folder_id": folder_id} for raw in held.values()]
+        return await self.put_orders(store_id, records, seen_at=seen_at)
+
+    async def deleted(self, store: StoreRef, order_ids: list[str]) -> int:
+        """Drop orders this process deleted (call before announcing it)."""
+        store_id = store_id_of(store)
+        if not self._has_file(store_id):
+            return 0
+        index = await self._open(store_id)
+        return await in_thread(index.delete_ids, order_ids)
 
     def _queue_sync(self, store_id: str, deleted: str | None) -> None:
         if deleted is not None:
@@ -162,8 +155,7 @@ class IndexService(StoreIndexes):
         self._spawn(f"change:{store_id}", self._sync_after_change(store_id))
 
     async def _drop_order(self, store_id: str, order_id: str) -> None:
-        index = await self._open(store_id)
-        await in_thread(index.delete_ids, [order_id])
+        await self.deleted(store_id, [order_id])
 
     async def _sync_after_change(self, store_id: str) -> None:
         await asyncio.sleep(self.debounce)
@@ -244,14 +236,11 @@ class IndexService(StoreIndexes):
     async def raw_orders(self, store: StoreRef, order_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Full records of orders the mirror holds (no Order Desk request), by order id.
 
-        This process's own writes count even before the file has them; an order it changed
-        without a reply to keep is left out until the feed has read it again.
+        An order this process changed without a reply to keep is left out until the feed has
+        read it again.
         """
         store_id = store_id_of(store)
         found = await super().raw_orders(store_id, order_ids)
-        for order_id, record in self._pending.get(store_id, {}).items():
-            if order_id in order_ids:
-                found[order_id] = record
         for order_id in self._stale.get(store_id, {}):
             found.pop(order_id, None)
         return found

@@ -36,6 +36,7 @@ from app.core.orderdesk.limiter import report_wait
 from app.core.secrets import SecretStoreError
 from app.core.services.errors import IndexDisabledError, ServiceError
 from app.core.services.mirror import MirrorQuery
+from app.core.services.mirror_keeper import MirrorKeeper
 from app.core.services.pool import ClientPool
 from app.core.services.records import OrderList, StoreRecord
 from app.core.services.stores import StoreService
@@ -79,7 +80,7 @@ class LocalStats:
     status: IndexStatus
 
 
-class LocalOrders:
+class LocalOrders(MirrorKeeper):
     """Which stores keep a local index, their scheduled syncs, and search/stats over them.
 
     Every coroutine runs on the engine loop (like every service).

@@ -5,6 +5,10 @@ change feed (docs/architecture.md, "Threads and loops"). :class:`OrderService` a
 first: a read it can answer exactly costs no Order Desk request and carries the mirror's age
 (``Order.as_of`` / ``OrderList.as_of``). ``fresh`` reads, write paths, filters the mirror
 cannot answer exactly, and a mirror that is not synced or too old go to Order Desk.
+
+Read your writes: a write's reply, a move and a delete reach the mirror before the write's
+``order.changed``/``order.deleted`` event is published and before its caller gets the answer,
+so whoever hears of a write and reads again sees it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.core.index import SearchFilters, SortKey
 from app.core.orderdesk import Order, to_datetime
@@ -49,6 +53,18 @@ class OrderMirror(Protocol):
         self, store: StoreRecord, query: MirrorQuery, limit: int, offset: int
     ) -> OrderList | None:
         """One page from the mirror, or ``None`` when the mirror cannot answer."""
+        ...
+
+    async def mirror_written(self, store: StoreRecord, records: list[dict[str, Any]]) -> None:
+        """Keep Order Desk's reply to a write; never raises (the write is done)."""
+        ...
+
+    async def mirror_moved(self, store: StoreRecord, order_ids: list[str], folder_id: int) -> None:
+        """Show a move in folder searches and counts; never raises."""
+        ...
+
+    async def mirror_deleted(self, store: StoreRecord, order_ids: list[str]) -> None:
+        """Drop deleted orders; never raises."""
         ...
 
 

@@ -153,6 +153,11 @@ class OrderBase:
         value = self._ctx.cache.peek(store.key, kinds.ORDER, {"order_id": order_id})
         return value if isinstance(value, Order) else None
 
+    async def _mirror_written(self, store: StoreRecord, record: Mapping[str, Any] | None) -> None:
+        """Put Order Desk's reply to a write into the mirror (before the write is announced)."""
+        if self._ctx.mirror is not None and record is not None:
+            await self._ctx.mirror.mirror_written(store, [dict(record)])
+
     def _changed(
         self,
         store: StoreRecord,

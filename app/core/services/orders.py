@@ -165,6 +165,7 @@ class OrderService(OrderLines):
                 store.key, kinds.ORDER, {"order_id": order_id}, Order(outcome.before)
             )
             return OrderUpdate(Order(outcome.before), (), None)
+        await self._mirror_written(store, outcome.stored)
         self._changed(store, [order_id], "updated", entry, stored=outcome.stored)
         merged_on = str(outcome.before.get("date_updated") or "") or None
         return OrderUpdate(
@@ -240,6 +241,7 @@ class OrderService(OrderLines):
             what=f"the order with source_id {source_id!r}" if source_id else "this order",
             done=lambda row: f"order {(row.after or {}).get('id', '?')}",
         )  # fmt: skip
+        await self._mirror_written(store, created.raw)
         self._changed(store, [created.id], "created", entry, stored=created.raw)
         return created
 
@@ -253,6 +255,8 @@ class OrderService(OrderLines):
             before=before.raw, attempt=None,
             write=lambda: client.delete_order(order_id), after=lambda _: None,
         )  # fmt: skip
+        if self._ctx.mirror is not None:
+            await self._ctx.mirror.mirror_deleted(store, [order_id])
         self._deleted(store, order_id, entry)
 
     async def move(
@@ -294,6 +298,8 @@ class OrderService(OrderLines):
             what=f"the move of {len(ids)} order(s) to folder {folder_id}",
             done=lambda row: f"{len(ids)} order(s) to folder {folder_id}", batch=batch,
         )  # fmt: skip
+        if self._ctx.mirror is not None:
+            await self._ctx.mirror.mirror_moved(store, ids, folder_id)
         self._changed(store, ids, "moved", entry, folder_id=folder_id)
         return result
 

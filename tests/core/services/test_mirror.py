@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.core.db.models import Store
+from app.core.index import SearchFilters
 from app.core.services import OrderFilters, Services, StoreRecord
 from app.core.services.mirror import mirror_query
 from app.sandbox import SandboxStore
@@ -101,3 +102,50 @@ async def test_without_a_mirror_none_come_from_it(
 ) -> None:
     assert not services.local_orders.keeps_index(store)
     assert await services.local_orders.mirror_orders(store, list(od_store.rows)[:3]) == {}
+
+
+NEW_ORDER = {
+    "source_id": "MIRROR-NEW-1",
+    "shipping": {"first_name": "Ada", "last_name": "Park", "city": "Austin", "country": "US"},
+    "order_items": [{"name": "Mug", "code": "MUG-1", "price": "12.50", "quantity": 1}],
+}
+
+
+async def test_a_created_order_is_listed_from_the_mirror_as_soon_as_create_returns(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    od_store.reset_counts()
+    created = await services.orders.create(mirrored, NEW_ORDER, actor="test")
+    page = await services.orders.list(mirrored, OrderFilters(folders=[created.folder_id]))
+
+    assert page.source == "mirror"
+    assert created.id in [order.id for order in page.orders]
+    assert od_store.request_count() == 1  # the POST; the list cost nothing
+
+
+async def test_a_move_is_searched_in_its_new_folder_as_soon_as_move_returns(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = next(i for i, o in od_store.orders.items() if int(o["folder_id"]) != 2)
+    await services.orders.move(mirrored, [order_id], 2, actor="test")
+    od_store.reset_counts()
+    found = await services.local_orders.search(mirrored, filters=SearchFilters(folder_ids=(2,)))
+    page = await services.orders.list(mirrored, OrderFilters(folders=[2]), limit=500)
+
+    assert order_id in [row.id for row in found.result.rows]  # the windows' lists and counts
+    # Full records of the moved order are read live until the feed has read it (the folder's
+    # rules may have changed more than the folder), so this list costs one request.
+    assert order_id in [o.id for o in page.orders]
+    assert [o.folder_id for o in page.orders if o.id == order_id] == [2]
+    assert od_store.request_count("GET") == 1
+
+
+async def test_a_deleted_order_is_gone_from_the_mirror_as_soon_as_delete_returns(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    order_id = next(iter(od_store.orders))
+    folder = int(od_store.orders[order_id]["folder_id"])
+    await services.orders.delete(mirrored, order_id, actor="test")
+    page = await services.orders.list(mirrored, OrderFilters(folders=[folder]), limit=500)
+
+    assert page.source == "mirror" and order_id not in [o.id for o in page.orders]
