@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
+from collections.abc import Iterable
 from typing import Any
 
 import mcp_types as types
@@ -21,10 +23,10 @@ from app.core.orderdesk import NotFoundError
 from app.core.services.errors import ServiceError
 from app.core.services.records import StoreRecord
 from app.mcp.shaping import shape_order
-from app.mcp.subscriptions import STORES, Key
+from app.mcp.subscriptions import STORES, Key, Relist
 from app.mcp.tools.context import McpContext
 from app.mcp.tools.errors import known_error_message
-from app.mcp.transport.session import current_session
+from app.mcp.transport.session import SessionState, current_session
 
 RESOURCE_NOT_FOUND = -32002
 STORES_URI = "orderdesk://stores"
@@ -84,6 +86,24 @@ def store_resources(stores: list[StoreRecord], identity: ClientIdentity) -> list
 async def list_resources(app: McpContext) -> list[types.Resource]:
     """``resources/list`` for the calling session (see :func:`store_resources`)."""
     return store_resources(await app.services.stores.list(), current_session().identity)
+
+
+def fingerprint(listed: Iterable[types.Resource]) -> list[str]:
+    """What a client would notice of a resource list (URIs, names, titles, descriptions)."""
+    return [resource.model_dump_json(exclude_none=True) for resource in listed]
+
+
+def relister(app: McpContext, session: SessionState) -> Relist:
+    """Re-lists the resources ``session`` would see now (without keeping the session alive)."""
+    held = weakref.ref(session)
+
+    async def relist() -> list[str]:
+        state = held()
+        if state is None:
+            return []
+        return fingerprint(store_resources(await app.services.stores.list(), state.identity))
+
+    return relist
 
 
 def _contents(uri: str, data: Any) -> types.ReadResourceResult:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import warnings
-import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,14 +23,15 @@ from app import __version__
 from app.core.access.errors import AccessError
 from app.core.access.identity import ClientIdentity
 from app.mcp import prompts, resources
+from app.mcp.listen import Listens
 from app.mcp.progress import set_log_level, waits_reported
 from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
-from app.mcp.subscriptions import Relist, Subscriptions, connection_channel
+from app.mcp.subscriptions import Subscriptions, connection_channel
 from app.mcp.tools import McpContext, ToolSpec, all_tools
 from app.mcp.tools.context import refresh_identity
 from app.mcp.tools.dispatch import error_result, run_tool
 from app.mcp.tools.params import SHARED_WORDING
-from app.mcp.transport.session import NoSession, SessionState, current_session
+from app.mcp.transport.session import NoSession, current_session
 
 __all__ = ["INSTRUCTIONS", "McpContext", "build_server"]
 
@@ -73,25 +73,6 @@ def refresh_caller(app: McpContext) -> str | None:
     except AccessError as error:
         return str(error)
     return None
-
-
-def fingerprint(listed: Iterable[types.Resource]) -> list[str]:
-    """What a client would notice of a resource list (URIs, names, titles, descriptions)."""
-    return [resource.model_dump_json(exclude_none=True) for resource in listed]
-
-
-def relister(app: McpContext, session: SessionState) -> Relist:
-    """Re-lists the resources ``session`` would see now (without keeping the session alive)."""
-    held = weakref.ref(session)
-
-    async def relist() -> list[str]:
-        state = held()
-        if state is None:
-            return []
-        stores = await app.services.stores.list()
-        return fingerprint(resources.store_resources(stores, state.identity))
-
-    return relist
 
 
 class ToolsChangeServer(Server):
@@ -163,10 +144,13 @@ def build_server(app: McpContext) -> Server:
             return error_result(refused)
         if session_scopes() != before:
             await announce_tools_changed(ctx)
+            with contextlib.suppress(NoSession):
+                await listens.tools_changed(current_session())
         with waits_reported(ctx):
             return await run_tool(app, spec, params.arguments)
 
     subscriptions = Subscriptions(app.hub)
+    listens = Listens(app)
 
     async def list_resources(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
@@ -179,7 +163,7 @@ def build_server(app: McpContext) -> Server:
         listed = await resources.list_resources(app)
         if ctx.session.protocol_version not in MODERN_PROTOCOL_VERSIONS:
             watched = subscriptions.of(session, connection_channel(ctx.session))
-            watched.watch_list(fingerprint(listed), relister(app, session))
+            watched.watch_list(resources.fingerprint(listed), resources.relister(app, session))
         return types.ListResourcesResult(resources=listed)
 
     async def list_templates(
@@ -223,6 +207,14 @@ def build_server(app: McpContext) -> Server:
             set_log_level(params.level)
         return types.EmptyResult()
 
+    async def listen(
+        ctx: ServerRequestContext, params: types.SubscriptionsListenRequestParams
+    ) -> types.SubscriptionsListenResult:
+        refused = refresh_caller(app)
+        if refused is not None:
+            raise MCPError(code=types.INVALID_PARAMS, message=refused)
+        return await listens.serve(ctx, params)
+
     async def list_prompts(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
     ) -> types.ListPromptsResult:
@@ -250,4 +242,5 @@ def build_server(app: McpContext) -> Server:
             on_list_prompts=list_prompts,
             on_get_prompt=get_prompt,
             on_set_logging_level=set_logging_level,
+            on_subscriptions_listen=listen,
         )

@@ -7,8 +7,8 @@ this client, another one, the tray) or about any store then send the URI to the 
 reads it again when it likes. A session that called ``resources/list`` hears
 ``list_changed`` after a store event that changes what that list would show it (a store added
 or removed that it may read), on handshake-era sessions (2024-11-05 to 2025-11-25; the
-2026-era wire delivers these only on ``subscriptions/listen`` streams, which this server does
-not serve). Subscriptions belong to our per-connection
+2026-era wire delivers these only on ``subscriptions/listen`` streams, served by
+:mod:`app.mcp.listen` with these same classes). Subscriptions belong to our per-connection
 :class:`~app.mcp.transport.session.SessionState`: they end when the session's
 ``client.disconnected`` event arrives, when the state is collected, or when a notification can
 no longer be sent.
@@ -41,6 +41,7 @@ Relist = Callable[[], Awaitable[list[str]]]
 """Lists the URIs ``resources/list`` would show the session now."""
 LIST_CHANGED = "notifications/resources/list_changed"
 UPDATED = "notifications/resources/updated"
+TOOLS_CHANGED = "notifications/tools/list_changed"
 
 
 def event_keys(event: Event) -> list[Key]:
@@ -72,6 +73,7 @@ class SessionSubscriptions:
         self._unsubscribe: Callable[[], None] | None = hub.subscribe(self._on_event)
         self._sending: set[asyncio.Task[None]] = set()
         self._list_lock = asyncio.Lock()
+        self._ended = asyncio.Event()
 
     def add(self, uri: str, key: Key) -> None:
         """Watch ``key`` and report changes as ``uri``."""
@@ -92,10 +94,20 @@ class SessionSubscriptions:
         return self._unsubscribe is None
 
     def close(self) -> None:
-        """Stop listening to the hub."""
+        """Stop listening to the hub (from any thread)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+            if not self.loop.is_closed():
+                self.loop.call_soon_threadsafe(self._ended.set)
+
+    async def ended(self) -> None:
+        """Return once these subscriptions end (closed, or the client went away)."""
+        await self._ended.wait()
+
+    async def tools_changed(self) -> None:
+        """Tell the client its tool list changed."""
+        await self._notify(TOOLS_CHANGED, None)
 
     def _on_event(self, event: Event) -> None:
         """Any thread: hand the matching URIs to the session's loop."""
