@@ -26,6 +26,7 @@ from app.mcp.shaping import shape_order
 from app.mcp.subscriptions import STORES, Key, Relist
 from app.mcp.tools.context import McpContext
 from app.mcp.tools.errors import known_error_message
+from app.mcp.tools.freshness import freshness
 from app.mcp.transport.session import SessionState, current_session
 
 RESOURCE_NOT_FOUND = -32002
@@ -55,7 +56,8 @@ TEMPLATES = [
         uri_template="orderdesk://stores/{store}/orders/{order_id}",
         name="order",
         title="An order",
-        description="One order at standard detail; shopper-written text is in `untrusted`.",
+        description="One order at standard detail; shopper-written text is in `untrusted`; "
+        "as_of / age_seconds / source say how old the copy is (the local mirror or Order Desk).",
         mime_type=JSON,
     ),
 ]
@@ -136,7 +138,8 @@ async def _read(app: McpContext, uri: str) -> Any:
         store = await _store(app, match["store"])
         folders = (await app.services.stores.info(store)).folders
         order = await app.services.orders.get(store, match["order"])
-        return shape_order(order.raw, "standard", folders=folders)
+        age = freshness(order.as_of, "mirror" if order.from_mirror else "live")
+        return {**shape_order(order.raw, "standard", folders=folders), **age}
     raise MCPError(code=RESOURCE_NOT_FOUND, message="Resource not found", data={"uri": uri})
 
 

@@ -148,12 +148,25 @@ def _v5_audit_batch(db: pw.Database) -> None:
     )
 
 
+def _v6_store_info(db: pw.Database) -> None:
+    """Each store's settings and folders as Order Desk last sent them (``GET /store``), with
+    when: every process on the machine reads them here instead of asking again."""
+    _execute(
+        db,
+        "CREATE TABLE store_info ("
+        " store_id INTEGER PRIMARY KEY REFERENCES store (id) ON DELETE CASCADE,"
+        " fetched_at REAL NOT NULL,"
+        " settings_json TEXT NOT NULL)",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_stores_and_settings,
     _v2_client_tokens_and_audit,
     _v3_store_is_demo,
     _v4_write_ledger,
     _v5_audit_batch,
+    _v6_store_info,
 )
 """Every migration step in order; the schema version is the number of steps applied."""
 

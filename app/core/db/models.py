@@ -177,4 +177,18 @@ class Setting(BaseModel):
     value = pw.TextField()
 
 
-ALL_MODELS: tuple[type[BaseModel], ...] = (SchemaVersion, Store, ClientToken, AuditEvent, Setting)
+class StoreInfoRow(BaseModel):
+    """A store's settings as ``GET /store`` last returned them (shared by every process)."""
+
+    store = pw.ForeignKeyField(Store, primary_key=True, on_delete="CASCADE", column_name="store_id")
+    fetched_at = pw.FloatField()
+    """When Order Desk sent them (epoch seconds)."""
+    settings_json = pw.TextField()
+
+    class Meta:
+        table_name = "store_info"
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    SchemaVersion, Store, ClientToken, AuditEvent, Setting, StoreInfoRow,
+)  # fmt: skip

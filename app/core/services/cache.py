@@ -128,6 +128,7 @@ class ReadCache:
         kind: str,
         params: Mapping[str, object],
         fetch: Callable[[], Awaitable[T]],
+        age: Callable[[T], float] | None = None,
     ) -> T:
         """Return a fresh cached value, join a read in flight, or call ``fetch``.
 
@@ -136,6 +137,8 @@ class ReadCache:
             kind: What is read (module constants such as ``ORDER_LIST``).
             params: Every parameter of the read (the order id, filters, paging).
             fetch: Performs the read when needed.
+            age: How old a fetched value already is, in seconds (one another process read):
+                it stays that much less.
         """
         key = (store, kind, normalise(params))
         entry = self._entries.get(key)
@@ -147,9 +150,14 @@ class ReadCache:
             self._shared += 1
             return cast(T, await asyncio.shield(flight))
         self._misses += 1
-        return await self._fly(key, fetch)
+        return await self._fly(key, fetch, age)
 
-    async def _fly(self, key: CacheKey, fetch: Callable[[], Awaitable[T]]) -> T:
+    async def _fly(
+        self,
+        key: CacheKey,
+        fetch: Callable[[], Awaitable[T]],
+        age: Callable[[T], float] | None = None,
+    ) -> T:
         flight: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._flights[key] = flight
         try:
@@ -165,7 +173,7 @@ class ReadCache:
             raise
         if self._flights.get(key) is flight:
             del self._flights[key]
-            ttl = self.ttls.for_kind(key[1])
+            ttl = self.ttls.for_kind(key[1]) - (age(value) if age is not None else 0.0)
             if ttl > 0:
                 self._entries[key] = _Entry(value, self._clock() + ttl)
         flight.set_result(value)

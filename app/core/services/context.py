@@ -3,6 +3,7 @@ ledger's exactly-once path) and the event hub, plus the helper every write goes 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from app.core.services.ledger import WriteLedger
 from app.core.services.mirror import OrderMirror
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreInfo, StoreRecord
+from app.core.services.store_info import info_of, load_shared, save_shared
 from app.core.services.writes import Write, WriteRunner
 
 T = TypeVar("T")
@@ -38,20 +40,26 @@ class ServiceContext:
         self.hub.publish(Event.of(kind, store.key, **data))
 
     async def store_info(self, store: StoreRecord, *, fresh: bool = False) -> StoreInfo:
-        """The store's settings and folders (``GET /store``, cached for the store TTL)."""
+        """The store's settings and folders (``GET /store``), cached for the store TTL in this
+        process and, through the database, for every process on the machine (``as_of`` says
+        when Order Desk sent them)."""
+        ttl = self.cache.ttls.store
 
         async def fetch() -> StoreInfo:
+            if not fresh and ttl > 0:
+                shared = load_shared(store.id, ttl)
+                if shared is not None:
+                    return shared
             settings = await (await self.pool.client(store)).get_store_settings()
-            return StoreInfo(
-                name=settings.name,
-                timezone=settings.timezone,
-                folders=settings.folders,
-                raw=settings.copy_raw(),
-            )
+            info = info_of(settings, time.time())
+            save_shared(store.id, info)
+            return info
 
         if fresh:
             self.cache.drop_store(store.key)
-        return await self.cache.get(store.key, kinds.STORE_SETTINGS, {}, fetch)
+        return await self.cache.get(
+            store.key, kinds.STORE_SETTINGS, {}, fetch, age=lambda info: info.age_seconds
+        )
 
     async def audited(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -43,19 +44,26 @@ class StoreRecord:
 
 @dataclass(frozen=True)
 class StoreInfo:
-    """Store settings from Order Desk (cached for an hour).
+    """Store settings from Order Desk (cached for an hour, shared by every process).
 
     Attributes:
         name: Store name in Order Desk.
         timezone: IANA time zone of the store.
         folders: Folder id to folder name.
         raw: The settings object as Order Desk sent it.
+        as_of: When Order Desk sent it (epoch seconds; 0 when unknown).
     """
 
     name: str
     timezone: str
     folders: dict[int, str]
     raw: dict[str, Any] = field(repr=False)
+    as_of: float = 0.0
+
+    @property
+    def age_seconds(self) -> float:
+        """Seconds since Order Desk sent these settings."""
+        return max(0.0, time.time() - self.as_of)
 
 
 @dataclass(frozen=True)

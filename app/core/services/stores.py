@@ -19,6 +19,7 @@ from app.core.secrets import SecretStore
 from app.core.services.context import ServiceContext
 from app.core.services.errors import InvalidChangeError, StoreExistsError, StoreNotFoundError
 from app.core.services.records import StoreInfo, StoreRecord
+from app.core.services.store_info import forget_shared
 from app.core.services.store_lookup import find_store
 
 log = logging.getLogger(__name__)
@@ -206,6 +207,7 @@ class StoreService:
         ).execute()
         await self._ctx.pool.discard(record.id)
         self._ctx.cache.drop_store(record.key)
+        forget_shared(record.id)
         self._ctx.audit.record(
             actor=actor, store_id=record.id, action="store.credentials", target=f"store:{record.id}"
         )

@@ -165,6 +165,8 @@ async def test_resources_and_templates(app_ctx: McpContext, mode: str) -> None:
         order = await client.read_resource(f"orderdesk://stores/1/orders/{order_id}")
         shaped = json.loads(order.contents[0].text)  # type: ignore[union-attr]
         assert shaped["id"] == order_id and "_notice" in shaped["untrusted"]
+        assert shaped["source"] in ("mirror", "live") and shaped["age_seconds"] >= 0
+        assert shaped["as_of"]
         with pytest.raises(MCPError) as missing:
             await client.read_resource("orderdesk://stores/1/orders/999999999")
         assert missing.value.error.code == -32002
