@@ -241,6 +241,9 @@ def bench_bulk_move(orders: int, count: int) -> tuple[float, float]:
         f"{statistics.median(late):.1f})  target < {STALL_TARGET_MS:.0f} ms; "
         f"ledger: {len(rows)} applied rows, batch {batch}"
     )
+    worst = sorted(zip(late, work, strict=True), reverse=True)[:3]
+    print("    latest ticks (wall late ms / GUI work ms): "
+          + ", ".join(f"{w:.0f} / {c:.1f}" for w, c in worst))  # fmt: skip
     return wall / floor if floor else float("nan"), max(work)
 
 
