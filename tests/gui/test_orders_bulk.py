@@ -152,8 +152,9 @@ def test_export_selection_writes_only_the_selected_orders(
     assert [line[0] for line in lines[1:]] == ids
 
 
+@pytest.mark.parametrize("how", ["cancel button", "Esc"])
 def test_cancel_midway_stops_before_the_next_order_and_reports(
-    qtbot: Any, ctx: Any, window: OrdersWindow, sandbox: SandboxServer
+    qtbot: Any, ctx: Any, window: OrdersWindow, sandbox: SandboxServer, how: str
 ) -> None:
     ids = select_first(qtbot, window, 10)
     before = {i: sandbox.store().order(i)["folder_id"] for i in ids}
@@ -163,7 +164,10 @@ def test_cancel_midway_stops_before_the_next_order_and_reports(
     target = move_selection_by_keys(qtbot, window)
     qtbot.waitUntil(lambda: window.bulk.panel.progress.value() >= 2, timeout=WAIT)
     assert window.bulk.panel.isVisible()
-    qtbot.mouseClick(window.bulk.panel.cancel_button, Qt.MouseButton.LeftButton)
+    if how == "Esc":
+        qtbot.keyClick(window.table, Qt.Key.Key_Escape)
+    else:
+        qtbot.mouseClick(window.bulk.panel.cancel_button, Qt.MouseButton.LeftButton)
     report = finished(qtbot, window)
     sandbox.clear_faults()
     assert report.cancelled and not report.failed
