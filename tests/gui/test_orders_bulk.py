@@ -156,7 +156,7 @@ def test_export_selection_writes_only_the_selected_orders(
 def test_cancel_midway_stops_before_the_next_order_and_reports(
     qtbot: Any, ctx: Any, window: OrdersWindow, sandbox: SandboxServer, how: str
 ) -> None:
-    ids = select_first(qtbot, window, 10)
+    ids = select_first(qtbot, window, 12)
     before = {i: sandbox.store().order(i)["folder_id"] for i in ids}
     # Each move takes a second at Order Desk, so Cancel lands with most orders still to go.
     sandbox.add_fault(Fault(kind="delay", method="POST", path="/move-orders", seconds=1.0,
@@ -165,6 +165,8 @@ def test_cancel_midway_stops_before_the_next_order_and_reports(
     qtbot.waitUntil(lambda: window.bulk.panel.progress.value() >= 2, timeout=WAIT)
     assert window.bulk.panel.isVisible()
     if how == "Esc":
+        window.activateWindow()  # the move dialog has closed: shortcuts reach the window
+        qtbot.waitUntil(window.isActiveWindow)
         qtbot.keyClick(window.table, Qt.Key.Key_Escape)
     else:
         qtbot.mouseClick(window.bulk.panel.cancel_button, Qt.MouseButton.LeftButton)
@@ -181,7 +183,7 @@ def test_cancel_midway_stops_before_the_next_order_and_reports(
     assert sorted(e.target for e in page.entries) == sorted(f"orders:{i}" for i in report.done)
     assert all(e.ok for e in page.entries)  # nothing left in flight or unknown
     text = window.message.text()
-    assert text.startswith(f"Cancelled: moved {len(report.done)} of 10 orders")
+    assert text.startswith(f"Cancelled: moved {len(report.done)} of 12 orders")
     assert f"{len(report.untouched)} not touched (still selected)" in text
     assert window.selected_ids() == report.untouched
     assert not window.bulk.panel.isVisible()
