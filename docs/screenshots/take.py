@@ -67,6 +67,27 @@ async def shoot(runtime: object, tray_class: type) -> int:
     return 0
 
 
+async def shoot_new_order(window: Any) -> None:
+    """The New order form, filled in, with a problem it found before sending."""
+    form = window.creator.open()
+    form.email.setText("ada@example.com")
+    for key, text in (
+        ("first_name", "Ada"),
+        ("last_name", "Park"),
+        ("address1", "12 Elm St"),
+        ("city", "Austin"),
+        ("state", "TX"),
+        ("postal_code", "73301"),
+    ):
+        form.shipping[key].setText(text)  # fmt: skip
+    for column, text in enumerate(("Mug", "MUG-1", "12,50", "2")):
+        form.items.item(0, column).setText(text)
+    form.add_item()
+    form.buttons.button(form.buttons.StandardButton.Ok).click()  # 12,50: not an amount
+    await save(form, "new-order")
+    form.reject()
+
+
 async def shoot_stores(runtime: Any, tray: Any) -> None:
     """Store manager: first run, the add form with a refused key, the demo store listed."""
     stores = tray.show_stores()
@@ -114,6 +135,7 @@ async def shoot_orders(runtime: Any, tray: Any) -> None:
     window.actions_.add_shipment()
     await save(window.actions_.dialog, "add-shipment")
     window.actions_.dialog.close()
+    await shoot_new_order(window)
     window.filter_bar.search.setText("Tanaka")
     window.filter_bar.apply_now()
     await until(lambda: window.model.query.text == "Tanaka")

@@ -133,5 +133,8 @@ class OrderPresenter:
 
 
 def _arrives(query: OrderQuery, data: Mapping[str, Any]) -> bool:
-    """Whether a changed order now belongs to the folder the browser shows."""
-    return query.folder_id is not None and data.get("folder_id") == query.folder_id
+    """Whether a changed order now belongs to the list the browser shows: it moved into the
+    folder shown, or it is new and the list shows every folder (or its folder)."""
+    if query.folder_id is None:
+        return data.get("action") == "created"
+    return data.get("folder_id") == query.folder_id

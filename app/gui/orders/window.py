@@ -40,6 +40,7 @@ from app.gui.orders.filter_bar import FilterBar
 from app.gui.orders.folders import FolderList
 from app.gui.orders.indexing import IndexFollower
 from app.gui.orders.layout import chain_tab_order, order_table, three_panes
+from app.gui.orders.new_order import OrderCreator
 from app.gui.orders.open_web import WebOpener
 from app.gui.orders.presenter import OrderPresenter
 from app.gui.orders.printing import OrderPrinter
@@ -130,6 +131,8 @@ class OrdersWindow(QMainWindow):
         )
         self.actions_ = OrderActions(services, self, self.detail, self.presenter, self)
         self.editors = OrderEditors(services, self, self.detail, self.actions_, self)
+        self.creator = OrderCreator(services, self, self)
+        self.toolbar.insertAction(self.refresh_action, self.creator.action)
         self.exporter = CsvExporter(self, self.source, self.model, self)
         self.bulk = BulkActions(
             services, self, self.table, self.model, self.actions_, self.source, self
@@ -400,7 +403,7 @@ class OrdersWindow(QMainWindow):
         return any(tasks.busy for tasks in self._work()) or self.model.is_loading
 
     def _work(self) -> tuple[TaskGroup, ...]:
-        parts = (self.actions_, self.exporter, self.indexing, self.counts, self.bulk,
+        parts = (self.actions_, self.creator, self.exporter, self.indexing, self.counts, self.bulk,
                  self.printer, self.customer, self.saved, self.columns)  # fmt: skip
         return (self.tasks, *(part.tasks for part in parts))
 
