@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.events import ACTIVITY_RECORDED, Event
-from app.core.services.merge import diff
+from app.gui.activity_filters import ActivityFilters, export_csv
+from app.gui.activity_names import load_names
+from app.gui.activity_text import UNDO, Names, describe, kind_text, target_text, who_text
 from app.gui.bridge import HubBridge
 from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
@@ -31,35 +34,18 @@ from app.gui.orders.rows import format_when
 from app.gui.tasks import TaskGroup
 
 PAGE = 200
-REVERTIBLE = frozenset({"order.update", "order.revert"})
 ACTOR = "gui"
+COLUMNS = ("When (UTC)", "Who", "Kind", "Target", "Outcome", "Store")
 
 
-def denial_summary(change: Any) -> str:
-    """Plain text of a denied write: its summary and the changes it asked for."""
-    lines = ["Denied: nothing was sent to Order Desk."]
-    if isinstance(change, dict):
-        lines.append(str(change.get("summary") or ""))
-        for item in change.get("changes") or ():
-            if isinstance(item, dict):
-                who = f"{item['subject']}: " if item.get("subject") else ""
-                lines.append(
-                    f"{who}{item.get('field')}: {item.get('before')!r} -> {item.get('after')!r}"
-                )
-    return "\n".join(line for line in lines if line)
+def change_summary(entry: Any, names: Names | None = None) -> str:
+    """Plain text of what an audit entry did (a readable field diff for its kind)."""
+    return describe(entry, names or Names())
 
 
-def change_summary(entry: Any) -> str:
-    """Plain text of what an audit entry changed (field diff, or the snapshot sent)."""
-    if getattr(entry, "state", None) == "denied":
-        return denial_summary(entry.change)
-    if isinstance(entry.before, dict) and isinstance(entry.after, dict):
-        changes = diff(entry.before, entry.after, ignore=("date_updated",))
-        if changes:
-            return "\n".join(f"{c.name}: {c.before!r} -> {c.after!r}" for c in changes)
-    if entry.after is not None:
-        return json.dumps(entry.after, indent=2, default=str, ensure_ascii=False)
-    return ""
+def kind_column(entry: Any) -> str:
+    """``Moved``, or ``Moved · bulk 1a2b3c4d`` for a bulk job's row."""
+    return kind_text(entry.action) + action_text(entry)[len(str(entry.action)) :]
 
 
 def outcome_text(entry: Any) -> str:
@@ -78,37 +64,46 @@ def outcome_text(entry: Any) -> str:
 
 
 class ActivityWindow(QDialog):
-    """Audit entries in a table, the selected one's changes below, and a Revert button."""
+    """Ledger rows in a table with human names, filters and CSV export; the selected row's
+    readable diff below, and the undo its kind allows (a recorded write too)."""
 
     def __init__(self, ctx: GuiContext, bridge: HubBridge, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = TaskGroup()
         self.entries: list[Any] = []
+        self.names = Names()
+        self.dialog: QWidget | None = None
         self.setWindowTitle("Activity")
-        self.resize(900, 560)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(["When (UTC)", "Who", "Action", "Target", "Outcome"])
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.resize(1000, 600)
+        self.filters = ActivityFilters()
+        self.filters.changed.connect(self.reload)
+        self.table = _table()
         self.table.itemSelectionChanged.connect(self._selected)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
-        splitter.setSizes([380, 160])
-        self.revert_button = QPushButton("&Revert this change")
+        splitter.setSizes([380, 180])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filters)
+        layout.addWidget(splitter)
+        layout.addLayout(self._buttons())
+        bridge.order_changed.connect(self.reload)
+        bridge.any_event.connect(self._maybe_recorded)
+        self.tasks.start(self._load_choices())
+        self.reload()
+
+    def _buttons(self) -> QHBoxLayout:
+        self.revert_button = QPushButton(UNDO["order.update"].label)
         self.revert_button.setEnabled(False)
         self.revert_button.clicked.connect(self.revert_selected)
         refresh = QPushButton("Refresh (F5)")
         refresh.setShortcut("F5")
         refresh.clicked.connect(self.reload)
+        self.export_button = QPushButton("E&xport CSV…")
+        self.export_button.clicked.connect(self.export)
         self.group_button = QPushButton("Only this &bulk job")  # the rows of one bulk job
         self.group_button.setCheckable(True)
         self.group_button.setEnabled(False)
@@ -118,45 +113,56 @@ class ActivityWindow(QDialog):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(refresh)
-        buttons.addWidget(self.group_button)
-        buttons.addWidget(self.count)
+        for widget in (self.revert_button, refresh, self.export_button, self.group_button,
+                       self.count):  # fmt: skip
+            buttons.addWidget(widget)
         buttons.addWidget(self.status, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-        layout.addLayout(buttons)
-        bridge.order_changed.connect(self.reload)
-        bridge.any_event.connect(self._maybe_recorded)
-        self.reload()
+        return buttons
 
     def _maybe_recorded(self, event: Event) -> None:
         if event.kind == ACTIVITY_RECORDED:
             self.reload()
 
+    async def _load_choices(self) -> None:
+        clients = await self.ctx.services.clients.list()
+        self.filters.set_clients([client.name for client in clients])
+        stores = await self.ctx.services.stores.list()
+        self.filters.set_stores({store.id: store.name for store in stores})
+
     def reload(self, *_: object) -> None:
-        """Read the newest entries again."""
+        """Read the newest entries again (with the filters chosen)."""
         self.tasks.start(self._load())
 
     async def _load(self) -> None:
-        page = await self.ctx.services.audit.query(limit=PAGE, batch=self.batch)
-        self.entries = list(page.entries)
-        self.table.setRowCount(len(self.entries))
-        for row, entry in enumerate(self.entries):
-            values = (format_when(entry.at), entry.actor, action_text(entry), entry.target or "")
-            for column, text in enumerate((*values, outcome_text(entry))):
+        query = self.filters.query()
+        page = await self.ctx.services.audit.query(limit=PAGE, batch=self.batch, **query)
+        entries = list(page.entries)
+        await load_names(self.ctx.services, entries, self.names)
+        chosen = self.selected()
+        self.entries = entries
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            values = (format_when(entry.at), who_text(entry.actor), kind_column(entry),
+                      target_text(entry, self.names), outcome_text(entry),
+                      self.names.store(entry.store_id))  # fmt: skip
+            for column, text in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(text))
-        self.count.setText(f"{len(self.entries)} of {page.total} entries.")
+        self.count.setText(f"{len(entries)} of {page.total} entries.")
+        ids = [entry.id for entry in entries]
+        if chosen is not None and chosen.id in ids:
+            self.table.selectRow(ids.index(chosen.id))
 
     def selected(self) -> Any:
         """The selected audit entry, or None."""
         rows = self.table.selectionModel().selectedRows()
-        return self.entries[rows[0].row()] if rows else None
+        return self.entries[rows[0].row()] if rows and rows[0].row() < len(self.entries) else None
 
     def _selected(self) -> None:
         entry = self.selected()
-        self.details.setPlainText(change_summary(entry) if entry is not None else "")
-        self.revert_button.setEnabled(entry is not None and entry.ok and entry.action in REVERTIBLE)
+        self.details.setPlainText(describe(entry, self.names) if entry is not None else "")
+        undo = UNDO.get(entry.action) if entry is not None and entry.ok else None
+        self.revert_button.setEnabled(undo is not None)
+        self.revert_button.setText((undo or UNDO["order.update"]).label)
         batch = getattr(entry, "batch", None)
         self.group_button.setEnabled(bool(batch) or self.group_button.isChecked())
         if batch:
@@ -165,7 +171,7 @@ class ActivityWindow(QDialog):
     async def _describe_group(self, entry: Any, batch: str) -> None:
         summary = await group_summary(self.ctx.services, batch)
         if self.selected() is entry:
-            self.details.setPlainText(f"{summary}\n\n{change_summary(entry)}")
+            self.details.setPlainText(f"{summary}\n\n{describe(entry, self.names)}")
 
     def _show_group(self, only: bool) -> None:
         """Show only the selected row's bulk job (or everything again)."""
@@ -174,28 +180,69 @@ class ActivityWindow(QDialog):
         self.reload()
 
     def revert_selected(self) -> None:
-        """Undo the selected update after asking (fails cleanly on a conflict)."""
+        """Ask (Cancel is the default), then undo the selected entry as its kind allows."""
         entry = self.selected()
-        if entry is None:
+        undo = UNDO.get(entry.action) if entry is not None else None
+        if entry is None or undo is None:
             return
-        answer = QMessageBox.question(
-            self, "Revert", f"Put back the fields changed by entry #{entry.id} ({entry.target})?"
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.tasks.start(self.revert(entry.id))
+        label = undo.label.replace("&", "").rstrip("…")
+        yes, cancel = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Cancel
+        text = f"{undo.question}\n\nActivity #{entry.id}: {kind_text(entry.action)}, " \
+            f"{target_text(entry, self.names)}."  # fmt: skip
+        box = QMessageBox(QMessageBox.Icon.Question, label, text, yes | cancel, self)
+        box.button(yes).setText(label)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.accepted.connect(lambda: self.tasks.start(self.revert(entry.id)))
+        box.finished.connect(lambda _: setattr(self, "dialog", None))
+        self.dialog = box
+        box.open()
 
     async def revert(self, entry_id: int) -> None:
-        """Revert an entry now (no question)."""
+        """Undo an entry now (no question); the undo is a new row, selected when shown."""
         try:
-            await self.ctx.services.audit.revert(entry_id, ACTOR)
+            done = await self.ctx.services.audit.revert(entry_id, ACTOR)
         except Exception as error:
             if not is_expected(error):
                 raise
             self.status.setText(user_message(error))
             return
-        self.status.setText(f"Reverted entry #{entry_id}.")
+        self.status.setText(f"Reverted entry #{entry_id}: done as entry #{done.id}.")
         await self._load()
+
+    def export(self) -> None:
+        """Ask where, then write every row matching the filters to a CSV file."""
+        dialog = QFileDialog(self, "Export activity", "activity.csv", "CSV files (*.csv)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("csv")
+        dialog.fileSelected.connect(lambda chosen: self.tasks.start(self._export(Path(chosen))))
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+
+    async def _export(self, path: Path) -> None:
+        self.status.setText("Exporting…")
+        try:
+            count = await export_csv(self.ctx.services, path, self.filters.query(), self.names,
+                                     outcome_text)  # fmt: skip
+        except OSError as error:
+            self.status.setText(f"Could not write {path}: {error.strerror or error}")
+            return
+        self.status.setText(f"Exported {count} entries to {path}.")
 
     def shutdown(self) -> None:
         """Cancel loads in progress."""
         self.tasks.cancel_all()
+
+
+def _table() -> QTableWidget:
+    table = QTableWidget(0, len(COLUMNS))
+    table.setHorizontalHeaderLabels(list(COLUMNS))
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    return table

@@ -194,7 +194,7 @@ def test_activity_shows_a_denied_attempt_beside_the_applied_writes(
         window.table.selectRow(0)
         details = window.details.toPlainText()
         assert details.startswith("Denied: nothing was sent to Order Desk.")
-        assert "#1001 · Jane Roe: folder: 'New' -> 'Cancelled'" in details
+        assert "#1001 · Jane Roe: folder: New → Cancelled" in details
         assert not window.revert_button.isEnabled()
     finally:
         window.shutdown()
