@@ -67,6 +67,26 @@ async def shoot(runtime: object, tray_class: type) -> int:
     return 0
 
 
+async def shoot_item_editor(window: Any) -> None:
+    """The order window with an item selected and its Change item form over it (screen grab:
+    the form is its own window)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.detail.items.selectRow(0)
+    window.editors.change_item()
+    dialog = window.actions_.dialog
+    dialog.quantity.setValue(3)
+    dialog.quantity.selectAll()
+    await asyncio.sleep(0.6)
+    area = window.frameGeometry()
+    shot = QApplication.primaryScreen().grabWindow(0, area.x(), area.y(), area.width(),
+                                                   area.height())  # fmt: skip
+    shot.save(str(HERE / "item-editor.png"))
+    print(f"wrote item-editor.png ({shot.width()}x{shot.height()})")
+    dialog.reject()
+    window.detail.items.clearSelection()
+
+
 async def shoot_new_order(window: Any) -> None:
     """The New order form, filled in, with a problem it found before sending."""
     form = window.creator.open()
@@ -135,6 +155,7 @@ async def shoot_orders(runtime: Any, tray: Any) -> None:
     window.actions_.add_shipment()
     await save(window.actions_.dialog, "add-shipment")
     window.actions_.dialog.close()
+    await shoot_item_editor(window)
     await shoot_new_order(window)
     window.filter_bar.search.setText("Tanaka")
     window.filter_bar.apply_now()
@@ -205,8 +226,10 @@ async def shoot_dialogs(runtime: Any, tray: Any) -> None:
     from app.gui.crash_dialog import CrashDialog
 
     activity = tray.show_activity()
-    await until(lambda: len(activity.entries) > 0)
-    activity.table.selectRow(0)
+    await until(lambda: any(e.action == "order.move" for e in activity.entries))
+    await until(lambda: not activity.tasks.busy)
+    moved = next(n for n, e in enumerate(activity.entries) if e.action == "order.move")
+    activity.table.selectRow(moved)  # Claude's move: named folders, and Move back
     await save(activity, "activity")
     session = await connect_clients(runtime)
     clients = tray.show_connect_client()
