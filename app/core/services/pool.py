@@ -1,6 +1,7 @@
 """``ClientPool``: one Order Desk client and one leaky bucket per store, on the engine loop.
 
-Clients are made lazily from the store row and the API key in the secret store. Each store also
+Clients are made lazily from the store row and the API key in the secret store (read in a
+worker thread, one read per store at a time). Each store also
 gets a *single-shot* client that shares the same bucket but never retries by itself: the update
 path uses it for the PUT so that a failed PUT is repeated only after a fresh read
 (docs/architecture.md, "Updates and conflicts").
@@ -12,6 +13,7 @@ folder, so every process on the machine (tray, ``serve``, CLI) shares one budget
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from dataclasses import dataclass, replace
@@ -53,6 +55,7 @@ class ClientPool:
         self._timeout = timeout
         self._pooled: dict[int, _Pooled] = {}
         self._buckets: dict[tuple[str, str], LeakyBucket] = {}
+        self._making: dict[int, asyncio.Lock] = {}
 
     @property
     def retry(self) -> RetryPolicy:
@@ -82,9 +85,18 @@ class ClientPool:
         pooled = self._pooled.get(store.id)
         if pooled is not None and pooled.fingerprint == fingerprint:
             return pooled
+        async with self._making.setdefault(store.id, asyncio.Lock()):
+            return await self._make_entry(store, fingerprint)
+
+    async def _make_entry(self, store: StoreRecord, fingerprint: tuple[str, str]) -> _Pooled:
+        pooled = self._pooled.get(store.id)
+        if pooled is not None and pooled.fingerprint == fingerprint:
+            return pooled  # made while this caller waited
         if pooled is not None:
             await self.discard(store.id)
-        api_key = self._secrets.get(store.key)
+        # A worker thread: a vault unlock (bcrypt + scrypt, ~0.3 s) or a passphrase prompt
+        # must not stop the engine loop (at start-up it serves the first MCP requests).
+        api_key = await asyncio.to_thread(self._secrets.get, store.key)
         if not api_key:
             raise MissingCredentialsError(
                 f"No API key is stored for store {store.name!r}; register the store again"

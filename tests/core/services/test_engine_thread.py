@@ -30,4 +30,4 @@ async def test_services_run_on_the_engine_and_close_at_stop(
     finally:
         engine.stop()
     assert not engine.running
-    assert client._conn._http.is_closed
+    assert client._conn.closed
