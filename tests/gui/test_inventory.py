@@ -84,8 +84,12 @@ def test_stock_and_price_are_edited_in_place(
     qtbot.waitUntil(lambda: str(remote(sandbox, "OCT00-S")["price"]) in ("19.50", "19.5"),
                     timeout=WAIT)  # fmt: skip
     assert remote(sandbox, "OCT00-S")["name"] == "Organic Cotton Tee - S"  # merged, not lost
-    page = ctx.engine.call(ctx.services.audit.query(action="inventory.update", actor="gui"))
-    assert [entry.state for entry in page.entries] == ["applied", "applied"]  # on record
+
+    def states() -> list[str]:
+        page = ctx.engine.call(ctx.services.audit.query(action="inventory.update", actor="gui"))
+        return [entry.state for entry in page.entries]
+
+    qtbot.waitUntil(lambda: states() == ["applied", "applied"], timeout=WAIT)  # on record
     qtbot.waitUntil(lambda: not inventory.busy, timeout=WAIT)
     puts = sandbox.store().request_count("PUT")
     edit_cell(qtbot, inventory, row_of(inventory, "OCT00-S"), STOCK, "lots")
