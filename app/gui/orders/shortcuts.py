@@ -9,11 +9,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 
-def window_action(window: QWidget, text: str, shortcut: str, slot: Callable[[], object]) -> QAction:
+def window_action(
+    window: QWidget,
+    text: str,
+    shortcut: str | QKeySequence.StandardKey,
+    slot: Callable[[], object],
+) -> QAction:
     """An action on ``window`` whose ``shortcut`` works anywhere in it; add it to menus too.
 
     ``slot`` is called with no arguments (``triggered`` would pass ``checked`` into a first
-    optional parameter).
+    optional parameter: Ctrl+E once called ``export_csv(False)``).
     """
     action = QAction(text, window)
     action.setShortcut(QKeySequence(shortcut))

@@ -52,6 +52,12 @@ class LoadStatus(QWidget):
         row.addWidget(self.cancel_button)
         self.show_progress(False)
 
+    def show_count(self, shown: int, total: int, from_index: bool, described: str) -> None:
+        """``shown of total orders · where from · filtered: what`` (after a page load)."""
+        origin = "local index" if from_index else "Order Desk"
+        filtered = f" · filtered: {described}" if described else ""
+        self.count_label.setText(f"{shown:,} of {total:,} orders · {origin}{filtered}")
+
     def show_index(self, text: str) -> None:
         """Say where the shown store's local index stands."""
         self.index_label.setText(text)

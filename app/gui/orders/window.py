@@ -13,13 +13,8 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QMainWindow,
-    QToolBar,
-)
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow
 
 from app import APP_NAME
 from app.core.events import Event
@@ -46,9 +41,11 @@ from app.gui.orders.presenter import OrderPresenter
 from app.gui.orders.printing import OrderPrinter
 from app.gui.orders.query import OrderQuery
 from app.gui.orders.saved import SavedSearches
+from app.gui.orders.shortcuts import window_action
 from app.gui.orders.source import OrderSource
 from app.gui.orders.status_bar import LoadStatus
 from app.gui.orders.table_model import OrdersTableModel
+from app.gui.orders.toolbar import OrdersToolbar, StoreBox
 from app.gui.tasks import TaskGroup
 from app.gui.window_state import WindowPlacement
 
@@ -95,8 +92,7 @@ class OrdersWindow(QMainWindow):
     # -- layout -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.store_box = QComboBox()
-        self.store_box.setMinimumWidth(180)
+        self.store_box = StoreBox()
         self.store_box.currentIndexChanged.connect(self._store_chosen)
         self.filter_bar = FilterBar()
         self.filter_bar.changed.connect(self.apply_filters)
@@ -132,7 +128,7 @@ class OrdersWindow(QMainWindow):
         self.actions_ = OrderActions(services, self, self.detail, self.presenter, self)
         self.editors = OrderEditors(services, self, self.detail, self.actions_, self)
         self.creator = OrderCreator(services, self, self)
-        self.toolbar.insertAction(self.refresh_action, self.creator.action)
+        self.toolbar.insertAction(self.toolbar.refresh_action, self.creator.action)
         self.exporter = CsvExporter(self, self.source, self.model, self)
         self.bulk = BulkActions(
             services, self, self.table, self.model, self.actions_, self.source, self
@@ -140,7 +136,8 @@ class OrdersWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.bulk.panel)
         self.menuBar().addMenu(self.bulk.menu)
         self.printer = OrderPrinter(self, self.source, self.selected_ids, self)
-        self.printer.install(self.toolbar, self.export_action, self.menuBar(), self.bulk.menu)
+        bar = self.toolbar
+        self.printer.install(bar, bar.export_action, self.menuBar(), self.bulk.menu)
         self.web = WebOpener(self, lambda: self.detail.order, self)
         self.customer = CustomerView(self, self.source, self.detail, self.filter_bar, self)
         self.bulk.menu.addActions([self.web.action, self.customer.action])
@@ -159,7 +156,7 @@ class OrdersWindow(QMainWindow):
     def _install_shortcuts(self) -> None:
         """The browser's keyboard shortcuts."""
         actions = self.actions_
-        keys: list[tuple[QKeySequence | QKeySequence.StandardKey | str, Callable[[], object]]] = [
+        keys: list[tuple[QKeySequence.StandardKey | str, Callable[[], object]]] = [
             (QKeySequence.StandardKey.Find, self.focus_search),
             ("F5", self.refresh),
             ("Del", actions.delete_order),
@@ -171,33 +168,14 @@ class OrdersWindow(QMainWindow):
             ("Esc", self.cancel_load),
         ]
         for sequence, slot in keys:
-            action = QAction(self)
-            action.setShortcut(QKeySequence(sequence))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            # triggered(bool) would pass `checked` into a slot's first optional parameter
-            # (Ctrl+E once called export_csv(False)): call each slot with no arguments.
-            action.triggered.connect(lambda _checked=False, slot=slot: slot())
-            self.addAction(action)
+            window_action(self, "", sequence, slot)
 
     def _toolbar(self) -> None:
-        bar = self.toolbar = QToolBar("Orders")
-        bar.setMovable(False)
-        bar.addWidget(QLabel(" Store: "))
-        bar.addWidget(self.store_box)
-        self.refresh_action = bar.addAction("Refresh", self.refresh)
-        self.refresh_action.setToolTip("Reload the list (F5)")
-        self.sync_action = bar.addAction("Sync search index", self.sync_index)
-        self.sync_action.setToolTip("Copy the store's orders into the local index for search")
-        self.export_action = bar.addAction("Export CSV…", lambda: self.exporter.export_csv())
-        bar.addSeparator()
-        bar.addAction("Stores…", self.manage_stores.emit)
-        inventory = bar.addAction("Inventory…", self._open_inventory)
-        inventory.setShortcut(QKeySequence("Ctrl+Shift+I"))
-        inventory.setToolTip("The store's inventory: stock, prices, CSV import (Ctrl+Shift+I)")
-        self.addToolBar(bar)
-
-    def _open_inventory(self) -> None:
-        self.inventory_requested.emit(self.store_key)
+        self.toolbar = OrdersToolbar(
+            self.store_box, self.refresh, self.sync_index, lambda: self.exporter.export_csv(),
+            self.manage_stores.emit, lambda: self.inventory_requested.emit(self.store_key),
+        )  # fmt: skip
+        self.addToolBar(self.toolbar)
 
     def _status_bar(self) -> None:
         self.status = LoadStatus()
@@ -226,15 +204,7 @@ class OrdersWindow(QMainWindow):
             self.expected_or_raise(error)
             return
         previous = self.store_key
-        self.store_box.blockSignals(True)
-        self.store_box.clear()
-        for store in stores:
-            self.store_box.addItem(store.name, store.key)
-        chosen = next((s.key for s in stores if s.key == previous), None)
-        chosen = chosen or next((s.key for s in stores if s.is_default), None)
-        chosen = chosen or (stores[0].key if stores else None)
-        self.store_box.setCurrentIndex(max(0, self.store_box.findData(chosen)))
-        self.store_box.blockSignals(False)
+        chosen = self.store_box.fill(stores, previous)
         if not stores:
             self.message.setText("No store yet: add one under Stores… (or try the demo store).")
             self.model.reset(OrderQuery())
@@ -328,10 +298,8 @@ class OrdersWindow(QMainWindow):
             self.status.show_progress(loading)
 
     def _loaded(self, shown: int, total: int) -> None:
-        origin = "local index" if self.source.uses_index(self.store_key or "") else "Order Desk"
-        described = self.model.query.describe()
-        filtered = f" · filtered: {described}" if described else ""
-        self.count_label.setText(f"{shown:,} of {total:,} orders · {origin}{filtered}")
+        from_index = self.source.uses_index(self.store_key or "")
+        self.status.show_count(shown, total, from_index, self.model.query.describe())
 
     def show_error(self, text: str) -> None:
         """Show an expected problem in the status bar."""
