@@ -73,6 +73,7 @@ class ActivityWindow(QDialog):
         self.tasks = TaskGroup()
         self.entries: list[Any] = []
         self.names = Names()
+        self._loads = 0
         self.dialog: QWidget | None = None
         self.setWindowTitle("Activity")
         self.resize(1000, 600)
@@ -134,10 +135,14 @@ class ActivityWindow(QDialog):
         self.tasks.start(self._load())
 
     async def _load(self) -> None:
+        self._loads += 1
+        mine = self._loads
         query = self.filters.query()
         page = await self.ctx.services.audit.query(limit=PAGE, batch=self.batch, **query)
         entries = list(page.entries)
         await load_names(self.ctx.services, entries, self.names)
+        if mine != self._loads:
+            return  # a newer load started meanwhile: its (fresher) rows are shown instead
         chosen = self.selected()
         self.entries = entries
         self.table.setRowCount(len(entries))

@@ -47,11 +47,23 @@ def type_and_enter(qtbot: Any, dialog: Any, text: str, select_all: bool = True) 
     qtbot.keyClick(field, Qt.Key.Key_Return)
 
 
-def pick_row(qtbot: Any, table: QTableWidget, row: int) -> None:
-    qtbot.waitUntil(lambda: table.rowCount() > row, timeout=WAIT)
-    rect = table.visualItemRect(table.item(row, 1))
-    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: bool(table.selectionModel().selectedRows()), timeout=WAIT)
+def on_row(qtbot: Any, table: QTableWidget, row: int, button: QPushButton) -> None:
+    """Click a line of the detail pane's table, then the button that acts on it.
+
+    The pane is redrawn when the order's new version arrives (which clears the selection), so
+    the line is clicked again until the button is enabled; the button is clicked right then.
+    """
+
+    def selected() -> bool:
+        if table.rowCount() <= row:
+            return False
+        if not table.selectionModel().isRowSelected(row):
+            rect = table.visualItemRect(table.item(row, 1))
+            qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        return table.selectionModel().isRowSelected(row) and button.isEnabled()
+
+    qtbot.waitUntil(selected, timeout=WAIT)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 def said(qtbot: Any, window: OrdersWindow, text: str) -> None:
@@ -90,8 +102,7 @@ def test_add_change_and_remove_an_item_by_keyboard(
     assert ledger(window, "order.item.add").ok
     qtbot.waitUntil(lambda: len(window.detail.order.items) == count + 1, timeout=WAIT)
 
-    pick_row(qtbot, window.detail.items, count)
-    click(qtbot, window.detail.item_buttons.buttons[1])  # Change item…
+    on_row(qtbot, window.detail.items, count, window.detail.item_buttons.buttons[1])  # Change
     dialog = opened(qtbot, window, ItemDialog)
     assert dialog.focusWidget() is dialog.quantity
     type_and_enter(qtbot, dialog, "5")
@@ -102,8 +113,7 @@ def test_add_change_and_remove_an_item_by_keyboard(
     assert ledger(window, "order.item.update").change == {"quantity": 5}
 
     qtbot.waitUntil(lambda: window.detail.order.items[count].quantity == 5, timeout=WAIT)
-    pick_row(qtbot, window.detail.items, count)
-    click(qtbot, window.detail.item_buttons.buttons[2])  # Remove item…
+    on_row(qtbot, window.detail.items, count, window.detail.item_buttons.buttons[2])  # Remove
     qtbot.waitUntil(lambda: isinstance(window.actions_.dialog, QMessageBox), timeout=WAIT)
     box = window.actions_.dialog
     assert "5 x Sticker (STK-1)" in box.text()
@@ -122,8 +132,7 @@ def test_an_item_changed_meanwhile_is_asked_about_and_reapplied(
     items[0]["price"] = "99.00"
     remote.edit_order(order.id, {"order_items": items})  # someone else, in Order Desk
 
-    pick_row(qtbot, window.detail.items, 0)
-    click(qtbot, window.detail.item_buttons.buttons[1])
+    on_row(qtbot, window.detail.items, 0, window.detail.item_buttons.buttons[1])
     dialog = opened(qtbot, window, ItemDialog)
     type_and_enter(qtbot, dialog, "7")
     qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)  # the price untouched
@@ -179,8 +188,7 @@ def test_edit_and_delete_a_shipment(
                     timeout=WAIT)  # fmt: skip
     row = [s.id for s in window.detail.order.shipments].index(added.id)
 
-    pick_row(qtbot, window.detail.shipments, row)
-    click(qtbot, window.detail.shipment_buttons.buttons[0])  # Edit shipment…
+    on_row(qtbot, window.detail.shipments, row, window.detail.shipment_buttons.buttons[0])
     dialog = opened(qtbot, window, ShipmentDialog)
     assert dialog.windowTitle() == "Edit shipment" and dialog.tracking.text() == "1ZWRONG1"
     type_and_enter(qtbot, dialog, "1ZRIGHT2")
@@ -190,14 +198,14 @@ def test_edit_and_delete_a_shipment(
 
     qtbot.waitUntil(lambda: any(s.tracking_number == "1ZRIGHT2"
                                 for s in window.detail.order.shipments), timeout=WAIT)  # fmt: skip
-    pick_row(qtbot, window.detail.shipments, row)
-    click(qtbot, window.detail.shipment_buttons.buttons[1])  # Delete shipment…
+    delete = window.detail.shipment_buttons.buttons[1]
+    on_row(qtbot, window.detail.shipments, row, delete)
     qtbot.waitUntil(lambda: isinstance(window.actions_.dialog, QMessageBox), timeout=WAIT)
     box = window.actions_.dialog
     qtbot.keyClick(box, Qt.Key.Key_Escape)  # Cancel: nothing happens
     qtbot.waitUntil(lambda: window.actions_.dialog is None, timeout=WAIT)
     assert any(s["id"] == added.id for s in remote.order(order.id)["order_shipments"])
-    click(qtbot, window.detail.shipment_buttons.buttons[1])
+    on_row(qtbot, window.detail.shipments, row, delete)
     qtbot.waitUntil(lambda: isinstance(window.actions_.dialog, QMessageBox), timeout=WAIT)
     box = window.actions_.dialog
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
