@@ -19,7 +19,6 @@ UNUSED_QT = (
     "PySide6/Qt/plugins/networkinformation/*",
     "PySide6/Qt/plugins/tls/*",
     "PySide6/Qt/plugins/sqldrivers/*",
-    "PySide6/Qt/plugins/printsupport/*",
     "PySide6/Qt/plugins/qmltooling/*",
     "PySide6/Qt/plugins/platformthemes/*gtk3*",  # drags in all of GTK 3; the portal theme stays
     "PySide6/Qt/plugins/platforms/*qvnc*",
@@ -46,6 +45,18 @@ UNUSED_QT = (
 )
 
 
+# System libraries a kept plugin loads that must come from the user's system, not the bundle:
+# the print plugin's CUPS client follows the system's print setup (and pulls in GnuTLS,
+# Avahi, Kerberos...). Without libcups2 installed, Qt skips the plugin and offers PDF only.
+SYSTEM_ONLY = ("libcups.so*",)
+
+
+def is_system_only(dest: str) -> bool:
+    """True for a library the bundle must leave to the system (see :data:`SYSTEM_ONLY`)."""
+    name = PurePosixPath(dest.replace("\\", "/")).name
+    return any(fnmatch(name, pattern) for pattern in SYSTEM_ONLY)
+
+
 def is_unused(dest: str) -> bool:
     """True when a bundle entry (its destination path) is a Qt piece the app never loads."""
     path = PurePosixPath(dest.replace("\\", "/")).as_posix()
@@ -53,12 +64,13 @@ def is_unused(dest: str) -> bool:
 
 
 def lean_toc(toc: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """Drop unused Qt entries and duplicates (the two executables share one ``_internal``)."""
+    """Drop unused Qt entries, system-only libraries and duplicates (the two executables share
+    one ``_internal``)."""
     seen: set[str] = set()
     kept = []
     for entry in toc:
         dest = entry[0]
-        if is_unused(dest) or dest in seen:
+        if is_unused(dest) or is_system_only(dest) or dest in seen:
             continue
         seen.add(dest)
         kept.append(entry)
@@ -100,8 +112,21 @@ def drop_orphan_system_libs(
     needed: set[str] = set()
     for dest, source, kind in toc:
         if kind in LINKING_KINDS and not is_top_level_lib(dest):
-            needed.update(PurePosixPath(name).name for name, _path in imports(source))
+            needed.update(_linked_from_bundle(source, imports))
     return [entry for entry in toc if not is_top_level_lib(entry[0]) or entry[0] in needed]
+
+
+def _linked_from_bundle(source: str, imports: Imports) -> set[str]:
+    """Names of the libraries ``source`` loads from the bundle: its closure, less a system-only
+    library's own closure (that library and what it needs come from the system)."""
+    linked = list(imports(source))
+    names = {PurePosixPath(name).name for name, _path in linked}
+    for name, path in linked:
+        if is_system_only(name):
+            names.discard(PurePosixPath(name).name)
+            if path:
+                names -= {PurePosixPath(n).name for n, _p in imports(path)}
+    return names
 
 
 BUILD_INFO = "orderdesk-build.json"  # read at start by app/platform_check.py

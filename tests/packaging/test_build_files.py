@@ -47,6 +47,8 @@ def test_lean_toc_drops_unused_qt_and_duplicates(helpers: ModuleType) -> None:
         ("PySide6/Qt/plugins/platforms/libqvnc.so", "/src/d", "BINARY"),
         ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", "/src/e", "BINARY"),
         ("PySide6\\Qt6Pdf.dll", "/src/f", "BINARY"),
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "/src/h", "BINARY"),
+        ("libcups.so.2", "/usr/lib/libcups.so.2", "BINARY"),
         ("PySide6/Qt/plugins/platforms/libqxcb.so", "/src/b", "BINARY"),
         ("app/resources/icons/orderdesk-tray.svg", "/src/g", "DATA"),
     ]
@@ -54,8 +56,9 @@ def test_lean_toc_drops_unused_qt_and_duplicates(helpers: ModuleType) -> None:
     assert kept == [
         "PySide6/Qt/plugins/platforms/libqxcb.so",
         "PySide6/Qt/plugins/platforms/libqoffscreen.so",
+        "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so",  # real printers
         "app/resources/icons/orderdesk-tray.svg",
-    ]
+    ]  # libcups comes from the system (or printing offers PDF only)
 
 
 def test_orphan_filter_keeps_what_extension_modules_link(helpers: ModuleType) -> None:
@@ -113,6 +116,33 @@ def test_orphan_filter_keeps_what_extension_modules_link(helpers: ModuleType) ->
     assert [dest for dest in kept if helpers.is_top_level_lib(dest)] == libraries
     assert not set(orphans) & set(kept)
     assert "libpython3.11.so.1.0" in kept and len(kept) == len(toc) - len(orphans)
+
+
+def test_a_system_only_librarys_closure_is_left_to_the_system(helpers: ModuleType) -> None:
+    # The print plugin links libcups; libcups (from the system) links GnuTLS and Avahi.
+    links = {
+        "/qt/libcupsprintersupport.so": [
+            ("libQt6PrintSupport.so.6", None),
+            ("libcups.so.2", "/usr/lib/libcups.so.2"),
+            ("libgnutls.so.30", None),
+            ("libavahi-client.so.3", None),
+            ("libz.so.1", None),
+        ],
+        "/usr/lib/libcups.so.2": [("libgnutls.so.30", None), ("libavahi-client.so.3", None)],
+        "/qt/libqxcb.so": [("libz.so.1", None)],
+    }
+    toc = [
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", "/qt/libcupsprintersupport.so",
+         "BINARY"),
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", "/qt/libqxcb.so", "BINARY"),
+    ]  # fmt: skip
+    names = ["libQt6PrintSupport.so.6", "libgnutls.so.30", "libavahi-client.so.3", "libz.so.1"]
+    toc += [(name, f"/usr/lib/{name}", "BINARY") for name in names]
+
+    kept = [dest for dest, _src, _kind in helpers.drop_orphan_system_libs(toc, links.__getitem__)]
+
+    assert [d for d in kept if helpers.is_top_level_lib(d)] == ["libQt6PrintSupport.so.6",
+                                                              "libz.so.1"]  # fmt: skip
 
 
 OBJDUMP_P = """
@@ -242,3 +272,16 @@ def test_installer_script_keeps_its_promises() -> None:
     bundle_files = {"orderdesk-tray.exe", "orderdesk-mcp.exe"}
     assert bundle_files <= set(re.findall(r"orderdesk-[a-z]+\.exe", iss))
     assert (REPO / settings["SetupIconFile"].replace("\\", "/")).is_file()
+
+
+def test_the_spec_excludes_no_qt_module_the_app_imports() -> None:
+    spec = (PACKAGING / "orderdesk-tray.spec").read_text(encoding="utf-8")
+    excluded = set(re.findall(r'"PySide6\.(Qt\w+)"', spec))
+    app = PACKAGING.parent / "app"
+    used = {
+        name
+        for path in app.rglob("*.py")
+        for name in re.findall(r"^\s*from PySide6\.(Qt\w+) import", path.read_text("utf-8"), re.M)
+    }
+    assert "QtPrintSupport" in used  # packing slips and pick lists
+    assert not used & excluded, f"the bundle would lack {sorted(used & excluded)}"
