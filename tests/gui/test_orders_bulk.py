@@ -17,6 +17,7 @@ from app.gui.bridge import HubBridge
 from app.gui.orders.window import OrdersWindow
 from app.sandbox import SandboxServer
 from app.sandbox.faults import Fault
+from tests.gui.conftest import SANDBOX_ORDERS
 
 pytestmark = pytest.mark.gui
 WAIT = 30000
@@ -236,3 +237,15 @@ def test_the_selection_menu_is_reachable_by_keyboard(qtbot: Any, window: OrdersW
     qtbot.keyClick(move.focusWidget() or move, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not move.isVisible())
     assert window.bulk.last_report is None  # nothing was moved
+
+
+def test_ctrl_shift_a_loads_and_selects_every_order_of_the_view(
+    qtbot: Any, window: OrdersWindow
+) -> None:
+    focused(qtbot, window)
+    assert window.model.rowCount() < SANDBOX_ORDERS  # one page of 200 is loaded
+    click_row(qtbot, window, 0)
+    qtbot.keyClick(window.table, Qt.Key.Key_A, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: len(window.selected_ids()) == SANDBOX_ORDERS, timeout=WAIT)
+    assert window.message.text() == f"Selected {SANDBOX_ORDERS:,} orders."
+    assert f"{SANDBOX_ORDERS:,} orders selected" in window.detail.header.text()

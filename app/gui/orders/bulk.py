@@ -14,6 +14,7 @@ Cancel, and the report says what was done.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from PySide6.QtCore import (
     QStandardPaths,
     Qt,
 )
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QTableView, QWidget
 
 from app.core.services import Services, StoreRecord
@@ -39,6 +41,9 @@ from app.gui.orders.source import OrderSource
 from app.gui.orders.table_model import OrdersTableModel
 from app.gui.orders.view import BrowserView
 from app.gui.tasks import TaskGroup
+
+SELECT_AT_MOST = 5000
+"""Rows "Select every order in this view" loads (a bulk job of 5,000 moves takes ~28 min)."""
 
 
 class BulkActions(QObject):
@@ -90,6 +95,8 @@ class BulkActions(QObject):
         menu.addAction("&Export selected orders to CSV…\tCtrl+Shift+E", self.export_selection)
         menu.addSeparator()
         menu.addAction("Select &all loaded orders\tCtrl+A", self.table.selectAll)
+        every = menu.addAction("Select e&very order in this view", self.select_all_in_view)
+        every.setShortcut(QKeySequence("Ctrl+Shift+A"))
         return menu
 
     def _context_menu(self, position: QPoint) -> None:
@@ -118,12 +125,51 @@ class BulkActions(QObject):
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.table.selectionModel().select(selection, flags)
 
+    def select_all_in_view(self) -> None:
+        """Load the view's remaining pages (up to :data:`SELECT_AT_MOST` rows), select them all."""
+        self.tasks.start(self._load_all_and_select())
+
+    async def _load_all_and_select(self) -> None:
+        query = self.model.query
+        while self.model.total is None or self.model.rowCount() < min(
+            self.model.total, SELECT_AT_MOST
+        ):
+            before = self.model.rowCount()
+            self.view.show_error(f"Loading every order of this view: {before:,}…")
+            if not await self._next_page() or self.model.rowCount() == before:
+                break  # no more pages, or the page failed (its error is shown)
+        if self.model.query != query:
+            return  # the view changed meanwhile: select nothing of the old one
+        self.table.selectAll()
+        total, loaded = self.model.total or 0, self.model.rowCount()
+        cut = f" (the first {loaded:,} of {total:,}; narrow the view)" if total > loaded else ""
+        self.view.show_error(f"Selected {loaded:,} orders{cut}.")
+
+    async def _next_page(self) -> bool:
+        """Load one more page of the table; False when there is none (or it failed)."""
+        done: asyncio.Future[None] = asyncio.get_event_loop().create_future()
+
+        def finished(*_: object) -> None:
+            if not self.model.is_loading and not done.done():
+                done.set_result(None)
+
+        self.model.loading_changed.connect(finished)
+        try:
+            if not self.model.is_loading:
+                if not self.model.canFetchMore():
+                    return False
+                self.model.fetchMore()
+            await done
+        finally:
+            self.model.loading_changed.disconnect(finished)
+        return True
+
     def describe_selection(self) -> str:
         """What the detail pane says while several orders are selected."""
         count, loaded, total = len(self.selected_rows()), self.model.rowCount(), self.model.total
         more = ""
         if total and total > loaded:
-            more = f" (of {total:,} in this view; scroll to load more)"
+            more = f" (of {total:,} in this view; Ctrl+Shift+A selects them all)"
         return (
             f"{count:,} orders selected{more}.\n\nCtrl+M moves them, Ctrl+Shift+N adds a note, "
             "Ctrl+Shift+E exports them; right-click or the Menu key for the Selection menu."
