@@ -102,11 +102,12 @@ def _serve_stdio(*, demo: bool) -> int:
     early = EarlyStdio.claim()
     try:
         with storage():
-            identity = _stdio_identity()
+            _check_token()
             if early is not None:
                 _answer_early(early)
             with running_runtime(demo_keys=demo) as runtime:
                 host = prepare_host(runtime, demo)
+                identity = _stdio_identity()
                 runtime.engine.call(host.serve_stdio(identity, early=early))
             if early is not None:
                 log.info(early.summary())
@@ -114,6 +115,20 @@ def _serve_stdio(*, demo: bool) -> int:
         if early is not None:
             early.close()
     return EXIT_OK
+
+
+def _check_token() -> None:
+    """Refuse an unknown or revoked ``$ORDERDESK_TRAY_TOKEN`` before the client is let in (one
+    indexed read; the access layer itself loads later).
+
+    Raises:
+        CommandError: The token is unknown or revoked.
+    """
+    from app.core.db.tokens import verify_token
+
+    token = os.environ.get(TOKEN_ENV)
+    if token and verify_token(token.strip(), touch=False) is None:
+        _stdio_identity()  # raises with the access layer's sentence
 
 
 def _stdio_identity() -> ClientIdentity:
