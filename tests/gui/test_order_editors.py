@@ -212,3 +212,23 @@ def test_edit_and_delete_a_shipment(
     said(qtbot, window, "Deleted shipment 1ZRIGHT2.")
     assert all(s["id"] != added.id for s in remote.order(order.id)["order_shipments"])
     assert ledger(window, "shipment.delete").before["tracking_number"] == "1ZRIGHT2"
+
+
+def test_an_email_edit_meeting_a_newer_version_can_be_discarded(
+    qtbot: Any, window: OrdersWindow, sandbox: SandboxServer
+) -> None:
+    order = open_first_order(qtbot, window)
+    remote = sandbox.store()
+    remote.edit_order(order.id, {"email": "theirs@example.com"})  # someone else, meanwhile
+
+    click(qtbot, window.detail.contact_button)
+    dialog = opened(qtbot, window, ContactDialog)
+    type_and_enter(qtbot, dialog, "mine@example.com")
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)  # the method untouched: save
+    qtbot.waitUntil(lambda: isinstance(window.actions_.dialog, QMessageBox), timeout=WAIT)
+    box = window.actions_.dialog
+    qtbot.waitUntil(box.isVisible, timeout=WAIT)
+    assert "(changed: email), including email, which you also changed" in box.text()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # discard mine
+    qtbot.waitUntil(lambda: "discarded" in window.message.text(), timeout=WAIT)
+    assert remote.order(order.id)["email"] == "theirs@example.com"
