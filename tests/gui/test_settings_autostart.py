@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialogButtonBox,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 
 from app.core import autostart, login_entries
 from app.core.access import ClientRegistry, Policy
@@ -51,8 +57,15 @@ def exec_line(path: Path) -> str:
 
 
 def click(qtbot: Any, widget: QWidget) -> None:
-    """A left click in the middle of ``widget``, as a person would."""
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=widget.rect().center())
+    """A left click where a person clicks: a check box's box (the middle of a wide check box
+    can be past its text, where a click does nothing), else the widget's middle."""
+    pos = widget.rect().center()
+    if isinstance(widget, QCheckBox):
+        option = QStyleOptionButton()
+        widget.initStyleOption(option)
+        element = QStyle.SubElement.SE_CheckBoxIndicator
+        pos = widget.style().subElementRect(element, option, widget).center()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
 
 
 def click_save(qtbot: Any, dialog: SettingsDialog) -> None:
