@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from app.gui.context import GuiContext
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.bulk_activity import action_text, group_summary
 from app.gui.orders.rows import format_when
+from app.gui.save_dialog import save_file_dialog
 from app.gui.tasks import TaskGroup
 
 PAGE = 200
@@ -217,10 +217,12 @@ class ActivityWindow(QDialog):
 
     def export(self) -> None:
         """Ask where, then write every row matching the filters to a CSV file."""
-        dialog = QFileDialog(self, "Export activity", "activity.csv", "CSV files (*.csv)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.fileSelected.connect(lambda chosen: self.tasks.start(self._export(Path(chosen))))
+        dialog = save_file_dialog(
+            self,
+            "Export activity",
+            "activity.csv",
+            lambda path: self.tasks.start(self._export(path)),
+        )
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

@@ -23,11 +23,10 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QObject,
     QPoint,
-    QStandardPaths,
     Qt,
 )
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import QDialog, QMenu, QTableView, QWidget
 
 from app.core.services import Services, StoreRecord
 from app.gui.errors import is_expected, user_message
@@ -40,6 +39,7 @@ from app.gui.orders.rows import OrderRow
 from app.gui.orders.source import OrderSource
 from app.gui.orders.table_model import OrdersTableModel
 from app.gui.orders.view import BrowserView
+from app.gui.save_dialog import save_file_dialog
 from app.gui.tasks import TaskGroup
 
 SELECT_AT_MOST = 5000
@@ -260,14 +260,10 @@ class BulkActions(QObject):
         if path is not None:
             self.tasks.start(self._write_csv(key, path, rows))
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(self.parent_widget, f"Export {len(rows):,} selected orders",
-                             str(Path(folder) / "selected-orders.csv"), "CSV (*.csv)")  # fmt: skip
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.fileSelected.connect(
-            lambda chosen: self.tasks.start(self._write_csv(key, Path(chosen), rows))
-        )
+        dialog = save_file_dialog(
+            self.parent_widget, f"Export {len(rows):,} selected orders", "selected-orders.csv",
+            lambda chosen: self.tasks.start(self._write_csv(key, chosen, rows)),
+        )  # fmt: skip
         self._open(dialog, lambda: None)
 
     async def _write_csv(self, key: str, path: Path, rows: list[OrderRow]) -> None:

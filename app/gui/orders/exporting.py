@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
 
 from app.core.orderdesk import Order
@@ -14,6 +14,7 @@ from app.gui.orders.rows import OrderRow
 from app.gui.orders.source import OrderSource
 from app.gui.orders.table_model import OrdersTableModel
 from app.gui.orders.view import BrowserView
+from app.gui.save_dialog import save_file_dialog
 from app.gui.tasks import TaskGroup
 
 EXPORT_PAGE = 500
@@ -51,13 +52,10 @@ class CsvExporter(QObject):
         if path is not None:
             self.tasks.start(self._export(path))
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(
-            self.parent_widget, "Export orders", str(Path(folder) / "orders.csv"), "CSV (*.csv)"
-        )
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("csv")
-        dialog.fileSelected.connect(lambda chosen: self.tasks.start(self._export(Path(chosen))))
+        dialog = save_file_dialog(
+            self.parent_widget, "Export orders", "orders.csv",
+            lambda chosen: self.tasks.start(self._export(chosen)),
+        )  # fmt: skip
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         self.dialog = dialog
         dialog.open()

@@ -12,12 +12,11 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QObject, QStandardPaths, Qt
+from PySide6.QtCore import QMarginsF, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPageLayout, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QMenu,
     QMenuBar,
     QToolBar,
@@ -30,6 +29,7 @@ from app.gui.errors import is_expected, user_message
 from app.gui.orders.printing_html import packing_slips_html, pick_list_html
 from app.gui.orders.source import OrderSource
 from app.gui.orders.view import BrowserView
+from app.gui.save_dialog import save_file_dialog
 from app.gui.tasks import TaskGroup
 
 MAX_PRINTED = 500
@@ -183,14 +183,11 @@ class OrderPrinter(QObject):
         if path is not None:
             self.tasks.start(self._write_pdf(sheet, path))
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         name = "packing-slips.pdf" if sheet is Sheet.SLIPS else "pick-list.pdf"
         title = f"Save {sheet.value} as PDF"
-        dialog = QFileDialog(self.parent_widget, title, str(Path(folder) / name), "PDF (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(
-            lambda chosen: self.tasks.start(self._write_pdf(sheet, Path(chosen)))
+        write = self._write_pdf
+        dialog = save_file_dialog(
+            self.parent_widget, title, name, lambda chosen: self.tasks.start(write(sheet, chosen))
         )
         self._open(dialog)
 
