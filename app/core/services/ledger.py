@@ -26,6 +26,7 @@ import os
 import sys
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -109,6 +110,24 @@ if sys.platform == "win32":
             return code.value == 259  # STILL_ACTIVE
         finally:
             kernel32.CloseHandle(handle)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a reconciling read of Order Desk found about a write whose outcome was open.
+
+    Attributes:
+        state: ``applied``, ``refused`` (it did not happen) or ``unknown`` (cannot tell).
+        verified: One sentence saying what was read, e.g. "order 123 has shipment 7000599
+            with tracking 1Z999".
+        after: The record found (for an applied write), if any.
+        target: The target, when only the read tells it (a create).
+    """
+
+    state: str
+    verified: str
+    after: Any = None
+    target: str | None = None
 
 
 class WriteLedger:

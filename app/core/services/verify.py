@@ -1,7 +1,7 @@
 """Reconciling reads: what Order Desk shows about a write whose outcome was open.
 
 One verifier per ledger action (registered by :func:`register_verifiers`). Each reads Order Desk
-fresh (never the cache) and returns a :class:`~app.core.services.writes.Verdict`: the shipment
+fresh (never the cache) and returns a :class:`~app.core.services.ledger.Verdict`: the shipment
 with that tracking number is on the order, the note is in the history, an order with that
 source_id exists, the record's fields hold the new values, the deleted record is gone.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from app.core.orderdesk import NotFoundError, OrderDeskClient, to_id
 from app.core.services.audit import AuditEntry
-from app.core.services.ledger import APPLIED, REFUSED, UNKNOWN
+from app.core.services.ledger import APPLIED, REFUSED, UNKNOWN, Verdict
 from app.core.services.merge import (
     INVENTORY_RULES,
     ORDER_RULES,
@@ -24,7 +24,7 @@ from app.core.services.merge import (
 from app.core.services.order_lines import ITEM_RULES, SHIPMENT_RULES
 from app.core.services.pool import ClientPool
 from app.core.services.records import StoreRecord
-from app.core.services.writes import Verdict, WriteRunner
+from app.core.services.writes import WriteRunner
 
 
 class Verifiers:

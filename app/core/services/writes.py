@@ -45,6 +45,7 @@ from app.core.services.ledger import (
     IN_FLIGHT,
     REFUSED,
     UNKNOWN,
+    Verdict,
     WriteLedger,
     dead_rows,
     idem_key,
@@ -60,24 +61,6 @@ SUPERSEDED = frozenset({"order.move"})
 after such a write is sent again instead of being answered from the record."""
 COMPLETE_TRIES = 60
 """Seconds (one try each) a write's outcome is retried while the database stays busy."""
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What a reconciling read of Order Desk found about a write whose outcome was open.
-
-    Attributes:
-        state: ``applied``, ``refused`` (it did not happen) or ``unknown`` (cannot tell).
-        verified: One sentence saying what was read, e.g. "order 123 has shipment 7000599
-            with tracking 1Z999".
-        after: The record found (for an applied write), if any.
-        target: The target, when only the read tells it (a create).
-    """
-
-    state: str
-    verified: str
-    after: Any = None
-    target: str | None = None
 
 
 Verifier = Callable[[AuditEntry, StoreRecord], Awaitable[Verdict]]
