@@ -102,6 +102,8 @@ def test_first_sync_shows_progress_newest_first_and_refreshes_itself(
     assert not status.progress.isVisible()
     assert status.index_label.text() == f"Search index ready ({BIG:,} orders)"
     assert browser.model.total == BIG
+    qtbot.waitUntil(lambda: browser.message.text().startswith("The index is built"),
+                    timeout=WAIT)  # fmt: skip
 
 
 def test_each_store_shows_its_own_index_state(

@@ -152,8 +152,13 @@ class IndexFollower(QObject):
         status = await self.services.local_orders.status(store)
         if key != self.view.store_key:
             return
-        self.status.show_index(index_state_text(status))
+        self.status.show_index(index_state_text(status))  # "Search index ready (N orders)"
+        switched = ready and not was_using
         if announce:
-            self.view.show_error(f"Search index ready ({status.count:,} orders).")
-        if ready and not was_using:
+            self.view.show_error(
+                "The index is built: the list, search and counts now read it."
+                if switched
+                else "The search index is up to date."
+            )
+        if switched:
             self.index_ready.emit()
