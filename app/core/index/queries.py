@@ -109,6 +109,10 @@ def search_orders(
 ) -> tuple[list[IndexedOrder], int]:
     """Run one search: a page of rows plus the number of all matches.
 
+    The page is found by row id alone (the sort keeps small records), then its rows are read;
+    a text search without other filters is counted on the full-text table alone. Both matter
+    on big stores, where a common word matches tens of thousands of orders.
+
     Args:
         connection: The index connection of this thread.
         match: An FTS5 expression from :func:`match_expression`, or ``None`` for no text.
@@ -119,6 +123,7 @@ def search_orders(
         offset: Rows to skip.
     """
     where, params = filter_sql(filters)
+    filtered = bool(where)
     direction = "DESC" if descending else "ASC"
     if match is not None and sort is SortKey.RELEVANCE:
         sql_from = "orders_fts JOIN orders o ON o.rowid = orders_fts.rowid"
@@ -133,15 +138,37 @@ def search_orders(
         column = _SORT_COLUMN.get(sort, "o.date_added")
         order = f"{column} {direction}, o.rowid {direction}"
     condition = f"WHERE {' AND '.join(where)}" if where else ""
-    rows = connection.execute(
-        f"SELECT {ROW_SELECT} FROM {sql_from} {condition} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
-        [*params, limit, offset],
-    ).fetchall()
-    (total,) = connection.execute(
-        f"SELECT count(*) FROM {sql_from} {condition}",  # noqa: S608
-        params,
-    ).fetchone()
-    return [row_from_sql(row) for row in rows], int(total)
+    page = [
+        rowid
+        for (rowid,) in connection.execute(
+            f"SELECT o.rowid FROM {sql_from} {condition} ORDER BY {order} LIMIT ? OFFSET ?",  # noqa: S608
+            [*params, limit, offset],
+        )
+    ]
+    if match is not None and not filtered:
+        count_sql, count_params = (
+            "SELECT count(*) FROM orders_fts WHERE orders_fts MATCH ?",
+            [match],
+        )
+    else:
+        count_sql, count_params = f"SELECT count(*) FROM {sql_from} {condition}", params  # noqa: S608
+    (total,) = connection.execute(count_sql, count_params).fetchone()
+    return rows_by_id(connection, page), int(total)
+
+
+def rows_by_id(connection: sqlite3.Connection, rowids: list[int]) -> list[IndexedOrder]:
+    """The rows of ``rowids``, in that order (rows no longer there are left out)."""
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    found = {
+        int(values[-1]): row_from_sql(values[:-1])
+        for values in connection.execute(
+            f"SELECT {ROW_SELECT}, o.rowid FROM orders o WHERE o.rowid IN ({marks})",  # noqa: S608
+            rowids,
+        )
+    }
+    return [found[rowid] for rowid in rowids if rowid in found]
 
 
 def order_stats(
