@@ -12,7 +12,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from app.core.index import IndexService, IndexUnavailable
 from app.core.services.records import StoreRecord
@@ -23,33 +23,43 @@ KEEP_WAIT = 5.0
 """Seconds a write waits for the mirror (the file may be busy with another process's page)."""
 
 
-class MirrorKeeper:
-    """The mirror's side of this process's writes (a part of ``LocalOrders``)."""
+class KeeperHost(Protocol):
+    """What the keeper's methods need of the class that takes them (``LocalOrders``)."""
 
     index: IndexService
 
     def keeps_index(self, store: StoreRecord) -> bool:
-        """Whether the store keeps a local index (``LocalOrders`` decides)."""
-        raise NotImplementedError
+        """Whether the store keeps a local index."""
+        ...
 
-    async def mirror_written(self, store: StoreRecord, records: list[dict[str, Any]]) -> None:
-        """Keep Order Desk's reply to a write."""
-        await self._keep(store, "written", lambda: self.index.written(store.key, records))
 
-    async def mirror_moved(self, store: StoreRecord, order_ids: list[str], folder_id: int) -> None:
-        """Show a move in folder searches and counts."""
-        await self._keep(store, "moved", lambda: self.index.moved(store.key, order_ids, folder_id))
+class MirrorKeeper:
+    """The mirror's side of this process's writes (a part of ``LocalOrders``, which provides
+    :class:`KeeperHost`)."""
 
-    async def mirror_deleted(self, store: StoreRecord, order_ids: list[str]) -> None:
-        """Drop deleted orders."""
-        await self._keep(store, "deleted", lambda: self.index.deleted(store.key, order_ids))
-
-    async def _keep(
-        self, store: StoreRecord, what: str, work: Callable[[], Awaitable[int]]
+    async def mirror_written(
+        self: KeeperHost, store: StoreRecord, records: list[dict[str, Any]]
     ) -> None:
-        if not self.keeps_index(store):
-            return
-        try:
-            await asyncio.wait_for(work(), KEEP_WAIT)
-        except (IndexUnavailable, OSError, sqlite3.Error, TimeoutError) as exc:
-            log.warning("store %s: a write was not %s in the mirror yet: %s", store.key, what, exc)
+        """Keep Order Desk's reply to a write."""
+        await _keep(self, store, "written", lambda: self.index.written(store.key, records))
+
+    async def mirror_moved(
+        self: KeeperHost, store: StoreRecord, order_ids: list[str], folder_id: int
+    ) -> None:
+        """Show a move in folder searches and counts."""
+        await _keep(self, store, "moved", lambda: self.index.moved(store.key, order_ids, folder_id))
+
+    async def mirror_deleted(self: KeeperHost, store: StoreRecord, order_ids: list[str]) -> None:
+        """Drop deleted orders."""
+        await _keep(self, store, "deleted", lambda: self.index.deleted(store.key, order_ids))
+
+
+async def _keep(
+    host: KeeperHost, store: StoreRecord, what: str, work: Callable[[], Awaitable[int]]
+) -> None:
+    if not host.keeps_index(store):
+        return
+    try:
+        await asyncio.wait_for(work(), KEEP_WAIT)
+    except (IndexUnavailable, OSError, sqlite3.Error, TimeoutError) as exc:
+        log.warning("store %s: a write was not %s in the mirror yet: %s", store.key, what, exc)
