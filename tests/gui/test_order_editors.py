@@ -79,6 +79,7 @@ def test_price_parsing() -> None:
     assert str(parse_price("$1,200.5")) == "1200.50"
     assert parse_price("12.345") is None and parse_price("-1") is None
     assert parse_price("abc") is None and parse_price("nan") is None
+    assert parse_price("12,50") is None  # a decimal comma is refused, not read as 1,250
 
 
 def test_add_change_and_remove_an_item_by_keyboard(

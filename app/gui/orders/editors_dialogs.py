@@ -7,6 +7,7 @@ input first. :func:`changed_fields` turns what was entered into a partial change
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,10 +41,17 @@ def _same(old: Any, new: Any) -> bool:
     return str(old or "") == str(new or "")
 
 
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def parse_price(text: str) -> Decimal | None:
     """A price as typed (``12``, ``12.5``, ``$12.50``, ``1,200.00``), or None when it is not
-    a non-negative amount with at most two decimals."""
-    cleaned = text.strip().lstrip("$").replace(",", "")
+    a non-negative amount with at most two decimals. A comma counts only between groups of
+    three digits: ``12,50`` is refused rather than read as 1,250."""
+    cleaned = text.strip().lstrip("$")
+    if "," in cleaned and not _THOUSANDS.fullmatch(cleaned):
+        return None
+    cleaned = cleaned.replace(",", "")
     try:
         price = Decimal(cleaned)
     except (InvalidOperation, ValueError):

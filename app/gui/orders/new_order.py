@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -32,6 +32,7 @@ from app.core.services import Services
 from app.gui.errors import is_expected, user_message
 from app.gui.orders.detail_text import EDITABLE_ADDRESS_FIELDS
 from app.gui.orders.dialogs import FormDialog
+from app.gui.orders.editors_dialogs import parse_price
 from app.gui.orders.view import BrowserView
 from app.gui.tasks import TaskGroup
 
@@ -47,11 +48,7 @@ def new_order_number(now: datetime | None = None) -> str:
 
 
 def _amount(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.strip() or "0")
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() and value >= 0 else None
+    return parse_price(text.strip() or "0")
 
 
 def _quantity(text: str) -> int | None:
