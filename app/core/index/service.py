@@ -134,7 +134,7 @@ class IndexService(StoreIndexes):
         seen_at, marks = time.time(), self._stale.setdefault(store_id, {})
         for order_id in order_ids:
             marks[order_id] = time.monotonic()
-        held = await StoreIndexes.raw_orders(self, store_id, order_ids)
+        held = await super().raw_orders(store_id, order_ids)  # the file, not the overlay
         records = [{**raw, "folder_id": folder_id} for raw in held.values()]
         return await self.put_orders(store_id, records, seen_at=seen_at)
 
