@@ -2,17 +2,20 @@
 
 Sorting 100k rows for every page would cost far more than serving one; instead each
 ``(order_by, order)`` gets a sorted row list, and each distinct filter set its filtered list,
-both kept until the next write.
+both kept until the next write. A date range on the sort's own field (a keyset walk:
+``order_by=date_updated`` with ``modified_start_date``) is found by bisecting the sorted list
+instead, so each page of such a walk costs the same at 1M orders as at 1k.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, overload
 
 from app.sandbox.dates import parse_filter_date
 from app.sandbox.errors import bad_request
@@ -48,6 +51,8 @@ DATE_FILTERS = {
     "modified_start_date": ("updated", ">="),
     "modified_end_date": ("updated", "<="),
 }
+# The sort fields whose sorted list is also sorted by a date a range filter can name.
+RANGE_SORTS = {"date_added": "added", "date_updated": "updated", "date_modified": "updated"}
 FIELD_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 
 Filter = tuple[str, str, Any]  # (row attribute, operator, value)
@@ -163,12 +168,65 @@ def sortable(value: object) -> tuple[int, Any]:
     return (2, 0)
 
 
+def _range_of(ascending: list[OrderRow], query: OrderQuery) -> tuple[int, int, list[Filter]]:
+    """Bisect ``ascending`` for the date range filters on its own sort field.
+
+    Returns the bounds ``low, high`` of the rows in range and the filters left to apply.
+    """
+    attribute = RANGE_SORTS.get(query.order_by)
+    low, high = 0, len(ascending)
+    rest: list[Filter] = []
+    key = attrgetter("updated" if attribute is None else attribute)
+    for spec in query.filters:
+        name, operator, value = spec
+        if name != attribute or operator not in (">=", "<="):
+            rest.append(spec)
+        elif operator == ">=":
+            low = max(low, bisect_left(ascending, value, key=key))
+        else:
+            high = min(high, bisect_right(ascending, value, key=key))
+    return low, max(low, high), rest
+
+
+class RowRange(Sequence[OrderRow]):
+    """Rows ``low`` to ``high`` of a sorted list, ascending or reversed, without a copy.
+
+    Copying a million-row list costs more than serving a page from it, so a selection that
+    is only a range of a sorted list is this view.
+    """
+
+    def __init__(self, rows: list[OrderRow], low: int, high: int, descending: bool) -> None:
+        self._rows, self._low, self._high, self._descending = rows, low, high, descending
+
+    def __len__(self) -> int:
+        return self._high - self._low
+
+    @overload
+    def __getitem__(self, index: int) -> OrderRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[OrderRow]: ...
+
+    def __getitem__(self, index: int | slice) -> OrderRow | list[OrderRow]:
+        if isinstance(index, int):
+            position = range(len(self))[index]
+            if self._descending:
+                return self._rows[self._high - 1 - position]
+            return self._rows[self._low + position]
+        start, stop, step = index.indices(len(self))
+        if step != 1:
+            return [self[i] for i in range(start, stop, step)]
+        if not self._descending:
+            return self._rows[self._low + start : self._low + max(start, stop)]
+        return self._rows[self._high - max(start, stop) : self._high - start][::-1]
+
+
 class OrderIndex:
     """Sorted and filtered row lists, cached until :meth:`invalidate` (called on writes)."""
 
     def __init__(self) -> None:
         self._sorted: dict[str, list[OrderRow]] = {}
-        self._selected: OrderedDict[OrderQuery, list[OrderRow]] = OrderedDict()
+        self._selected: OrderedDict[OrderQuery, list[OrderRow]] = OrderedDict()  # filtered
 
     def invalidate(self) -> None:
         """Forget every cached list after a write."""
@@ -180,15 +238,20 @@ class OrderIndex:
         rows: Iterable[OrderRow],
         query: OrderQuery,
         field_value: Callable[[OrderRow, str], object],
-    ) -> list[OrderRow]:
-        """Return the rows matching ``query`` in its order (a cached list: do not mutate)."""
+    ) -> Sequence[OrderRow]:
+        """Return the rows matching ``query`` in its order (do not mutate)."""
         cached = self._selected.get(query)
         if cached is not None:
             self._selected.move_to_end(query)
             return cached
         ascending = self._ascending(rows, query.order_by, field_value)
-        selected = ascending[::-1] if query.descending else list(ascending)
-        for spec in query.filters:
+        low, high, filters = _range_of(ascending, query)
+        if not filters:
+            return RowRange(ascending, low, high, query.descending)
+        selected = ascending[low:high]
+        if query.descending:
+            selected.reverse()
+        for spec in filters:
             selected = _apply(selected, spec)
         self._selected[query] = selected
         if len(self._selected) > CACHED_SELECTIONS:

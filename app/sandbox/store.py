@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from typing import Any
 
 from app.sandbox.bucket import LeakyBucket
@@ -146,7 +146,7 @@ class SandboxStore:
         """Return one top-level field of an order (used to sort by non-indexed fields)."""
         return self.view(row).get(field)
 
-    def select(self, query: OrderQuery) -> list[OrderRow]:
+    def select(self, query: OrderQuery) -> Sequence[OrderRow]:
         """Return the rows matching a list query, sorted (cached until the next write)."""
         return self.index.select(self.rows.values(), query, self.field_value)
 
