@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-
-import httpx
+from typing import TYPE_CHECKING
 
 from app.core.orderdesk.connection import Connection
 from app.core.orderdesk.errors import InvalidResponseError
@@ -14,6 +13,9 @@ from app.core.orderdesk.order_parts_api import OrderPartEndpoints
 from app.core.orderdesk.orders_api import OrderEndpoints
 from app.core.orderdesk.results import ConnectionTest, StoreSettings, first_mapping
 from app.core.orderdesk.retry import RetryPolicy
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class OrderDeskClient(OrderEndpoints, OrderPartEndpoints, InventoryEndpoints):

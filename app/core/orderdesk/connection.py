@@ -15,10 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from app import __version__
 from app.core.orderdesk.errors import (
@@ -34,6 +32,9 @@ from app.core.orderdesk.limiter import LeakyBucket, report_wait
 from app.core.orderdesk.responses import read_envelope, retry_after, tokens_remaining
 from app.core.orderdesk.retry import RetryPolicy, may_have_reached_server, retry_delay
 from app.core.orderdesk.values import format_datetime, to_id
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -88,14 +89,19 @@ def encode_body(body: object) -> bytes:
     return json.dumps(body, default=fallback, ensure_ascii=False).encode("utf-8")
 
 
-# Failures that happen before a single byte of the request reached the server.
-_NEVER_SENT = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.LocalProtocolError,
-    httpx.UnsupportedProtocol,
-)
+def _never_sent(exc: httpx.TransportError) -> bool:
+    """True for a failure that happened before a single byte of the request reached the
+    server (httpx is imported with the first connection, not with this module)."""
+    import httpx
+
+    return isinstance(
+        exc,
+        httpx.ConnectError
+        | httpx.ConnectTimeout
+        | httpx.PoolTimeout
+        | httpx.LocalProtocolError
+        | httpx.UnsupportedProtocol,
+    )
 
 
 @dataclass
@@ -139,6 +145,8 @@ class Connection:
             return self._http
         if self.closed:
             raise RuntimeError("this Order Desk connection is closed")
+        import httpx  # here, not at module level: a mirror-only process never needs it
+
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=self._timeout,
@@ -246,6 +254,8 @@ class Connection:
         content: bytes | None,
         wait: _Wait,
     ) -> Envelope:
+        import httpx
+
         headers = {"Content-Type": "application/json"} if content is not None else None
         if self.limiter.wait_time() <= 0 and not self.limiter.waiting:
             await self.limiter.acquire()
@@ -269,7 +279,9 @@ class Connection:
         return read_envelope(response, method=method, path=path, secret=self._api_key)
 
     def _network_error(self, exc: httpx.TransportError, method: str, path: str) -> NetworkError:
-        never_sent = isinstance(exc, _NEVER_SENT)
+        import httpx
+
+        never_sent = _never_sent(exc)
         detail = redact(str(exc) or type(exc).__name__, self._api_key)
         if isinstance(exc, httpx.TimeoutException):
             message = f"no answer in time ({type(exc).__name__}: {detail})"

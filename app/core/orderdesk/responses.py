@@ -9,9 +9,7 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from app.core.orderdesk.errors import (
     InvalidResponseError,
@@ -22,6 +20,9 @@ from app.core.orderdesk.errors import (
     error_for_status,
     redact,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def tokens_remaining(headers: Mapping[str, str]) -> float | None:
