@@ -80,8 +80,7 @@ class OrderFactory:
         """Return the index row of generated order ``seq``, drawing from the shared ``dice``."""
         added = self.start + int(seq * self.step) + dice.below(max(1, int(self.step)))
         folder = self._folder_for((self.end - added) // DAY, dice)
-        delay = dice.below(UPDATE_DELAY.get(folder, 3 * DAY))
-        updated = max(added, min(self.end, added + delay))
+        updated = updated_at(added, dice.below(UPDATE_DELAY.get(folder, 3 * DAY)), self.end)
         source = _weighted(dice, SOURCES)
         first, last, email, customer_id = self.customers[self.customer_number(seq)]
         ship_first, ship_last = first, last
@@ -292,6 +291,20 @@ class OrderFactory:
                 }
             )
         return entries
+
+
+def updated_at(added: int, delay: int, end: int) -> int:
+    """When a generated order last changed: ``delay`` seconds after it was added, by ``end``.
+
+    An order whose delay would run past ``end`` changed at some moment before it instead (the
+    delay folded into the time it had), so recent orders do not all share ``end`` as their
+    last change: a change feed that re-reads its last minute would read thousands of them.
+    """
+    if added >= end:
+        return added
+    if added + delay <= end:
+        return added + delay
+    return added + delay % (end - added + 1)
 
 
 def _weighted(dice: Dice, choices: tuple[tuple[str, int], ...]) -> str:

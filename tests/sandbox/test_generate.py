@@ -112,3 +112,13 @@ def test_100k_http_paging(big_server: SandboxServer) -> None:
         assert body["total_records"] > 50_000 and body["records_returned"] == 500
     print(f"\nHTTP limit=500 pages over 100k incl. JSON: {[round(t * 1000) for t in timings]} ms")
     assert statistics.median(timings) < 1.0
+
+
+def test_recent_changes_are_spread_before_the_end() -> None:
+    store = make_store(orders=20_000)
+    end = int(store.spec.end.timestamp())
+    assert all(row.added <= row.updated <= end for row in store.rows.values())
+    per_second = Counter(row.updated for row in store.rows.values())
+    assert max(per_second.values()) <= 5  # no pile of clamped changes on one second
+    recent = [row for row in store.rows.values() if row.added > end - 3 * 86_400]
+    assert sum(1 for row in recent if row.updated > row.added) > len(recent) // 2
