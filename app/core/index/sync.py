@@ -8,6 +8,11 @@ the pages under us: it moves to the end and is read there, and deletions behind 
 not matter. The cursor is committed with each page, so a crash or a cancel resumes from the
 last committed page. The same walk started at "newest change we have, minus a small overlap"
 is the incremental sync: 50 changed orders fit in one page, so it costs one request.
+
+The walk is a pipeline one page deep: page N+1 is read (its cursor is known from page N's
+records) while page N is written in a worker thread, so the disk work hides behind the wait for
+the next request's token. Pages are still committed one at a time and in order, each with the
+cursor after it; a read that is in flight when the walk stops is simply redone on resume.
 """
 
 from __future__ import annotations
@@ -21,7 +26,13 @@ from functools import partial
 from typing import Any, TypeVar
 
 from app.core.index.store_index import OrderIndex
-from app.core.orderdesk import Order, OrderDeskClient, format_datetime, to_datetime
+from app.core.orderdesk import (
+    Order,
+    OrderDeskClient,
+    OrderPage,
+    format_datetime,
+    to_datetime,
+)
 from app.core.orderdesk.parsing import MAX_PAGE_SIZE
 
 T = TypeVar("T")
@@ -29,6 +40,7 @@ _IN_FLIGHT: set[asyncio.Future[Any]] = set()
 Progress = Callable[[int, int], None]
 
 OVERLAP_SECONDS = 60
+READ_TASK = "order-index-walk-read"  # the name of a walk's page read running ahead of it
 WALK_KEYS = ("walk_mode", "walk_date", "walk_ties", "walk_done", "walk_total")
 
 
@@ -143,39 +155,70 @@ class Walk:
     async def run(self, cursor: Cursor, done: int = 0) -> WalkResult:
         """Walk from ``cursor`` to the newest order, committing each page with the cursor.
 
+        The next page is requested before the current one is written (see the module notes).
+
         Args:
             cursor: Where to start (a fresh cursor or one read from the checkpoint).
             done: Orders already counted by an interrupted run (for progress).
         """
         total: int | None = None
-        while True:
-            sent = time.time()
-            page = await self._fetch(cursor)
-            if total is None:
-                total = done + max(0, page.total_records - cursor.ties)
-            cursor = cursor.advance(page.records)
-            done += len(page.records)
-            total = max(total, done)
-            checkpoint: dict[str, str | None] = {
-                "walk_mode": self.mode,
-                "walk_done": str(done),
-                "walk_total": str(total),
-                **cursor.as_meta(),
-            }
-            raws = [order.raw for order in page.records]
-            self.result.upserted += await in_thread(
-                partial(self.index.write_page, raws, checkpoint, seen_at=sent)
-            )
-            self.progress(done, total)
-            if page.is_last:
-                return self.result
+        reading = self._read(cursor)
+        try:
+            while True:
+                sent, page = await reading
+                if total is None:
+                    total = done + max(0, page.total_records - cursor.ties)
+                cursor = cursor.advance(page.records)
+                done += len(page.records)
+                total = max(total, done)
+                if not page.is_last:
+                    reading = self._read(cursor)
+                await self._write(page.records, sent, done, total, cursor)
+                if page.is_last:
+                    return self.result
+        finally:
+            await _abandon(reading)
 
-    async def _fetch(self, cursor: Cursor) -> Any:
+    def _read(self, cursor: Cursor) -> asyncio.Task[tuple[float, OrderPage]]:
+        """Start reading the page at ``cursor``; the task gives when it was sent and the page."""
+
+        async def read() -> tuple[float, OrderPage]:
+            sent = time.time()
+            return sent, await self._fetch(cursor)
+
+        return asyncio.create_task(read(), name=READ_TASK)
+
+    async def _write(
+        self, records: Sequence[Order], sent: float, done: int, total: int, cursor: Cursor
+    ) -> None:
+        """Commit one page with the checkpoint after it, then report progress."""
+        checkpoint: dict[str, str | None] = {
+            "walk_mode": self.mode,
+            "walk_done": str(done),
+            "walk_total": str(total),
+            **cursor.as_meta(),
+        }
+        raws = [order.raw for order in records]
+        self.result.upserted += await in_thread(
+            partial(self.index.write_page, raws, checkpoint, seen_at=sent)
+        )
+        self.progress(done, total)
+
+    async def _fetch(self, cursor: Cursor) -> OrderPage:
         filters: dict[str, Any] = {"order_by": "date_updated", "order": "asc"}
         if cursor.date is not None:
             filters["modified_start_date"] = stamp_text(cursor.date)
         self.result.requests += 1
         return await self.client.list_orders(limit=MAX_PAGE_SIZE, offset=cursor.ties, **filters)
+
+
+async def _abandon(reading: asyncio.Task[tuple[float, OrderPage]]) -> None:
+    """Stop a page read the walk no longer needs (it is redone on resume) and wait for it."""
+    if not reading.done():
+        reading.cancel()
+    await asyncio.wait([reading])
+    if not reading.cancelled():
+        reading.exception()  # retrieved: an unused read's failure is not the walk's
 
 
 def start_cursor(mode: str, newest_update: int | None, overlap: int = OVERLAP_SECONDS) -> Cursor:
