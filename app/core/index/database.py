@@ -1,9 +1,10 @@
 """The index file of one store: a private SQLite file (WAL), its schema and health check.
 
 The index is a cache of Order Desk data in its own file below ``paths.index_dir()``; it is
-never the app database. When the file cannot be opened, fails ``PRAGMA quick_check``, or was
-written by another schema version, it is deleted and recreated empty (then filled by a full
-sync). Each thread gets its own connection.
+never the app database. A file of the previous schema is upgraded in place
+(:mod:`app.core.index.schema`). When the file cannot be opened, fails ``PRAGMA quick_check``,
+or was written by another schema version, it is deleted and recreated empty (then filled by a
+full sync). Each thread gets its own connection.
 """
 
 from __future__ import annotations
@@ -21,48 +22,18 @@ from pathlib import Path
 
 from app.core import paths
 from app.core.errors import ExpectedError
+from app.core.index.schema import (
+    SCHEMA,
+    SCHEMA_VERSION,
+    SEEN_TABLE,
+    UPGRADABLE_FROM,
+    upgrade_from_3,
+)
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "3"  # 3: postal codes are searchable (older files rebuild)
 FILE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-# When each order's row was known current at Order Desk (epoch seconds, any process's clock on
-# this machine): a reply or page known earlier never overwrites it. Added without a version
-# bump, so files of schema 3 gain it on open instead of a full re-walk.
-SEEN_TABLE = "CREATE TABLE IF NOT EXISTS seen (rowid INTEGER PRIMARY KEY, at REAL NOT NULL);"
-
-SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE orders (
-    rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    source_id TEXT NOT NULL,
-    source_name TEXT NOT NULL,
-    date_added INTEGER,
-    date_updated INTEGER,
-    customer_name TEXT NOT NULL,
-    shipping_name TEXT NOT NULL,
-    email TEXT NOT NULL,
-    company TEXT NOT NULL,
-    city TEXT NOT NULL,
-    folder_id INTEGER,
-    total_cents INTEGER NOT NULL,
-    item_count INTEGER NOT NULL,
-    quantity INTEGER NOT NULL,
-    payment_status TEXT NOT NULL
-);
-CREATE INDEX orders_added ON orders(date_added);
-CREATE INDEX orders_updated ON orders(date_updated);
-CREATE INDEX orders_total ON orders(total_cents);
-CREATE INDEX orders_folder ON orders(folder_id, date_added);
-CREATE INDEX orders_source ON orders(source_name, date_added);
-CREATE TABLE records (rowid INTEGER PRIMARY KEY, raw BLOB NOT NULL);
-CREATE VIRTUAL TABLE orders_fts USING fts5(
-    ids, people, items, notes, tokenize = 'unicode61 remove_diacritics 2'
-);
-"""
 
 
 class IndexUnavailable(ExpectedError):
@@ -121,7 +92,7 @@ def check_file(path: Path, store_id: str) -> str | None:
             connection.close()
     except sqlite3.DatabaseError as exc:
         return f"cannot be read ({exc})"
-    if meta.get("schema_version") != SCHEMA_VERSION:
+    if meta.get("schema_version") not in (SCHEMA_VERSION, UPGRADABLE_FROM):
         return f"schema version {meta.get('schema_version')!r}, expected {SCHEMA_VERSION}"
     if meta.get("store_id") != store_id:
         return "it belongs to another store"
@@ -148,6 +119,12 @@ def _upgrade(path: Path) -> None:
     connection = _connect(path)
     try:
         connection.execute(SEEN_TABLE)
+        (version,) = connection.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone()
+        if version == UPGRADABLE_FROM:
+            log.info("upgrading order index %s to schema %s", path.name, SCHEMA_VERSION)
+            upgrade_from_3(connection)
     finally:
         connection.close()
 

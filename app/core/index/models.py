@@ -106,11 +106,14 @@ class SearchResult:
         rows: The orders on this page.
         total: How many orders match in all.
         last_synced_at: When the index was last brought up to date (``None``: never).
+        ranked: For a relevance sort, how many matches were ranked: all of them, or on a big
+            match set only the newest ones, followed by the rest newest first.
     """
 
     rows: tuple[IndexedOrder, ...]
     total: int
     last_synced_at: datetime | None
+    ranked: int | None = None
 
 
 class GroupBy(StrEnum):

@@ -34,10 +34,8 @@ def search_page(
     descending: bool,
 ) -> SearchResult:
     """One page of matching orders with the total and the time of the last sync."""
-    rows, total = index.search(
-        query, filters, sort, descending=descending, limit=limit, offset=offset
-    )
-    return SearchResult(tuple(rows), total, last_sync(index.meta()))
+    found = index.search(query, filters, sort, descending=descending, limit=limit, offset=offset)
+    return SearchResult(tuple(found.rows), found.total, last_sync(index.meta()), found.ranked)
 
 
 def stats_summary(

@@ -15,20 +15,29 @@ from datetime import datetime
 from typing import Any
 
 from app.core.index.database import IndexDatabase
-from app.core.index.extract import OrderRecord, order_record
-from app.core.index.models import GroupBy, IndexedOrder, SearchFilters, SortKey, StatsGroup
-from app.core.index.queries import order_stats, search_orders
-from app.core.index.text import match_expression
+from app.core.index.extract import ROW_COLUMNS, OrderRecord, order_record
+from app.core.index.keys import date_key, tags_text
+from app.core.index.models import GroupBy, SearchFilters, SortKey, StatsGroup
+from app.core.index.search import Found, search_orders
+from app.core.index.stats import order_stats
 
+_ROW_COLUMNS = ("rowid", *ROW_COLUMNS, "date_key")
+# An upsert, not a replace: the day-summary triggers see an update as one (OLD, NEW) change.
 _UPSERT_ROW = (
-    "INSERT OR REPLACE INTO orders(rowid, id, source_id, source_name, date_added, date_updated, "
-    "customer_name, shipping_name, email, company, city, folder_id, total_cents, item_count, "
-    "quantity, payment_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO orders({', '.join(_ROW_COLUMNS)}) "  # noqa: S608
+    f"VALUES ({', '.join('?' * len(_ROW_COLUMNS))}) "
+    f"ON CONFLICT(rowid) DO UPDATE SET "
+    f"{', '.join(f'{column} = excluded.{column}' for column in _ROW_COLUMNS[1:])}"
 )
-_INSERT_TEXT = "INSERT INTO orders_fts(rowid, ids, people, items, notes) VALUES (?, ?, ?, ?, ?)"
+_INSERT_TEXT = (
+    "INSERT INTO orders_fts(rowid, ids, people, items, notes, tags) VALUES (?, ?, ?, ?, ?, ?)"
+)
 _UPSERT_RAW = "INSERT OR REPLACE INTO records(rowid, raw) VALUES (?, ?)"
 _UPSERT_SEEN = "INSERT OR REPLACE INTO seen(rowid, at) VALUES (?, ?)"
 _CHUNK = 500
+_ADDED = ROW_COLUMNS.index("date_added")
+_FOLDER = ROW_COLUMNS.index("folder_id")
+_SOURCE = ROW_COLUMNS.index("source_name")
 
 
 def _records(raws: Iterable[Mapping[str, Any]]) -> list[tuple[OrderRecord, bytes]]:
@@ -64,6 +73,43 @@ def _superseded(record: OrderRecord, held: tuple[float, int | None] | None) -> b
         return False
     incoming, kept = record.date_updated, held[1]
     return incoming is None or kept is None or int(kept) >= incoming
+
+
+def _assign_keys(
+    connection: sqlite3.Connection, records: list[OrderRecord]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """The date keys the orders hold now, and the ones they get (the next free one on a clash)."""
+    wanted = {r.rowid: date_key(r.values[_ADDED], r.rowid) for r in records}
+    old: dict[int, int] = {}
+    owners: dict[int, int | None] = dict.fromkeys(wanted.values())
+    rowids = list(wanted)
+    for start in range(0, len(rowids), _CHUNK):
+        chunk = rowids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT rowid, date_key FROM orders WHERE rowid IN ({marks})"  # noqa: S608
+        old.update(connection.execute(sql, chunk).fetchall())
+        sql = f"SELECT date_key, rowid FROM orders WHERE date_key IN ({marks})"  # noqa: S608
+        owners.update(connection.execute(sql, [wanted[rowid] for rowid in chunk]).fetchall())
+
+    def owner(key: int) -> int | None:
+        if key not in owners:
+            row = connection.execute("SELECT rowid FROM orders WHERE date_key = ?", (key,))
+            owners[key] = next((int(found) for (found,) in row), None)
+        return owners[key]
+
+    given: dict[int, int] = {}
+    used: set[int] = set()
+    for rowid, key in wanted.items():
+        while owner(key) not in (None, rowid) or key in used:
+            key += 1
+        used.add(key)
+        given[rowid] = key
+    return old, given
+
+
+def _text_row(record: OrderRecord, key: int) -> tuple[Any, ...]:
+    folder, source = record.values[_FOLDER], record.values[_SOURCE]
+    return (key, *record.search, tags_text(folder, source))
 
 
 def pack_raw(raw: Mapping[str, Any]) -> bytes:
@@ -128,13 +174,16 @@ class OrderIndex:
         with self.db.transaction() as connection:
             pairs = _not_older(connection, _records(raws), at)
             records = [record for record, _ in pairs]
-            connection.executemany(_UPSERT_ROW, [(r.rowid, *r.values) for r in records])
+            old_keys, keys = _assign_keys(connection, records)
+            connection.executemany(
+                "DELETE FROM orders_fts WHERE rowid = ?", [(key,) for key in old_keys.values()]
+            )
+            connection.executemany(
+                _UPSERT_ROW, [(r.rowid, *r.values, keys[r.rowid]) for r in records]
+            )
             connection.executemany(_UPSERT_RAW, [(r.rowid, blob) for r, blob in pairs])
             connection.executemany(_UPSERT_SEEN, [(r.rowid, at) for r in records])
-            connection.executemany(
-                "DELETE FROM orders_fts WHERE rowid = ?", [(r.rowid,) for r in records]
-            )
-            connection.executemany(_INSERT_TEXT, [(r.rowid, *r.search) for r in records])
+            connection.executemany(_INSERT_TEXT, [_text_row(r, keys[r.rowid]) for r in records])
             if meta:
                 _write_meta(connection, meta)
         return len(records)
@@ -153,16 +202,20 @@ class OrderIndex:
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
-                rowids = [
-                    (rowid,)
-                    for rowid, at in connection.execute(
-                        f"SELECT o.rowid, s.at FROM orders o LEFT JOIN seen s "  # noqa: S608
+                found = [
+                    (rowid, key)
+                    for rowid, key, at in connection.execute(
+                        f"SELECT o.rowid, o.date_key, s.at FROM orders o LEFT JOIN seen s "  # noqa: S608
                         f"ON s.rowid = o.rowid WHERE o.id IN ({marks})",
                         chunk,
                     )
                     if seen_before is None or at is None or at < seen_before
                 ]
-                for table in ("orders_fts", "orders", "records", "seen"):
+                connection.executemany(
+                    "DELETE FROM orders_fts WHERE rowid = ?", [(key,) for _, key in found]
+                )
+                rowids = [(rowid,) for rowid, _ in found]
+                for table in ("orders", "records", "seen"):
                     connection.executemany(
                         f"DELETE FROM {table} WHERE rowid = ?",  # noqa: S608
                         rowids,
@@ -238,16 +291,16 @@ class OrderIndex:
         descending: bool = True,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[list[IndexedOrder], int]:
+    ) -> Found:
         """Full-text search plus filters; see :meth:`IndexService.search`."""
         return search_orders(
             self.db.connection(),
-            match_expression(query),
+            query,
             filters or SearchFilters(),
             sort,
-            descending,
-            max(0, limit),
-            max(0, offset),
+            descending=descending,
+            limit=max(0, limit),
+            offset=max(0, offset),
         )
 
     def stats(

@@ -67,6 +67,24 @@ def query_phrases(query: str) -> list[str]:
     return phrases
 
 
+def wants_prefix(query: str, phrases: list[str]) -> bool:
+    """Whether the last word of ``query`` is matched as a prefix (search while typing).
+
+    Not when the input ends with whitespace, when the last word is one letter (it would match
+    most of a big store, and says little), or when it is a CJK character (each of those is a
+    whole token already).
+    """
+    if not phrases or query[-1:].isspace():
+        return False
+    last = phrases[-1].rsplit(" ", 1)[-1]
+    return len(last) > 1 and not _CJK.search(last[-1:])
+
+
+def quoted(phrase: str) -> str:
+    """A phrase as an FTS5 string (its double quotes doubled)."""
+    return '"' + phrase.replace('"', '""') + '"'
+
+
 def match_expression(query: str, *, prefix_last: bool = True) -> str | None:
     """Build an FTS5 MATCH expression that ANDs the quoted phrases of ``query``.
 
@@ -81,8 +99,7 @@ def match_expression(query: str, *, prefix_last: bool = True) -> str | None:
     phrases = query_phrases(query)
     if not phrases:
         return None
-    quoted = ['"' + phrase.replace('"', '""') + '"' for phrase in phrases]
-    last_is_cjk = bool(_CJK.search(phrases[-1][-1:]))
-    if prefix_last and not query[-1:].isspace() and not last_is_cjk:
-        quoted[-1] += "*"
-    return " AND ".join(quoted)
+    parts = [quoted(phrase) for phrase in phrases]
+    if prefix_last and wants_prefix(query, phrases):
+        parts[-1] += "*"
+    return " AND ".join(parts)

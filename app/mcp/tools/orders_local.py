@@ -66,7 +66,8 @@ class OrdersSearchInput(DateRange):
     total_max: Money | None = Field(default=None, description="Largest order total.")
     sort: Literal["relevance", "date_added", "date_updated", "total"] | None = Field(
         default=None,
-        description="Default: relevance with a query, else date_added.",
+        description="Default: relevance with a query (ranks the newest 5,000 matches), "
+        "else date_added.",
     )
     order: Literal["asc", "desc"] = "desc"
     limit: Limit = 25
@@ -162,6 +163,12 @@ async def orders_search(call: Call, params: OrdersSearchInput) -> ToolOutput:
     )
     index = freshness(found.status)
     summary = f"{len(orders)} order(s) from the local index ({index['state']}). {paging['hint']}"
+    ranked = found.result.ranked
+    if ranked is not None and ranked < found.result.total:
+        summary += (
+            f" Ranked by relevance among the newest {ranked:,} of {found.result.total:,} "
+            "matches, the rest newest first: add words or a date range to narrow."
+        )
     return ToolOutput({"orders": orders, "page": paging, "index": index}, summary)
 
 

@@ -91,7 +91,8 @@ async def test_search_by_order_id_and_source_id(synced: IndexBox) -> None:
 
 
 def test_match_expression_quotes_every_word() -> None:
-    assert match_expression('a"b (NEAR) x*') == '"a b" AND "NEAR" AND "x"*'
+    assert match_expression('a"b (NEAR) xy*') == '"a b" AND "NEAR" AND "xy"*'
+    assert match_expression("maria x") == '"maria" AND "x"'  # one letter: a whole word
     assert match_expression("東京 ") == '"東 京"'
     assert match_expression("-:^()") is None
 
