@@ -32,8 +32,14 @@ def date_key(date_added: int | None, rowid: int) -> int:
 
 
 def key_bounds(start: datetime | None, end: datetime | None) -> tuple[int | None, int | None]:
-    """Date-key bounds of orders added in ``[start, end]`` (inclusive, whole seconds)."""
-    low = None if start is None else _seconds(start) << LOW_BITS
+    """Date-key bounds of orders added in ``[start, end]`` (inclusive, whole seconds).
+
+    Any bound leaves out orders without a date (their key counts as second 0), as a date
+    comparison does in SQL.
+    """
+    if start is None and end is None:
+        return None, None
+    low = max(1, 0 if start is None else _seconds(start)) << LOW_BITS
     high = None if end is None else ((_seconds(end) + 1) << LOW_BITS) - 1
     return low, high
 
