@@ -14,7 +14,7 @@ from app.core.events import SYNC_PROGRESS, Event
 from app.mcp.server import McpContext
 from app.mcp.shaping import UNTRUSTED_NOTICE
 from app.sandbox import DEMO_STORE_ID, SandboxServer
-from tests.mcp.tools.conftest import MODES, OUTLET_ID, OUTLET_KEY, connect
+from tests.mcp.tools.conftest import MODES, OUTLET_ID, OUTLET_KEY, connect, text_of
 
 DEMO_ORDERS = 40
 
@@ -239,3 +239,18 @@ async def test_a_newly_added_real_store_answers_within_one_sync(
         await asyncio.wait_for(ready.wait(), 20)
         synced = await session.ok("orders_search", {"store": "Outlet"})
     assert synced["index"]["state"] == "ready" and synced["page"]["total"] == 8
+
+
+async def test_relevance_past_the_ranking_window_says_so(
+    indexed_ctx: McpContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.core.index import search
+
+    async with connect(indexed_ctx) as session:
+        within = await session.call("orders_search", {"query": "example"})  # every e-mail
+        assert "Ranked by relevance" not in text_of(within)
+        monkeypatch.setattr(search, "RANK_WINDOW", 3)
+        past = await session.call("orders_search", {"query": "example", "limit": 50})
+        assert f"newest 3 of {DEMO_ORDERS} matches" in text_of(past)
+        ids = [row["id"] for row in past.structured_content["orders"]]  # type: ignore[index]
+        assert len(set(ids)) == DEMO_ORDERS
