@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from app.core.access.limits import ClientLimits
     from app.core.access.sessions import LiveSessions
     from app.core.engine import Engine
     from app.core.secrets import SecretStore
@@ -99,13 +100,13 @@ class Runtime:
         """
         from app.core.access.sessions import LiveSessions
         from app.core.engine import Engine
-        from app.core.secrets import open_secret_store
+        from app.core.secrets import deferred_secret_store
         from app.core.services import Services
 
         engine = Engine(engine_name)
         engine.start()
         prompt = LatePassphrasePrompt()
-        store: SecretStore = open_secret_store(prompt)
+        store: SecretStore = deferred_secret_store(prompt)
         secrets: SecretStore = store
         if demo_keys:
             from app.demo import DemoKeySecrets
@@ -134,9 +135,9 @@ class Runtime:
 
     # -- AI clients -------------------------------------------------------------------------
 
-    def mcp_host(self) -> McpHost:
+    def mcp_host(self, limits: ClientLimits | None = None) -> McpHost:
         """The MCP host over this runtime's services, their client registry and approval queue
-        (built once)."""
+        (built once; ``limits``: the per-client limits, when calls were served before it)."""
         if self.host is None:
             from app.core import settings
             from app.mcp.host import McpHost
@@ -144,7 +145,7 @@ class Runtime:
             services = self.services
             self.host = McpHost(
                 self.engine, services, services.clients.registry, settings.get,
-                approvals=services.approvals,
+                approvals=services.approvals, limits=limits,
             )  # fmt: skip
         return self.host
 

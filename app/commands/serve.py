@@ -11,8 +11,10 @@ the keychain or the vault: the demo works headless in CI, where no keychain exis
 
 Start-up is :mod:`app.runtime`'s, the same as the tray's. ``--stdio`` first takes the pipes
 (:class:`~app.mcp.transport.early.EarlyStdio`), opens the database and checks the token, and then
-answers the client's ``initialize`` from the handshake the last start remembered, while the MCP
-SDK and the services load (about a second); requests that arrive meanwhile wait in order.
+answers the client's ``initialize`` from the handshake the last start remembered, then loads the
+services and answers read-only tool calls that arrived meanwhile (the first ``orders_get`` from
+the local mirror ~0.3 s after the spawn), and only then imports the MCP SDK (about half a
+second); other requests wait for it, in order.
 """
 
 from __future__ import annotations
@@ -28,13 +30,19 @@ from app.commands import EXIT_OK, CommandError
 
 if TYPE_CHECKING:
     from app.core.access.identity import ClientIdentity
+    from app.core.access.limits import ClientLimits
     from app.mcp.host import McpHost
     from app.mcp.transport.early import EarlyStdio
+    from app.mcp.transport.session import SessionState
     from app.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 TOKEN_ENV = "ORDERDESK_TRAY_TOKEN"  # noqa: S105 - the variable's name
+BURST_QUIET_S = 0.2
+"""Seconds without a new request after which the client's first burst counts as answered."""
+BURST_LIMIT_S = 2.0
+"""Seconds the MCP SDK's import waits at most for early answers to finish."""
 
 
 def register(subparsers: Any) -> None:
@@ -59,7 +67,7 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def prepare_host(runtime: Runtime, demo: bool) -> McpHost:
+def prepare_host(runtime: Runtime, demo: bool, limits: ClientLimits | None = None) -> McpHost:
     """Add the demo store when asked, start the index syncs, and build the MCP host.
 
     Scheduled syncs of the local order index start here for every store that keeps one (the
@@ -68,7 +76,21 @@ def prepare_host(runtime: Runtime, demo: bool) -> McpHost:
     Raises:
         CommandError: A real store already has the demo store's name.
     """
-    if demo:
+    add_demo(runtime, demo)
+    # In the background: scheduling reads API keys (a vault unlock costs ~0.3 s), which must
+    # not delay the client's initialize; a fresh mirror costs no request at start.
+    runtime.engine.spawn(runtime.services.start_index_syncs())
+    runtime.services.start_reconciling()
+    return runtime.mcp_host(limits)
+
+
+def add_demo(runtime: Runtime, demo: bool) -> None:
+    """Start the sandbox and register the demo store when asked (once).
+
+    Raises:
+        CommandError: A real store already has the demo store's name.
+    """
+    if demo and not runtime.sandboxes:
         from app.demo import DemoStoreConflict
 
         try:
@@ -76,11 +98,6 @@ def prepare_host(runtime: Runtime, demo: bool) -> McpHost:
         except DemoStoreConflict as exc:
             raise CommandError(str(exc)) from None
         log.info("demo store ready (id %s) at %s", store.id, store.api_url)
-    # In the background: scheduling reads API keys (a vault unlock costs ~0.3 s), which must
-    # not delay the client's initialize; a fresh mirror costs no request at start.
-    runtime.engine.spawn(runtime.services.start_index_syncs())
-    runtime.services.start_reconciling()
-    return runtime.mcp_host()
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -106,15 +123,44 @@ def _serve_stdio(*, demo: bool) -> int:
             if early is not None:
                 _answer_early(early)
             with running_runtime(demo_keys=demo) as runtime:
-                host = prepare_host(runtime, demo)
                 identity = _stdio_identity()
-                runtime.engine.call(host.serve_stdio(identity, early=early))
+                state, limits = _session(runtime, identity, early, demo)
+                host = prepare_host(runtime, demo, limits)
+                runtime.engine.call(host.serve_stdio(identity, early=early, state=state))
             if early is not None:
                 log.info(early.summary())
     finally:
         if early is not None:
             early.close()
     return EXIT_OK
+
+
+def _session(
+    runtime: Runtime, identity: ClientIdentity, early: EarlyStdio | None, demo: bool
+) -> tuple[SessionState, ClientLimits]:
+    """The stdio session and its client's limits; read-only tool calls that arrive before the
+    MCP SDK is loaded are answered meanwhile (when ``initialize`` was answered early), and the
+    SDK's import waits until the client's first burst of them is answered."""
+    from app.core import settings
+    from app.core.access.limits import ClientLimits
+    from app.mcp.transport.session import SessionState
+
+    state = SessionState(identity=identity, client_name="stdio")
+    limits = ClientLimits(reader=settings.get)
+    if early is None or early.early_result is None:
+        return state, limits
+    from app.mcp.tools.context import McpContext
+    from app.mcp.transport.early_tools import EarlyTools
+
+    add_demo(runtime, demo)
+    services = runtime.services
+    app = McpContext(
+        services, services.approvals, limits, runtime.engine.hub, services.clients.registry
+    )
+    version = early.early_result.get("protocolVersion")
+    early.serve_early(EarlyTools(app, state, runtime.engine.loop, version))
+    early.wait_burst(BURST_QUIET_S, BURST_LIMIT_S)
+    return state, limits
 
 
 def _check_token() -> None:

@@ -84,11 +84,17 @@ class McpHost:
         self._watch: asyncio.Task[None] | None = None
 
     async def serve_stdio(
-        self, identity: Any, client_name: str = "stdio", early: EarlyStdio | None = None
+        self,
+        identity: Any,
+        client_name: str = "stdio",
+        early: EarlyStdio | None = None,
+        state: SessionState | None = None,
     ) -> None:
         """Serve one session for ``identity`` on stdin/stdout (``serve --stdio``); ``early``
-        holds the pipes when start-up claimed them (and maybe answered ``initialize``)."""
-        state = SessionState(identity=identity, client_name=client_name)
+        holds the pipes when start-up claimed them (and maybe answered ``initialize`` and
+        early reads, for the session ``state``)."""
+        if state is None:
+            state = SessionState(identity=identity, client_name=client_name)
         self._unsubscribe = self.engine.hub.subscribe(self._on_event)
         self._watch = asyncio.get_running_loop().create_task(self._watch_liveness())
         try:

@@ -23,15 +23,14 @@ import time
 import warnings
 import weakref
 from collections.abc import Awaitable, Iterator
-from typing import Any, TypeVar
-
-from mcp.server import ServerRequestContext
-from mcp.shared.exceptions import MCPDeprecationWarning
-from mcp_types.version import is_version_at_least
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from app.core.orderdesk.limiter import WAIT_REPORT, WaitReport
 from app.core.services.local_orders import FIRST_SYNC_WAIT_TEXT
 from app.mcp.transport.session import NoSession, SessionState, current_session
+
+if TYPE_CHECKING:
+    from mcp.server import ServerRequestContext
 
 log = logging.getLogger(__name__)
 _SENDING: set[asyncio.Task[None]] = set()
@@ -60,29 +59,79 @@ def _wants(level: str) -> bool:
     return LEVELS.index(level) >= LEVELS.index(wanted)
 
 
-def progress_token(ctx: ServerRequestContext[Any, Any]) -> str | int | None:
-    """The request's ``progressToken``, if the client asked for progress."""
-    meta: Any = ctx.meta or {}
-    token = meta.get("progress_token", meta.get("progressToken"))
-    return token if isinstance(token, str | int) and not isinstance(token, bool) else None
+class WaitChannel(Protocol):
+    """Where one request's wait reports go: the MCP SDK's session (:class:`SdkWaits`), or the
+    stdio layer that answers read-only calls before the SDK is loaded."""
+
+    @property
+    def progress_token(self) -> str | int | None:
+        """The request's ``progressToken``, if the client asked for progress."""
+
+    @property
+    def says_message(self) -> bool:
+        """True when the session's protocol revision has progress ``message`` text."""
+
+    def progress(self, progress: float, total: float, message: str | None) -> Awaitable[None]:
+        """Send one ``notifications/progress`` for the request."""
+
+    def log(self, level: str, text: str) -> Awaitable[None]:
+        """Send one ``notifications/message`` (logger ``orderdesk``) for the request."""
 
 
 PROGRESS_MESSAGE_SINCE = "2025-03-26"
 """The first protocol revision whose progress notifications carry a ``message``."""
 
 
-def says_progress_message(ctx: ServerRequestContext[Any, Any]) -> bool:
-    """True when the session's protocol revision has progress ``message`` text."""
-    version = getattr(ctx.session, "protocol_version", None)
-    return not isinstance(version, str) or is_version_at_least(version, PROGRESS_MESSAGE_SINCE)
+def says_progress_message(version: object) -> bool:
+    """True when protocol revision ``version`` has progress ``message`` text (revisions are
+    dates, so they compare as text; an unknown one is taken as new)."""
+    return not isinstance(version, str) or version >= PROGRESS_MESSAGE_SINCE
 
 
-def wait_reporter(ctx: ServerRequestContext[Any, Any], token: str | int | None) -> WaitReport:
+def request_progress_token(meta: Any) -> str | int | None:
+    """The ``progressToken`` of a request's ``_meta`` (either spelling), if it is usable."""
+    meta = meta or {}
+    token = meta.get("progress_token", meta.get("progressToken"))
+    return token if isinstance(token, str | int) and not isinstance(token, bool) else None
+
+
+class SdkWaits:
+    """:class:`WaitChannel` over the SDK's request context."""
+
+    def __init__(self, ctx: ServerRequestContext[Any, Any]) -> None:
+        self._ctx = ctx
+        self.progress_token = request_progress_token(ctx.meta)
+        self.says_message = says_progress_message(getattr(ctx.session, "protocol_version", None))
+        self._request_id = None if ctx.request_id is None else str(ctx.request_id)
+
+    def progress(self, progress: float, total: float, message: str | None) -> Awaitable[None]:
+        """``notifications/progress`` through the SDK session."""
+        assert self.progress_token is not None
+        return self._ctx.session.send_progress_notification(
+            self.progress_token, progress, total, message, related_request_id=self._request_id
+        )
+
+    def log(self, level: str, text: str) -> Awaitable[None]:
+        """``notifications/message`` for this request (the SDK marks logging deprecated for
+        the 2026 era; 2025-era clients, most of them today, still show it)."""
+        from mcp.shared.exceptions import MCPDeprecationWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MCPDeprecationWarning)
+            return self._ctx.session.send_log_message(
+                level,  # type: ignore[arg-type]
+                text,
+                logger="orderdesk",
+                related_request_id=self._request_id,
+            )
+
+
+def wait_reporter(channel: WaitChannel) -> WaitReport:
     """A listener that sends each wait report as a progress notification (in order, when the
-    request has a progress ``token``) and the first report of each wait as a log message."""
+    request has a progress token) and the first report of each wait as a log message."""
     last = -1.0
     logged: set[str] = set()
-    with_message = says_progress_message(ctx)
+    token = channel.progress_token
 
     def report(waited: float, deadline: float, message: str) -> None:
         nonlocal last
@@ -90,41 +139,19 @@ def wait_reporter(ctx: ServerRequestContext[Any, Any], token: str | int | None) 
         if token is not None:
             progress = max(round(waited, 1), last + 0.1)
             last = progress
-            _send(
-                ctx.session.send_progress_notification(
-                    token,
-                    progress,
-                    deadline,
-                    text if with_message else None,
-                    related_request_id=_request_id(ctx),
-                )
-            )
+            _send(channel.progress(progress, deadline, text if channel.says_message else None))
         level = "notice" if message in NOTICE_WAITS else "warning"
         if message not in logged and _wants(level):
             logged.add(message)
-            _send(_log(ctx, level, f"{message} (at most {deadline:.0f} s)."))
+            _send(channel.log(level, f"{message} (at most {deadline:.0f} s)."))
 
     return report
-
-
-def _log(ctx: ServerRequestContext[Any, Any], level: Any, text: str) -> Awaitable[None]:
-    """``notifications/message`` for this request (the SDK marks logging deprecated for the
-    2026 era; 2025-era clients, most of them today, still show it)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MCPDeprecationWarning)
-        return ctx.session.send_log_message(
-            level, text, logger="orderdesk", related_request_id=_request_id(ctx)
-        )
 
 
 def _send(sending: Awaitable[None]) -> None:
     task = asyncio.ensure_future(sending)
     _SENDING.add(task)
     task.add_done_callback(_sent)
-
-
-def _request_id(ctx: ServerRequestContext[Any, Any]) -> str | None:
-    return None if ctx.request_id is None else str(ctx.request_id)
 
 
 def _sent(task: asyncio.Task[None]) -> None:
@@ -134,9 +161,9 @@ def _sent(task: asyncio.Task[None]) -> None:
 
 
 @contextlib.contextmanager
-def waits_reported(ctx: ServerRequestContext[Any, Any]) -> Iterator[None]:
+def waits_reported(channel: WaitChannel) -> Iterator[None]:
     """Within the block, waits send progress (if asked for) and a log message."""
-    reset = WAIT_REPORT.set(wait_reporter(ctx, progress_token(ctx)))
+    reset = WAIT_REPORT.set(wait_reporter(channel))
     try:
         yield
     finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import warnings
-from collections.abc import Iterable
 from typing import Any
 
 import mcp_types as types
@@ -20,20 +19,17 @@ from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
 from app import __version__
-from app.core.access.errors import AccessError
-from app.core.access.identity import ClientIdentity
 from app.mcp import prompts, resources
 from app.mcp.listen import Listens
-from app.mcp.progress import set_log_level, waits_reported
+from app.mcp.progress import SdkWaits, set_log_level
 from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
 from app.mcp.subscriptions import Subscriptions, connection_channel
-from app.mcp.tools import McpContext, ToolSpec, all_tools
-from app.mcp.tools.context import refresh_identity
-from app.mcp.tools.dispatch import error_result, run_tool
+from app.mcp.tools import McpContext, all_tools
+from app.mcp.tools.dispatch import allowed, refresh_caller, serve_call, session_scopes
 from app.mcp.tools.params import SHARED_WORDING
 from app.mcp.transport.session import NoSession, current_session
 
-__all__ = ["INSTRUCTIONS", "McpContext", "build_server"]
+__all__ = ["INSTRUCTIONS", "McpContext", "allowed", "build_server", "session_scopes"]
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +55,6 @@ async def announce_tools_changed(ctx: ServerRequestContext) -> None:
         log.debug("could not send tools/list_changed", exc_info=True)
 
 
-def refresh_caller(app: McpContext) -> str | None:
-    """Bring the calling session's identity up to date with the registry.
-
-    Returns:
-        A sentence refusing the request (the client was revoked), or None to go on. Outside a
-        session it returns None and leaves the refusal to the handler.
-    """
-    try:
-        refresh_identity(app, current_session())
-    except NoSession:
-        return None
-    except AccessError as error:
-        return str(error)
-    return None
-
-
 class ToolsChangeServer(Server):
     """A low-level ``Server`` that announces ``tools.listChanged`` (a session's tool list
     follows its client's scopes, and changes when the user changes them) and
@@ -91,20 +71,6 @@ class ToolsChangeServer(Server):
             experimental_capabilities,
             extensions,
         )
-
-
-def session_scopes() -> frozenset[str] | None:
-    """The calling session's scopes, or None outside a session (then every tool is listed)."""
-    try:
-        identity = current_session().identity
-    except NoSession:
-        return None
-    return identity.scopes if isinstance(identity, ClientIdentity) else None
-
-
-def allowed(specs: Iterable[ToolSpec[Any]], scopes: frozenset[str] | None) -> list[str]:
-    """Names of the tools a session with ``scopes`` may call (all of them for None)."""
-    return [spec.name for spec in specs if scopes is None or spec.access.scope in scopes]
 
 
 def build_server(app: McpContext) -> Server:
@@ -138,16 +104,14 @@ def build_server(app: McpContext) -> Server:
                 code=types.INVALID_PARAMS,
                 message=f"Unknown tool: {params.name}. Call tools/list for the tools.",
             )
-        before = session_scopes()
-        refused = refresh_caller(app)
-        if refused is not None:
-            return error_result(refused)
-        if session_scopes() != before:
+
+        async def tools_changed() -> None:
             await announce_tools_changed(ctx)
             with contextlib.suppress(NoSession):
                 await listens.tools_changed(current_session())
-        with waits_reported(ctx):
-            return await run_tool(app, spec, params.arguments)
+
+        result = await serve_call(app, spec, params.arguments, SdkWaits(ctx), tools_changed)
+        return types.CallToolResult.model_validate(result)
 
     subscriptions = Subscriptions(app.hub)
     listens = Listens(app)

@@ -1,13 +1,16 @@
 """Where Order Desk API keys live: the OS keychain, else an encrypted vault file.
 
-Use :func:`open_secret_store`; it never falls back to plaintext.
+Use :func:`open_secret_store` (or :func:`deferred_secret_store`, which opens it at first use);
+it never falls back to plaintext. ``keyring`` and the vault's cryptography are imported when a
+store is opened, not with this package: a process that reads only the local mirror never
+needs them.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-
-import keyring
+from typing import TYPE_CHECKING, Any
 
 from app.core.secrets.base import (
     SERVICE_NAME,
@@ -19,12 +22,16 @@ from app.core.secrets.base import (
     VaultPassphraseError,
     VaultTamperedError,
 )
-from app.core.secrets.keychain import KeyringSecretStore, keychain_problem
-from app.core.secrets.vault import PASSPHRASE_ENV, PassphraseProvider, VaultSecretStore
+from app.core.secrets.deferred import DeferredSecretStore
+
+if TYPE_CHECKING:
+    from app.core.secrets.keychain import KeyringSecretStore
+    from app.core.secrets.vault import PASSPHRASE_ENV, PassphraseProvider, VaultSecretStore
 
 __all__ = [
     "PASSPHRASE_ENV",
     "SERVICE_NAME",
+    "DeferredSecretStore",
     "KeyringSecretStore",
     "NoKeychainError",
     "PassphraseProvider",
@@ -35,8 +42,25 @@ __all__ = [
     "VaultPassphraseError",
     "VaultSecretStore",
     "VaultTamperedError",
+    "deferred_secret_store",
     "open_secret_store",
 ]
+
+_LAZY = {
+    "KeyringSecretStore": "keychain",
+    "PASSPHRASE_ENV": "vault",
+    "PassphraseProvider": "vault",
+    "VaultSecretStore": "vault",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names of the keychain and vault modules, imported on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 _log = logging.getLogger(__name__)
 
@@ -55,6 +79,11 @@ def open_secret_store(passphrase_provider: PassphraseProvider | None = None) -> 
     Returns:
         The secret store to use for this process.
     """
+    import keyring
+
+    from app.core.secrets.keychain import KeyringSecretStore, keychain_problem
+    from app.core.secrets.vault import VaultSecretStore
+
     backend = keyring.get_keyring()
     problem = keychain_problem(backend)
     if problem is None:
@@ -63,3 +92,10 @@ def open_secret_store(passphrase_provider: PassphraseProvider | None = None) -> 
         return store
     _log.info("secret store: encrypted vault file (%s)", problem)
     return VaultSecretStore(passphrase_provider=passphrase_provider)
+
+
+def deferred_secret_store(
+    passphrase_provider: PassphraseProvider | None = None,
+) -> DeferredSecretStore:
+    """:func:`open_secret_store`, called when the store is first used (any thread)."""
+    return DeferredSecretStore(lambda: open_secret_store(passphrase_provider))

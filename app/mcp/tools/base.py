@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
-
-import mcp_types as types
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from app.core.errors import ExpectedError
 from app.mcp.tools.schema import JsonSchema, ToolInput, input_schema, output_schema
+
+if TYPE_CHECKING:
+    import mcp_types as types
 
 InputT = TypeVar("InputT", bound=ToolInput)
 
@@ -61,7 +62,10 @@ class ToolSpec(Generic[InputT]):
     open_world: bool = True
 
     def definition(self) -> types.Tool:
-        """Return the tool as ``tools/list`` shows it."""
+        """Return the tool as ``tools/list`` shows it (the SDK's types are imported here: a call
+        answered before the SDK is loaded needs only the handler and the input model)."""
+        import mcp_types as types
+
         hints = self.annotations()
         return types.Tool(
             name=self.name,
@@ -79,6 +83,8 @@ class ToolSpec(Generic[InputT]):
         Destructive and idempotent mean nothing for a read-only tool, so it gets neither. A
         tool with only default hints (destructive, not idempotent) lists none at all.
         """
+        import mcp_types as types
+
         writes = not self.read_only
         return types.ToolAnnotations(
             read_only_hint=True if self.read_only else None,

@@ -1,7 +1,10 @@
 """Run one tool call: validate, pace, authorize, pick the store, call the handler, shape errors.
 
 Every failure a model can act on becomes an ``isError`` result with a sentence; anything
-unexpected is logged with an id and reported without internals.
+unexpected is logged with an id and reported without internals. Results are the wire form of
+the SDK's ``CallToolResult`` (``content``, ``structuredContent``, ``isError``) and nothing here
+imports the SDK: :func:`serve_call` is what the SDK's ``tools/call`` handler runs, and also what
+``serve --stdio`` runs for a read-only call that arrives before the SDK is loaded.
 """
 
 from __future__ import annotations
@@ -9,19 +12,21 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-import mcp_types as types
 import pydantic
 
+from app.core.access.errors import AccessError
 from app.core.access.identity import ClientIdentity
 from app.core.services.errors import StoreNotFoundError
 from app.core.services.records import StoreRecord
+from app.mcp.progress import WaitChannel, waits_reported
 from app.mcp.shaping.budget import DEFAULT_BUDGET_TOKENS, fit, hoist_notice
 from app.mcp.tools.base import ToolError, ToolOutput, ToolSpec
-from app.mcp.tools.context import Call, McpContext
+from app.mcp.tools.context import Call, McpContext, refresh_identity
 from app.mcp.tools.errors import internal_error_message, known_error_message, validation_message
-from app.mcp.transport.session import SessionState, current_session
+from app.mcp.transport.session import NoSession, SessionState, current_session
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +36,30 @@ NO_STORE = (
 )
 
 
-def error_result(message: str) -> types.CallToolResult:
+ToolResult = dict[str, Any]
+"""A ``tools/call`` result as it goes on the wire (the SDK's ``CallToolResult``, dumped)."""
+
+
+def error_result(message: str) -> ToolResult:
     """Build an ``isError`` tool result carrying ``message``."""
-    return types.CallToolResult(content=[types.TextContent(text=message)], is_error=True)
+    return {"content": [_text(message)], "isError": True}
 
 
-def success_result(output: ToolOutput) -> types.CallToolResult:
+def success_result(output: ToolOutput) -> ToolResult:
     """Build a result: structured content, a one-line summary, and the JSON as text.
 
     The JSON text block is for clients that show the model only ``content``.
     """
     text = json.dumps(output.data, ensure_ascii=False, separators=(",", ":"))
-    return types.CallToolResult(
-        content=[types.TextContent(text=output.summary), types.TextContent(text=text)],
-        structured_content=output.data,
-    )
+    return {
+        "content": [_text(output.summary), _text(text)],
+        "structuredContent": output.data,
+        "isError": False,
+    }
+
+
+def _text(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": text}
 
 
 BUDGET_SETTING = "mcp.result_budget_tokens"
@@ -130,7 +144,7 @@ async def _run(
 
 async def run_tool(
     app: McpContext, spec: ToolSpec[Any], arguments: dict[str, Any] | None
-) -> types.CallToolResult:
+) -> ToolResult:
     """Run ``spec`` for the current session and return the tool result (never raises)."""
     try:
         session = current_session()
@@ -144,3 +158,55 @@ async def run_tool(
         else:
             log.info("tool %s refused: %s", spec.name, message)
         return error_result(message)
+
+
+def session_scopes() -> frozenset[str] | None:
+    """The calling session's scopes, or None outside a session (then every tool is listed)."""
+    try:
+        identity = current_session().identity
+    except NoSession:
+        return None
+    return identity.scopes if isinstance(identity, ClientIdentity) else None
+
+
+def allowed(specs: Iterable[ToolSpec[Any]], scopes: frozenset[str] | None) -> list[str]:
+    """Names of the tools a session with ``scopes`` may call (all of them for None)."""
+    return [spec.name for spec in specs if scopes is None or spec.access.scope in scopes]
+
+
+def refresh_caller(app: McpContext) -> str | None:
+    """Bring the calling session's identity up to date with the registry.
+
+    Returns:
+        A sentence refusing the request (the client was revoked), or None to go on. Outside a
+        session it returns None and leaves the refusal to the handler.
+    """
+    try:
+        refresh_identity(app, current_session())
+    except NoSession:
+        return None
+    except AccessError as error:
+        return str(error)
+    return None
+
+
+async def serve_call(
+    app: McpContext,
+    spec: ToolSpec[Any],
+    arguments: dict[str, Any] | None,
+    waits: WaitChannel,
+    tools_changed: Callable[[], Awaitable[None]],
+) -> ToolResult:
+    """One ``tools/call`` for the current session, whoever carries it (never raises).
+
+    The caller's identity is refreshed first (a revoked client is refused; ``tools_changed``
+    runs when its scopes changed meanwhile), and waits in the call are reported on ``waits``.
+    """
+    before = session_scopes()
+    refused = refresh_caller(app)
+    if refused is not None:
+        return error_result(refused)
+    if session_scopes() != before:
+        await tools_changed()
+    with waits_reported(waits):
+        return await run_tool(app, spec, arguments)

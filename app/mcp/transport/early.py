@@ -12,6 +12,11 @@ that request is dropped (the client has it), compared with the one sent, and a d
 stored for the next start. A first start, a new version or a protocol version not seen before
 simply waits for the SDK, as before.
 
+Requests after an early-answered ``initialize`` can be answered here too:
+:meth:`EarlyStdio.serve_early` offers them to a responder (:mod:`.early_calls`,
+:mod:`.early_tools`) until the SDK runs; what it takes never reaches the SDK, the rest does, in
+order.
+
 Only a first message that is a well-formed ``initialize`` request is answered early (a
 2026-era client, which sends no handshake, is served by the SDK alone), and only on POSIX,
 where fd 0 and 1 can be pointed away like the SDK does (to /dev/null and stderr, so a stray
@@ -23,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import importlib.util
 import json
 import logging
 import os
@@ -32,92 +36,24 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
+
+from app.mcp.transport.early_calls import EarlyCalls, Responder, is_request, parse
+from app.mcp.transport.early_handshake import (
+    CACHE_FILE,
+    HandshakeCache,
+    initialize_request,
+    sdk_versions,
+)
+
+__all__ = ["CACHE_FILE", "EarlyStdio", "HandshakeCache", "initialize_request", "sdk_versions"]
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = "mcp-handshake.json"
-NAME_VERSION = ("name", "version")
 WRITE_DRAIN_S = 5.0
 """Seconds :meth:`EarlyStdio.close` waits for queued output to reach the client."""
 
 Answers = Callable[[str], "dict[str, Any] | None"]
-
-
-def sdk_versions() -> str:
-    """The installed MCP SDK's distribution versions, read from their metadata folder names
-    (no import: ``importlib.metadata`` alone costs ~30 ms)."""
-    spec = importlib.util.find_spec("mcp")
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not locations:
-        return "mcp unknown"
-    site = Path(locations[0]).parent
-    names = sorted(p.name for p in site.glob("mcp*.dist-info"))
-    return " ".join(name.removesuffix(".dist-info") for name in names) or "mcp unknown"
-
-
-class HandshakeCache:
-    """The server's ``initialize`` results by requested protocol version, in one JSON file.
-
-    Args:
-        path: The file (in the data folder).
-        key: What the answers depend on (app and SDK versions); a file written under another
-            key answers nothing and is replaced by the next :meth:`store`.
-    """
-
-    def __init__(self, path: Path, key: str) -> None:
-        self.path, self.key = path, key
-        self._answers: dict[str, dict[str, Any]] | None = None
-
-    def load(self, requested: str) -> dict[str, Any] | None:
-        """The result remembered for a client asking ``requested``, if any."""
-        answer = self._read().get(requested)
-        return dict(answer) if isinstance(answer, dict) else None
-
-    def store(self, requested: str, result: dict[str, Any]) -> None:
-        """Remember ``result`` for ``requested`` (atomic replace; a failure is only logged)."""
-        answers = self._read()
-        answers[requested] = result
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        try:
-            temp.write_text(json.dumps({"key": self.key, "answers": answers}), "utf-8")
-            os.replace(temp, self.path)
-        except OSError as exc:
-            log.warning("could not remember the MCP handshake in %s: %s", self.path, exc)
-
-    def _read(self) -> dict[str, dict[str, Any]]:
-        if self._answers is None:
-            self._answers = {}
-            with contextlib.suppress(OSError, ValueError):
-                data = json.loads(self.path.read_text("utf-8"))
-                if isinstance(data, dict) and data.get("key") == self.key:
-                    answers = data.get("answers")
-                    self._answers = dict(answers) if isinstance(answers, dict) else {}
-        return self._answers
-
-
-def initialize_request(line: str) -> tuple[str | int, str] | None:
-    """``(id, requested protocol version)`` when ``line`` is a well-formed ``initialize``."""
-    try:
-        message = json.loads(line)
-    except ValueError:
-        return None
-    if not isinstance(message, dict) or message.get("method") != "initialize":
-        return None
-    request_id, params = message.get("id"), message.get("params")
-    if message.get("jsonrpc") != "2.0" or not isinstance(params, dict):
-        return None
-    if isinstance(request_id, bool) or not isinstance(request_id, str | int):
-        return None
-    info, version = params.get("clientInfo"), params.get("protocolVersion")
-    if not isinstance(version, str) or not isinstance(params.get("capabilities"), dict):
-        return None
-    if not isinstance(info, dict) or not all(
-        isinstance(info.get(k), str) for k in ("name", "version")
-    ):
-        return None
-    return request_id, version
 
 
 class EarlyStdio:
@@ -138,7 +74,7 @@ class EarlyStdio:
         self._out = open(wire_out, "wb", closefd=False)  # noqa: SIM115 - written by a thread
         self._restore = restore
         self._lock = threading.Lock()
-        self._backlog: list[str | None] = []
+        self._backlog: list[tuple[int, str | None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue[str | None] | None = None
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
@@ -152,6 +88,13 @@ class EarlyStdio:
         self.answered_after: float | None = None
         """Seconds from :meth:`claim` to the early answer."""
         self._sdk_answered = False
+        self._responder: Responder | None = None
+        self.calls = EarlyCalls(self._send)
+        """The requests answered early (see :meth:`serve_early`)."""
+        self._read_count = 0
+        self._early_from: int | None = None
+        self._last_line = time.monotonic()
+        self._sdk_wanted = False
         self._reader = threading.Thread(target=self._read, name="stdio-reader", daemon=True)
         self._writer = threading.Thread(target=self._write, name="stdio-writer", daemon=True)
 
@@ -205,7 +148,7 @@ class EarlyStdio:
         with self._lock:
             self._loop = asyncio.get_running_loop()
             self._queue = asyncio.Queue()
-            for line in self._backlog:
+            for _, line in self._backlog:
                 self._queue.put_nowait(line)
             self._backlog.clear()
         try:
@@ -214,15 +157,40 @@ class EarlyStdio:
             with self._lock:
                 self._loop = self._queue = None
 
+    def serve_early(self, responder: Responder) -> None:
+        """Offer the requests that arrive after the early ``initialize`` answer, until the SDK
+        runs, to ``responder`` (those read so far at once); what it declines waits for the SDK.
+        Nothing is offered when ``initialize`` was not answered early."""
+        with self._lock:
+            self._responder = responder
+            kept = []
+            for number, line in self._backlog:  # line 1 is the initialize, answered
+                if line is None or number == 1 or not self._route(number, line):
+                    kept.append((number, line))
+            self._backlog = kept
+
+    def wait_burst(self, quiet: float, limit: float) -> None:
+        """Wait until the client's first requests are answered: no early call runs and none
+        arrived for ``quiet`` s, or a request waits for the SDK, or ``limit`` s passed (the
+        SDK then loads without competing with early answers for the interpreter)."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            with self._lock:
+                wanted, last = self._sdk_wanted, self._last_line
+            if wanted or (time.monotonic() - last >= quiet and self.calls.wait_idle(0)):
+                return
+            time.sleep(0.01)
+
     def summary(self) -> str:
-        """How the client's ``initialize`` was answered, for the log."""
+        """How the client's ``initialize`` (and its first reads) were answered, for the log."""
         if self.initialize is None:
             return "stdio: the first message was no initialize request; the SDK served it"
         if self.answered_after is None:
             return f"stdio: initialize ({self.initialize[1]}) answered by the MCP server"
         return (
             f"stdio: initialize ({self.initialize[1]}) answered "
-            f"{self.answered_after * 1000:.0f} ms after start, before the MCP SDK loaded"
+            f"{self.answered_after * 1000:.0f} ms after start, and {self.calls.taken} "
+            "request(s) after it, before the MCP SDK loaded"
         )
 
     def close(self) -> None:
@@ -239,18 +207,41 @@ class EarlyStdio:
             for raw in self._in:
                 line = raw.decode("utf-8", "replace")
                 with self._lock:
+                    self._read_count += 1
+                    self._last_line = time.monotonic()
                     if first:
                         first = False
                         self.initialize = initialize_request(line)
                         self._answer_early()
+                    elif self._route(self._read_count, line):
+                        continue
                     self._deliver(line)
         with self._lock:
             self._deliver(None)
 
+    def _route(self, number: int, line: str) -> bool:
+        """Answer line ``number`` here if it is for an early call (a cancellation of one, or a
+        request the responder takes); False to hand it to the SDK (locked)."""
+        message = parse(line)
+        if message is None:
+            return False
+        if self.calls.cancelled(message):
+            return True
+        if self._loop is not None:
+            return False
+        eligible = self._early_from is not None and number > self._early_from
+        if eligible and self._responder is not None:
+            if self.calls.offer(self._responder, message):
+                return True
+            self._sdk_wanted = self._sdk_wanted or is_request(message)
+        elif not eligible:
+            self._sdk_wanted = self._sdk_wanted or is_request(message)
+        return False
+
     def _deliver(self, line: str | None) -> None:
         """Hand a line (None: end of input) to the SDK, or keep it until it runs (locked)."""
         if self._loop is None or self._queue is None:
-            self._backlog.append(line)
+            self._backlog.append((self._read_count, line))
             return
         with contextlib.suppress(RuntimeError):  # the loop closed: the session is over
             self._loop.call_soon_threadsafe(self._queue.put_nowait, line)
@@ -264,6 +255,7 @@ class EarlyStdio:
         if result is None:
             return
         self.early_result = result
+        self._early_from = max(self._read_count, 1)
         self.answered_after = time.monotonic() - self.started
         self._send({"jsonrpc": "2.0", "id": request_id, "result": result})
 

@@ -38,15 +38,22 @@ class SessionState:
         session_id: Random id of this session (shown in the live-session list, used to end it).
         client_name: The name the client announced in its hello (free text, for display only;
             never used for authorization).
-        cancel: Cancelling this scope ends the session (used when a token is revoked). Only
-            cancel it on the loop that runs the session.
     """
 
     identity: Identity
     active_store_id: int | None = None
     session_id: str = field(default_factory=new_session_id)
     client_name: str = ""
-    cancel: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+    _cancel: anyio.CancelScope | None = field(default=None, init=False, repr=False)
+
+    @property
+    def cancel(self) -> anyio.CancelScope:
+        """Cancelling this scope ends the session (used when a token is revoked). Made on first
+        use, on the loop that runs the session (making one loads anyio's asyncio backend, which
+        a stdio session answering early reads does not need yet); only cancel it there."""
+        if self._cancel is None:
+            self._cancel = anyio.CancelScope()
+        return self._cancel
 
 
 _CURRENT: contextvars.ContextVar[SessionState] = contextvars.ContextVar("orderdesk_mcp_session")

@@ -1,0 +1,108 @@
+"""Read-only tool calls answered on stdio before the MCP SDK is loaded (``serve --stdio``).
+
+Importing the SDK costs about half a second of CPU, longer than a read from the local mirror
+takes in all. :class:`EarlyTools` is the responder :class:`~app.mcp.transport.early.EarlyStdio`
+offers requests to until the SDK runs: it takes a ``tools/call`` of a read-only tool and runs it
+on the engine loop through :func:`~app.mcp.tools.dispatch.serve_call`, the code the SDK's
+``tools/call`` handler runs (identity refresh, limits, scopes, argument validation through the
+tool's input model, the handler, the result budget, the same result shape). Everything else (a
+write, an unknown tool, a malformed request) is declined and waits for the SDK, so nothing runs
+twice. The SDK is never imported here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from app.mcp.progress import request_progress_token, says_progress_message
+from app.mcp.tools import McpContext, ToolSpec, find_tool
+from app.mcp.tools.dispatch import serve_call
+from app.mcp.transport.early_calls import Cancel, EarlyCall
+from app.mcp.transport.session import SessionState, session_scope
+
+log = logging.getLogger(__name__)
+
+
+def early_tool(call: EarlyCall) -> ToolSpec[Any] | None:
+    """The read-only tool a ``tools/call`` request names, if it may be answered early."""
+    params = call.params
+    name, arguments = params.get("name"), params.get("arguments")
+    if call.message.get("method") != "tools/call" or not isinstance(name, str):
+        return None
+    if arguments is not None and not isinstance(arguments, dict):
+        return None
+    if not isinstance(params.get("_meta", {}), dict):
+        return None
+    spec = find_tool(name)
+    if spec is None or not spec.read_only or spec.access.write:
+        return None
+    return spec
+
+
+class EarlyWaits:
+    """:class:`~app.mcp.progress.WaitChannel` of an early call: its notifications are written
+    as the SDK writes them (``notifications/progress``, ``notifications/message``)."""
+
+    def __init__(self, call: EarlyCall, protocol_version: object) -> None:
+        self._call = call
+        self.progress_token = request_progress_token(call.params.get("_meta"))
+        self.says_message = says_progress_message(protocol_version)
+
+    async def progress(self, progress: float, total: float, message: str | None) -> None:
+        """Send one ``notifications/progress``."""
+        params: dict[str, Any] = {
+            "progressToken": self.progress_token,
+            "progress": progress,
+            "total": total,
+        }
+        if message is not None:
+            params["message"] = message
+        self._call.notify("notifications/progress", params)
+
+    async def log(self, level: str, text: str) -> None:
+        """Send one ``notifications/message``."""
+        params = {"level": level, "logger": "orderdesk", "data": text}
+        self._call.notify("notifications/message", params)
+
+
+class EarlyTools:
+    """Takes read-only tool calls for one stdio session and runs them on the engine loop.
+
+    Args:
+        app: The MCP context the SDK's server gets later (same services, limits, registry).
+        state: The session, shared with the SDK's session once it runs.
+        loop: The engine loop.
+        protocol_version: What the early ``initialize`` answer agreed on.
+    """
+
+    def __init__(
+        self,
+        app: McpContext,
+        state: SessionState,
+        loop: asyncio.AbstractEventLoop,
+        protocol_version: object,
+    ) -> None:
+        self.app, self.state, self.loop = app, state, loop
+        self.protocol_version = protocol_version
+
+    def __call__(self, call: EarlyCall) -> Cancel | None:
+        """Take ``call`` if it is a read-only tool call (returns how to cancel it)."""
+        spec = early_tool(call)
+        if spec is None:
+            return None
+        running = asyncio.run_coroutine_threadsafe(self._answer(spec, call), self.loop)
+        return running.cancel
+
+    async def _answer(self, spec: ToolSpec[Any], call: EarlyCall) -> None:
+        arguments = call.params.get("arguments")
+        waits = EarlyWaits(call, self.protocol_version)
+
+        async def tools_changed() -> None:
+            call.notify("notifications/tools/list_changed")
+
+        with session_scope(self.state):
+            result = await serve_call(self.app, spec, arguments, waits, tools_changed)
+        call.finish(result)
+        log.debug("stdio: %s answered before the MCP SDK loaded", spec.name)
