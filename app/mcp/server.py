@@ -25,7 +25,13 @@ from app.mcp.progress import SdkWaits, set_log_level
 from app.mcp.shaping import ORDER_FIELDS, PRODUCT_FIELDS, UNTRUSTED_DESCRIPTION
 from app.mcp.subscriptions import Subscriptions, connection_channel
 from app.mcp.tools import McpContext, all_tools
-from app.mcp.tools.dispatch import allowed, refresh_caller, serve_call, session_scopes
+from app.mcp.tools.dispatch import (
+    allowed,
+    listed_tools,
+    refresh_caller,
+    serve_call,
+    session_scopes,
+)
 from app.mcp.tools.params import SHARED_WORDING
 from app.mcp.transport.session import NoSession, current_session
 
@@ -91,8 +97,7 @@ def build_server(app: McpContext) -> Server:
     async def list_tools(
         ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        refresh_caller(app)
-        names = allowed(specs.values(), session_scopes())
+        names = listed_tools(app, specs.values())
         return types.ListToolsResult(tools=[by_name[name] for name in names])
 
     async def call_tool(

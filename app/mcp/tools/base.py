@@ -62,36 +62,41 @@ class ToolSpec(Generic[InputT]):
     open_world: bool = True
 
     def definition(self) -> types.Tool:
-        """Return the tool as ``tools/list`` shows it (the SDK's types are imported here: a call
-        answered before the SDK is loaded needs only the handler and the input model)."""
+        """Return the tool as ``tools/list`` shows it, as the SDK's type."""
         import mcp_types as types
 
-        hints = self.annotations()
-        return types.Tool(
-            name=self.name,
-            title=self.title,
-            description=self.description,
-            input_schema=input_schema(self.params),
-            output_schema=output_schema(self.output_schema),
-            annotations=hints if hints.model_dump(exclude_none=True) else None,
-        )
+        return types.Tool.model_validate(self.wire())
 
-    def annotations(self) -> types.ToolAnnotations:
+    def wire(self) -> dict[str, Any]:
+        """The tool as ``tools/list`` sends it (JSON; no SDK import: the stdio layer can list
+        the tools before the SDK is loaded)."""
+        tool: dict[str, Any] = {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "inputSchema": input_schema(self.params),
+            "outputSchema": output_schema(self.output_schema),
+        }
+        hints = self.annotations()
+        if hints:
+            tool["annotations"] = hints
+        return tool
+
+    def annotations(self) -> dict[str, bool]:
         """The hints that differ from the MCP defaults (read-only false, destructive true,
         idempotent false, open-world true); a client reads the others as those defaults.
 
         Destructive and idempotent mean nothing for a read-only tool, so it gets neither. A
         tool with only default hints (destructive, not idempotent) lists none at all.
         """
-        import mcp_types as types
-
         writes = not self.read_only
-        return types.ToolAnnotations(
-            read_only_hint=True if self.read_only else None,
-            destructive_hint=False if writes and not self.destructive else None,
-            idempotent_hint=True if writes and self.idempotent else None,
-            open_world_hint=False if not self.open_world else None,
-        )
+        hints = {
+            "readOnlyHint": True if self.read_only else None,
+            "destructiveHint": False if writes and not self.destructive else None,
+            "idempotentHint": True if writes and self.idempotent else None,
+            "openWorldHint": False if not self.open_world else None,
+        }
+        return {name: value for name, value in hints.items() if value is not None}
 
 
 def reader(

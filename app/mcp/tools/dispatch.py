@@ -174,6 +174,13 @@ def allowed(specs: Iterable[ToolSpec[Any]], scopes: frozenset[str] | None) -> li
     return [spec.name for spec in specs if scopes is None or spec.access.scope in scopes]
 
 
+def listed_tools(app: McpContext, specs: Iterable[ToolSpec[Any]]) -> list[str]:
+    """``tools/list`` for the current session, whoever carries it: the names of the tools its
+    client may call now (its identity refreshed first)."""
+    refresh_caller(app)
+    return allowed(specs, session_scopes())
+
+
 def refresh_caller(app: McpContext) -> str | None:
     """Bring the calling session's identity up to date with the registry.
 

@@ -5,9 +5,10 @@ takes in all. :class:`EarlyTools` is the responder :class:`~app.mcp.transport.ea
 offers requests to until the SDK runs: it takes a ``tools/call`` of a read-only tool and runs it
 on the engine loop through :func:`~app.mcp.tools.dispatch.serve_call`, the code the SDK's
 ``tools/call`` handler runs (identity refresh, limits, scopes, argument validation through the
-tool's input model, the handler, the result budget, the same result shape). Everything else (a
-write, an unknown tool, a malformed request) is declined and waits for the SDK, so nothing runs
-twice. The SDK is never imported here.
+tool's input model, the handler, the result budget, the same result shape), and ``tools/list``
+through :func:`~app.mcp.tools.dispatch.listed_tools` and :meth:`ToolSpec.wire` (what the SDK
+path lists). Everything else (a write, an unknown tool, a malformed request) is declined and
+waits for the SDK, so nothing runs twice. The SDK is never imported here.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import logging
 from typing import Any
 
 from app.mcp.progress import request_progress_token, says_progress_message
-from app.mcp.tools import McpContext, ToolSpec, find_tool
-from app.mcp.tools.dispatch import serve_call
+from app.mcp.tools import McpContext, ToolSpec, all_tools, find_tool
+from app.mcp.tools.dispatch import listed_tools, serve_call
 from app.mcp.transport.early_calls import Cancel, EarlyCall
 from app.mcp.transport.session import SessionState, session_scope
 
@@ -39,6 +40,17 @@ def early_tool(call: EarlyCall) -> ToolSpec[Any] | None:
     if spec is None or not spec.read_only or spec.access.write:
         return None
     return spec
+
+
+def early_listing(call: EarlyCall) -> bool:
+    """Whether ``call`` is a ``tools/list`` that may be answered early (the SDK lists every
+    tool on one page, whatever the cursor; one that is not text goes to its error)."""
+    params = call.params
+    return (
+        call.message.get("method") == "tools/list"
+        and isinstance(params.get("cursor", ""), str)
+        and isinstance(params.get("_meta", {}), dict)
+    )
 
 
 class EarlyWaits:
@@ -86,14 +98,26 @@ class EarlyTools:
     ) -> None:
         self.app, self.state, self.loop = app, state, loop
         self.protocol_version = protocol_version
+        self._wires: dict[str, dict[str, Any]] = {}
 
     def __call__(self, call: EarlyCall) -> Cancel | None:
-        """Take ``call`` if it is a read-only tool call (returns how to cancel it)."""
+        """Take ``call`` if it is a read-only tool call or ``tools/list`` (returns how to
+        cancel it)."""
+        if early_listing(call):
+            running = asyncio.run_coroutine_threadsafe(self._list(call), self.loop)
+            return running.cancel
         spec = early_tool(call)
         if spec is None:
             return None
         running = asyncio.run_coroutine_threadsafe(self._answer(spec, call), self.loop)
         return running.cancel
+
+    async def _list(self, call: EarlyCall) -> None:
+        if not self._wires:  # every tool module and input schema: ~0.1 s, once
+            self._wires = {spec.name: spec.wire() for spec in all_tools()}
+        with session_scope(self.state):
+            names = listed_tools(self.app, all_tools())
+        call.finish({"tools": [self._wires[name] for name in names]})
 
     async def _answer(self, spec: ToolSpec[Any], call: EarlyCall) -> None:
         arguments = call.params.get("arguments")

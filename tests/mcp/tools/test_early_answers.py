@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from app.mcp.server import McpContext, build_server
+from app.mcp.tools import all_tools
 from app.mcp.transport.early import EarlyStdio
 from app.mcp.transport.early_tools import EarlyTools
 from app.mcp.transport.registry import SessionRegistry
@@ -27,6 +28,9 @@ from app.mcp.transport.stdio import serve_stdio
 from app.sandbox import DEMO_STORE_ID, SandboxServer
 from tests.mcp.tools.conftest import make_identity
 from tests.processes import INITIALIZED, initialize_request
+
+VERSIONS = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
+"""The handshake-era protocol revisions the SDK serves (each has its own result filter)."""
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
 
@@ -88,25 +92,29 @@ def without_ages(node: Any) -> Any:
     return node
 
 
-async def session(app: McpContext, calls: list[dict[str, Any]], early: bool) -> list[Any]:
+async def session(
+    app: McpContext, calls: list[dict[str, Any]], early: bool, version: str
+) -> list[Any]:
     """One stdio session making ``calls``; the SDK starts after they are answered when
     ``early`` (a write among them is only answered then)."""
     wire, remembered = Wire(), REMEMBERED
     state = SessionState(identity=make_identity("read,write-notes"), client_name="stdio")
-    wire.send(initialize_request("equal"))
+    hello = initialize_request("equal")
+    hello["params"] = {**hello["params"], "protocolVersion": version}  # type: ignore[dict-item]
+    wire.send(hello)
     wire.early.answer_with(remembered.get, remembered.__setitem__)
     loop = asyncio.get_running_loop()
     serving: asyncio.Task[None] | None = None
     try:
         if early:
-            wire.early.serve_early(EarlyTools(app, state, loop, "2025-06-18"))
+            wire.early.serve_early(EarlyTools(app, state, loop, version))
         else:
             serving = loop.create_task(serve(app, state, wire))
         assert (await wire.reply())["id"] == 1
         wire.send(INITIALIZED)
         for message in calls:
             wire.send(message)
-        reads = [m["id"] for m in calls if m["params"]["name"] != HISTORY_ADD]
+        reads = [m["id"] for m in calls if m["params"].get("name") != HISTORY_ADD]
         answers = await wire.answers(*reads) if early else []  # before the SDK runs
         if serving is None:
             serving = loop.create_task(serve(app, state, wire))
@@ -139,24 +147,30 @@ def reads(order_id: str) -> list[dict[str, Any]]:
         call(8, "orders_get", {"order_id": "999999999"}),
         call(9, "orders_get", {"bogus": 1}),
         call(10, "orders_stats", {"group_by": "folder"}),
+        {"jsonrpc": "2.0", "id": 12, "method": "tools/list", "params": {}},
     ]
 
 
+@pytest.mark.parametrize("version", VERSIONS)
 async def test_early_answers_equal_the_sdks_and_writes_wait_for_it(
-    indexed_ctx: McpContext, sandbox: SandboxServer
+    indexed_ctx: McpContext, sandbox: SandboxServer, version: str
 ) -> None:
     REMEMBERED.clear()
     order_id, noted = (str(key) for key in list(sandbox.store(DEMO_STORE_ID).orders)[:2])
     note = {"order_id": noted, "note": "written once"}  # (reads of ``noted`` go live now)
-    by_sdk = await session(indexed_ctx, [*reads(order_id), call(11, HISTORY_ADD, note)], False)
+    calls = [*reads(order_id), call(11, HISTORY_ADD, note)]
+    by_sdk = await session(indexed_ctx, calls, False, version)
     assert REMEMBERED, "the SDK's initialize answer is remembered"
     note = {"order_id": noted, "note": "written once, again"}
-    early = await session(indexed_ctx, [*reads(order_id), call(11, HISTORY_ADD, note)], True)
+    calls = [*reads(order_id), call(11, HISTORY_ADD, note)]
+    early = await session(indexed_ctx, calls, True, version)
     for sdk_answer, early_answer in zip(by_sdk[:-1], early[:-1], strict=True):
         assert without_ages(early_answer) == without_ages(sdk_answer)
     assert [a["result"]["isError"] for a in early[6:8]] == [True, True]  # a miss, bad input
     assert early[0]["result"]["structuredContent"]["source"] == "mirror"
     assert not early[-1]["result"]["isError"], early[-1]
+    scoped = [t.name for t in all_tools() if t.access.scope in ("read", "write-notes")]
+    assert [tool["name"] for tool in early[-2]["result"]["tools"]] == scoped
     written = await indexed_ctx.services.audit.query(action="order.note")
     assert sorted(e.change["note"] for e in written.entries) == [
         "written once",
