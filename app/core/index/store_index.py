@@ -246,8 +246,9 @@ class OrderIndex:
         return found
 
     def count(self) -> int:
-        """Orders in the index."""
-        return int(self.db.connection().execute("SELECT count(*) FROM orders").fetchone()[0])
+        """Orders in the index (from the day summary: a million-row count takes 15-100 ms)."""
+        sql = "SELECT ifnull(sum(orders), 0) FROM order_days"
+        return int(self.db.connection().execute(sql).fetchone()[0])
 
     def max_updated(self) -> int | None:
         """Newest ``date_updated`` in the index (epoch seconds)."""

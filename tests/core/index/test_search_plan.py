@@ -257,6 +257,7 @@ def test_stats_equal_the_sums_for_any_range_and_after_changes(
         opened.write_page([raw(order) for order in changed])
         opened.delete_ids([order.id for order in made[40:60]])
         made = changed + made[60:]
+        assert opened.count() == len(made)
 
 
 # What an index file of schema 3 held (before date keys, tags and the day summary).
