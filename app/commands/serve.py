@@ -154,6 +154,7 @@ def _session(
 
     add_demo(runtime, demo)
     services = runtime.services
+    services.local_orders.read_only_start = True  # until prepare_host starts the syncs
     app = McpContext(
         services, services.approvals, limits, runtime.engine.hub, services.clients.registry
     )

@@ -105,6 +105,9 @@ class LocalOrders(MirrorKeeper):
         self._unsubscribe: Callable[[], None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._scheduling: dict[str, asyncio.Task[bool]] = {}
+        self.read_only_start = False
+        """True until :meth:`start`: reads do not schedule syncs (``serve --stdio`` answers
+        its first reads before it starts them; an API key read may unlock the vault)."""
         stores.on_delete.append(self.forget)
 
     # Which stores ------------------------------------------------------------------------
@@ -128,17 +131,14 @@ class LocalOrders(MirrorKeeper):
     # Scheduled syncs ---------------------------------------------------------------------
 
     async def start(self, every: float | None = None) -> list[StoreRecord]:
-        """Start scheduled syncs of every store that keeps an index; returns those stores.
-
-        Each store's first sync starts at once in the background (a full walk when its index
-        is empty). Stores registered later, and stores whose API key changes, are
-        (re)scheduled as their ``store.changed`` events arrive.
-
-        Args:
-            every: Seconds between incremental syncs (default: :data:`SYNC_EVERY`).
-        """
+        """Start scheduled syncs (every ``every`` s, default :data:`SYNC_EVERY`) of every store
+        that keeps an index; returns those stores. Each store's first sync starts at once in
+        the background (a full walk when its index is empty). Stores registered later, and
+        stores whose API key changes, are (re)scheduled as their ``store.changed`` events
+        arrive."""
         if every is not None:
             self.every = every
+        self.read_only_start = False
         self._listen()
         started = []
         for store in await self._stores.list():
@@ -335,7 +335,7 @@ class LocalOrders(MirrorKeeper):
     def _schedule_soon(self, store: StoreRecord) -> None:
         """Schedule the store's syncs in the background: reading its API key may unlock the
         vault (~0.3 s of CPU), which a read of the mirror does not wait for."""
-        if store.key not in self._scheduling:
+        if store.key not in self._scheduling and not self.read_only_start:
             task = asyncio.ensure_future(self._schedule(store, sync_now=False))
             self._scheduling[store.key] = task
             task.add_done_callback(lambda _: self._scheduling.pop(store.key, None))
