@@ -20,9 +20,13 @@ class ToolInput(BaseModel):
     Numeric text is taken for numbers (``limit: "5"``), numbers for text (an id sent as
     ``123``), and an enum value in any case (``detail: "FULL"``). Unknown arguments and
     anything else that does not fit are still refused, with a sentence naming the argument.
+    Validators are built at first use (``defer_build``): a read answered before the rest of
+    the server is loaded builds only its own tool's.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, coerce_numbers_to_str=True, defer_build=True
+    )
 
     @model_validator(mode="before")
     @classmethod

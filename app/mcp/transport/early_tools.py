@@ -7,8 +7,10 @@ on the engine loop through :func:`~app.mcp.tools.dispatch.serve_call`, the code 
 ``tools/call`` handler runs (identity refresh, limits, scopes, argument validation through the
 tool's input model, the handler, the result budget, the same result shape), and ``tools/list``
 through :func:`~app.mcp.tools.dispatch.listed_tools` and :meth:`ToolSpec.wire` (what the SDK
-path lists). Everything else (a write, an unknown tool, a malformed request) is declined and
-waits for the SDK, so nothing runs twice. The SDK is never imported here.
+path lists), and ``logging/setLevel`` through :func:`~app.mcp.progress.set_log_level` (so an
+early call's log messages follow it). Everything else (a write, an unknown tool, a malformed
+request) is declined and waits for the SDK, so nothing runs twice. The SDK is never imported
+here.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import asyncio
 import logging
 from typing import Any
 
-from app.mcp.progress import request_progress_token, says_progress_message
+from app.mcp.progress import LEVELS, request_progress_token, says_progress_message, set_log_level
 from app.mcp.tools import McpContext, ToolSpec, all_tools, find_tool
 from app.mcp.tools.dispatch import listed_tools, serve_call
 from app.mcp.transport.early_calls import Cancel, EarlyCall
@@ -51,6 +53,14 @@ def early_listing(call: EarlyCall) -> bool:
         and isinstance(params.get("cursor", ""), str)
         and isinstance(params.get("_meta", {}), dict)
     )
+
+
+def early_level(call: EarlyCall) -> str | None:
+    """The level of a ``logging/setLevel`` that may be answered early (a valid one)."""
+    level = call.params.get("level")
+    if call.message.get("method") != "logging/setLevel" or level not in LEVELS:
+        return None
+    return level if isinstance(call.params.get("_meta", {}), dict) else None
 
 
 class EarlyWaits:
@@ -106,6 +116,12 @@ class EarlyTools:
         if early_listing(call):
             running = asyncio.run_coroutine_threadsafe(self._list(call), self.loop)
             return running.cancel
+        level = early_level(call)
+        if level is not None:
+            with session_scope(self.state):
+                set_log_level(level)
+            call.finish({})
+            return lambda: None
         spec = early_tool(call)
         if spec is None:
             return None

@@ -148,6 +148,7 @@ def reads(order_id: str) -> list[dict[str, Any]]:
         call(9, "orders_get", {"bogus": 1}),
         call(10, "orders_stats", {"group_by": "folder"}),
         {"jsonrpc": "2.0", "id": 12, "method": "tools/list", "params": {}},
+        {"jsonrpc": "2.0", "id": 13, "method": "logging/setLevel", "params": {"level": "error"}},
     ]
 
 
@@ -170,7 +171,7 @@ async def test_early_answers_equal_the_sdks_and_writes_wait_for_it(
     assert early[0]["result"]["structuredContent"]["source"] == "mirror"
     assert not early[-1]["result"]["isError"], early[-1]
     scoped = [t.name for t in all_tools() if t.access.scope in ("read", "write-notes")]
-    assert [tool["name"] for tool in early[-2]["result"]["tools"]] == scoped
+    assert [tool["name"] for tool in early[-3]["result"]["tools"]] == scoped
     written = await indexed_ctx.services.audit.query(action="order.note")
     assert sorted(e.change["note"] for e in written.entries) == [
         "written once",

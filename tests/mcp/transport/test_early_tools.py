@@ -10,7 +10,7 @@ import mcp_types as types
 from app.core.orderdesk.limiter import report_wait
 from app.mcp.progress import waits_reported
 from app.mcp.transport.early_calls import EarlyCall
-from app.mcp.transport.early_tools import EarlyWaits, early_tool
+from app.mcp.transport.early_tools import EarlyWaits, early_level, early_tool
 
 
 def early_call(method: str, params: dict[str, Any], sent: list[dict[str, Any]]) -> EarlyCall:
@@ -31,6 +31,12 @@ def test_only_read_only_tool_calls_are_taken() -> None:
     assert tool("tools/call", name="orders_get", arguments=["1"]) is None  # malformed
     assert tool("tools/call", name="orders_get", _meta="x") is None
     assert tool("resources/list") is None
+
+
+def test_a_valid_log_level_is_taken() -> None:
+    assert early_level(early_call("logging/setLevel", {"level": "error"}, [])) == "error"
+    assert early_level(early_call("logging/setLevel", {"level": "loud"}, [])) is None
+    assert early_level(early_call("logging/setLevel", {}, [])) is None
 
 
 async def test_waits_are_sent_as_the_sdk_words_them() -> None:
