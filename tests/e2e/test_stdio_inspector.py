@@ -1,8 +1,9 @@
 """The official MCP Inspector CLI (TypeScript SDK) launching ``serve --stdio`` itself.
 
-Two starts in one data folder: the first is answered by the MCP SDK and remembers its
-``initialize`` result, the second sends that result before the SDK has loaded
-(:mod:`app.mcp.transport.early`). The TypeScript client must see no difference.
+Starts in one data folder: the first is answered by the MCP SDK and remembers its
+``initialize`` result, the next send that result, and answer a read-only tool call or
+``tools/list``, before the SDK has loaded (:mod:`app.mcp.transport.early`). The TypeScript
+client must see no difference.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ def test_inspector_works_with_the_early_initialize_answer(
             npm_home, data_home, token, "--method", "tools/call", "--tool-name", "session_info"
         )
         assert "inspector" in json.dumps(result)
+    listed = inspector_stdio(npm_home, data_home, token, "--method", "tools/list")
+    assert "orders_get" in {tool["name"] for tool in listed["tools"]}  # type: ignore[index]
     log = "".join(p.read_text() for p in (data_home / "logs").glob("*.log*"))
     assert "answered by the MCP server" in log
     assert "before the MCP SDK loaded" in log

@@ -7,10 +7,12 @@ import os
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 from mcp import Client, StdioServerParameters
+from mcp.shared.exceptions import MCPDeprecationWarning
 
 from app.core import settings
 from app.core.db import close_db, init_db
@@ -138,10 +140,16 @@ async def test_stdio_answers_a_remembered_initialize_before_the_sdk_loads(data_h
     )
     for _ in range(2):  # the first start remembers the server's answer, the second sends it
         async with Client(params, mode="legacy", cache=None) as c:  # type: ignore[arg-type]
-            who = await c.call_tool("session_info", {})
-            listed = await c.list_tools()
+            who = await c.call_tool("session_info", {})  # (reads: answered before the SDK
+            listed = await c.list_tools()  # loads when they come in time; the same either way)
+            no_store = await c.call_tool("orders_get", {"order_id": "1"})
+            with warnings.catch_warnings():  # logging is deprecated for the 2026 era only
+                warnings.simplefilter("ignore", MCPDeprecationWarning)
+                log_level = await c.set_logging_level("error")
         assert "stdio-client" in json.dumps(who.structured_content)
         assert "orders_get" in {tool.name for tool in listed.tools}
+        assert no_store.is_error and "stores_list" in json.dumps(no_store.model_dump(mode="json"))
+        assert log_level is not None
     log = "".join(p.read_text() for p in (data_home / "logs").glob("*.log*"))
     assert "answered by the MCP server" in log
     assert "before the MCP SDK loaded" in log
