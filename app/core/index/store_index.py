@@ -40,7 +40,15 @@ _FOLDER = ROW_COLUMNS.index("folder_id")
 _SOURCE = ROW_COLUMNS.index("source_name")
 
 
-def _records(raws: Iterable[Mapping[str, Any]]) -> list[tuple[OrderRecord, bytes]]:
+PreparedPage = list[tuple[OrderRecord, bytes]]
+"""A page of orders ready to write: each order's index record and its packed full record."""
+
+
+def prepare_page(raws: Iterable[Mapping[str, Any]]) -> PreparedPage:
+    """Turn orders into what :meth:`OrderIndex.write_prepared` stores (pure; any thread).
+
+    Orders without an id are left out; of two with the same id, the last one counts.
+    """
     records: dict[int, tuple[OrderRecord, bytes]] = {}
     for raw in raws:
         try:
@@ -170,9 +178,20 @@ class OrderIndex:
         Returns:
             How many orders were written.
         """
+        return self.write_prepared(prepare_page(raws), meta, seen_at=seen_at)
+
+    def write_prepared(
+        self,
+        page: PreparedPage,
+        meta: Mapping[str, str | None] | None = None,
+        *,
+        seen_at: float | None = None,
+    ) -> int:
+        """:meth:`write_page` of a page made by :func:`prepare_page` (the sync prepares the
+        next page while this one is written)."""
         at = time.time() if seen_at is None else seen_at
         with self.db.transaction() as connection:
-            pairs = _not_older(connection, _records(raws), at)
+            pairs = _not_older(connection, page, at)
             records = [record for record, _ in pairs]
             old_keys, keys = _assign_keys(connection, records)
             connection.executemany(

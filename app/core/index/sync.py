@@ -10,22 +10,24 @@ last committed page. The same walk started at "newest change we have, minus a sm
 is the incremental sync: 50 changed orders fit in one page, so it costs one request.
 
 The walk is a pipeline one page deep: page N+1 is read (its cursor is known from page N's
-records) while page N is written in a worker thread, so the disk work hides behind the wait for
-the next request's token. Pages are still committed one at a time and in order, each with the
-cursor after it; a read that is in flight when the walk stops is simply redone on resume.
+records) and prepared for the index (rows, search text, packed records: Python work that holds
+the GIL) while page N is written in a worker thread (SQLite, which mostly does not), so the
+disk work hides behind the wait for the next request's token. Pages are still committed one at
+a time and in order, each with the cursor after it; a read that is in flight when the walk
+stops is simply redone on resume.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from app.core.index.store_index import OrderIndex
+from app.core.index.store_index import OrderIndex, PreparedPage, prepare_page
 from app.core.orderdesk import (
     Order,
     OrderDeskClient,
@@ -53,10 +55,22 @@ async def in_thread(function: Callable[..., T], *args: Any) -> T:
     future = asyncio.ensure_future(asyncio.to_thread(function, *args))
     _IN_FLIGHT.add(future)
     future.add_done_callback(_IN_FLIGHT.discard)
+    return await to_the_end(future)
+
+
+async def to_the_end(awaitable: Awaitable[T]) -> T:
+    """Await ``awaitable`` to its end even when the caller is cancelled meanwhile.
+
+    The cancellation propagates once it is done; what it raised then is dropped (the caller
+    stopped listening; a page that was not committed is read again on resume).
+    """
+    future = asyncio.ensure_future(awaitable)
     try:
         return await asyncio.shield(future)
     except asyncio.CancelledError:
         await asyncio.wait([future])
+        if not future.cancelled():
+            future.exception()
         raise
 
 
@@ -125,6 +139,16 @@ def stamp_text(epoch: int) -> str:
     return format_datetime(datetime.fromtimestamp(epoch, UTC))
 
 
+@dataclass(frozen=True)
+class Read:
+    """A page read ahead: when it was requested, the page, and its preparation for the index
+    (:func:`~app.core.index.store_index.prepare_page`, running in a worker thread)."""
+
+    sent: float
+    page: OrderPage
+    prepared: asyncio.Future[PreparedPage]
+
+
 @dataclass
 class WalkResult:
     """What a walk did."""
@@ -165,7 +189,8 @@ class Walk:
         reading = self._read(cursor)
         try:
             while True:
-                sent, page = await reading
+                read = await reading
+                page = read.page
                 if total is None:
                     total = done + max(0, page.total_records - cursor.ties)
                 cursor = cursor.advance(page.records)
@@ -173,36 +198,37 @@ class Walk:
                 total = max(total, done)
                 if not page.is_last:
                     reading = self._read(cursor)
-                await self._write(page.records, sent, done, total, cursor)
+                self.result.upserted += await to_the_end(self._commit(read, done, total, cursor))
+                self.progress(done, total)
                 if page.is_last:
                     return self.result
         finally:
             await _abandon(reading)
 
-    def _read(self, cursor: Cursor) -> asyncio.Task[tuple[float, OrderPage]]:
-        """Start reading the page at ``cursor``; the task gives when it was sent and the page."""
+    def _read(self, cursor: Cursor) -> asyncio.Task[Read]:
+        """Start reading the page at ``cursor``; once it is in, its preparation starts too."""
 
-        async def read() -> tuple[float, OrderPage]:
+        async def read() -> Read:
             sent = time.time()
-            return sent, await self._fetch(cursor)
+            page = await self._fetch(cursor)
+            raws = [order.raw for order in page.records]
+            return Read(sent, page, asyncio.ensure_future(in_thread(prepare_page, raws)))
 
         return asyncio.create_task(read(), name=READ_TASK)
 
-    async def _write(
-        self, records: Sequence[Order], sent: float, done: int, total: int, cursor: Cursor
-    ) -> None:
-        """Commit one page with the checkpoint after it, then report progress."""
+    async def _commit(self, read: Read, done: int, total: int, cursor: Cursor) -> int:
+        """Write one page (once it is prepared) with the checkpoint after it; how many orders
+        were written. A page in hand is committed even when the walk is cancelled meanwhile."""
         checkpoint: dict[str, str | None] = {
             "walk_mode": self.mode,
             "walk_done": str(done),
             "walk_total": str(total),
             **cursor.as_meta(),
         }
-        raws = [order.raw for order in records]
-        self.result.upserted += await in_thread(
-            partial(self.index.write_page, raws, checkpoint, seen_at=sent)
+        prepared = await read.prepared
+        return await in_thread(
+            partial(self.index.write_prepared, prepared, checkpoint, seen_at=read.sent)
         )
-        self.progress(done, total)
 
     async def _fetch(self, cursor: Cursor) -> OrderPage:
         filters: dict[str, Any] = {"order_by": "date_updated", "order": "asc"}
@@ -212,13 +238,17 @@ class Walk:
         return await self.client.list_orders(limit=MAX_PAGE_SIZE, offset=cursor.ties, **filters)
 
 
-async def _abandon(reading: asyncio.Task[tuple[float, OrderPage]]) -> None:
-    """Stop a page read the walk no longer needs (it is redone on resume) and wait for it."""
+async def _abandon(reading: asyncio.Future[Any]) -> None:
+    """Stop a read (and its preparation) the walk no longer needs, and wait for it; it is
+    redone on resume. Its failure is not the walk's."""
     if not reading.done():
         reading.cancel()
     await asyncio.wait([reading])
-    if not reading.cancelled():
-        reading.exception()  # retrieved: an unused read's failure is not the walk's
+    if reading.cancelled() or reading.exception() is not None:
+        return
+    result = reading.result()
+    if isinstance(result, Read):
+        await _abandon(result.prepared)
 
 
 def start_cursor(mode: str, newest_update: int | None, overlap: int = OVERLAP_SECONDS) -> Cursor:

@@ -7,7 +7,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import pytest
 from app.core.index.database import IndexDatabase
 from app.core.index.models import IndexState, StoreHandle
 from app.core.index.runner import SyncRun
-from app.core.index.store_index import OrderIndex
+from app.core.index.store_index import OrderIndex, PreparedPage
 from app.core.index.sync import READ_TASK, Cursor, Walk
 from app.core.orderdesk import OrderDeskError
 from app.sandbox import Fault
@@ -40,26 +40,26 @@ class WatchedIndex(OrderIndex):
         self.fail_page: int | None = None
         self.writing = threading.Event()
 
-    def write_page(
+    def write_prepared(
         self,
-        raws: Iterable[Mapping[str, Any]],
+        page: PreparedPage,
         meta: Mapping[str, str | None] | None = None,
         *,
         seen_at: float | None = None,
     ) -> int:
-        page = len(self.commits) + 1
+        number = len(self.commits) + 1
         self.writing.set()
-        until = self.held.get(page)
+        until = self.held.get(number)
         deadline = time.monotonic() + WAIT
         while until is not None and not until() and time.monotonic() < deadline:
             time.sleep(0.005)
         if until is not None and not until():
-            self.log.append(f"page {page} waited in vain")
-        if page == self.fail_page:
+            self.log.append(f"page {number} waited in vain")
+        if number == self.fail_page:
             raise sqlite3.OperationalError("disk I/O error")
-        written = super().write_page(raws, meta, seen_at=seen_at)
+        written = super().write_prepared(page, meta, seen_at=seen_at)
         self.commits.append(dict(meta or {}))
-        self.log.append(f"commit {page}")
+        self.log.append(f"commit {number}")
         return written
 
 
