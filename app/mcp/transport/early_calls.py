@@ -12,9 +12,12 @@ it, and a cancelled call is never answered, as the SDK does. Standard library on
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 Send = Callable[[dict[str, Any]], None]
 Cancel = Callable[[], object]
@@ -133,7 +136,11 @@ class EarlyCalls:
             if key in self._running:  # a duplicate id: the SDK answers it with its error
                 return False
         call = EarlyCall(message, self._send, lambda: self._over(key))
-        cancel = responder(call)
+        try:
+            cancel = responder(call)
+        except Exception:  # a bug must not stop the reader thread: the SDK answers instead
+            log.exception("stdio: the early answer to %s failed", message.get("method"))
+            return False
         if cancel is None:
             return False
         with self._lock:

@@ -138,6 +138,21 @@ def test_the_burst_wait_ends_when_the_early_calls_are_answered(
     assert pipes.reply()["id"] == 2
 
 
+async def test_a_failing_responder_leaves_the_request_to_the_sdk(
+    pipes: Pipes,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(call: EarlyCall) -> Cancel | None:
+        raise RuntimeError("a bug")
+
+    answered_early(pipes)
+    pipes.early.serve_early(broken)
+    pipes.send(request(2, "tools/call"))
+    until(lambda: "early answer to tools/call failed" in caplog.text)
+    lines = await sdk_lines(pipes, 2)
+    assert [json.loads(line)["id"] for line in lines] == [1, 2]
+
+
 def test_request_ids_keep_their_json_type() -> None:
     assert request_key(1) != request_key("1")
     assert request_key(True) is None and request_key(1.0) is None and request_key(None) is None
