@@ -45,7 +45,7 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 from serving import CLI, cli, environment
 
-from app.core.index.database import SCHEMA_VERSION
+from app.core.index.schema import SCHEMA_VERSION
 from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStore, SandboxStoreSpec
 from app.sandbox.bucket import BucketAnswer
 
