@@ -129,9 +129,9 @@ def main() -> int:
     with SandboxServer([spec], rate_limit=True) as sandbox, tempfile.TemporaryDirectory() as tmp:
         env = prepare(Path(tmp), sandbox.base_url)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        if args.no_bytecode:
+        if args.no_bytecode:  # (a __pycache__ beside the app's sources would still be read)
             env["PYTHONDONTWRITEBYTECODE"] = "1"
-        else:
+        else:  # the prefix applies to every module: the warm-up start fills it
             env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         subprocess.run([*CLI, "index", "sync", "Bench"], env=env, check=True, capture_output=True)
         od = sandbox.store(STORE_ID)

@@ -6,7 +6,7 @@ other service call (the GUI reaches them through its engine proxy).
 
 from __future__ import annotations
 
-from app.core import autostart, settings
+from app.core import settings
 from app.core.settings import SettingValue
 
 
@@ -39,6 +39,8 @@ class SettingsService:
         Raises:
             AutostartError: The entry cannot be read.
         """
+        from app.core import autostart  # the login entries: only for these two calls
+
         return autostart.is_enabled()
 
     async def set_start_at_login(self, enabled: bool) -> None:
@@ -47,4 +49,6 @@ class SettingsService:
         Raises:
             AutostartError: The entry cannot be written or removed.
         """
+        from app.core import autostart
+
         autostart.sync(enabled)

@@ -7,9 +7,12 @@ with the same registry on the engine loop), plus writing a client's config file.
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING
 
 from app.core.access import ClientInfo, ClientRegistry
-from app.core.client_configs import ClientKind, MergeResult, merge_into_file
+
+if TYPE_CHECKING:
+    from app.core.client_configs import ClientKind, MergeResult
 
 
 class ClientsService:
@@ -57,4 +60,6 @@ class ClientsService:
             OSError: The file cannot be read or written.
             ConfigFileError: The file cannot be merged into (nothing is written).
         """
+        from app.core.client_configs import merge_into_file  # config files: only here
+
         return merge_into_file(kind, token)
