@@ -106,8 +106,8 @@ class LocalOrders(MirrorKeeper):
         self._tasks: set[asyncio.Task[None]] = set()
         self._scheduling: dict[str, asyncio.Task[bool]] = {}
         self.read_only_start = False
-        """True until :meth:`start`: reads do not schedule syncs (``serve --stdio`` answers
-        its first reads before it starts them; an API key read may unlock the vault)."""
+        """Until :meth:`start`: reads of a synced mirror schedule no syncs (``serve --stdio``
+        answers its first reads before it starts them; a key read may unlock the vault)."""
         stores.on_delete.append(self.forget)
 
     # Which stores ------------------------------------------------------------------------
@@ -317,9 +317,9 @@ class LocalOrders(MirrorKeeper):
         if not self.keeps_index(store):
             return None
         self._touch(store)
-        if not self.index.scheduled(store.key):
-            self._schedule_soon(store)
         age = await self.index.age(store.key)
+        if not self.index.scheduled(store.key) and (age is None or not self.read_only_start):
+            self._schedule_soon(store)  # (a mirror never synced needs its first sync now)
         waited = 0.0
         while age is None and waited < wait and await self._small_first_sync(store):
             if round(waited * 10) % 10 == 0:  # about once a second: the caller hears it
@@ -335,7 +335,7 @@ class LocalOrders(MirrorKeeper):
     def _schedule_soon(self, store: StoreRecord) -> None:
         """Schedule the store's syncs in the background: reading its API key may unlock the
         vault (~0.3 s of CPU), which a read of the mirror does not wait for."""
-        if store.key not in self._scheduling and not self.read_only_start:
+        if store.key not in self._scheduling:
             task = asyncio.ensure_future(self._schedule(store, sync_now=False))
             self._scheduling[store.key] = task
             task.add_done_callback(lambda _: self._scheduling.pop(store.key, None))

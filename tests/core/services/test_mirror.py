@@ -3,6 +3,8 @@ fresh reads and unanswerable searches go to Order Desk."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from app.core.db.models import Store
@@ -152,3 +154,26 @@ async def test_a_deleted_order_is_gone_from_the_mirror_as_soon_as_delete_returns
     page = await services.orders.list(mirrored, OrderFilters(folders=[folder]), limit=500)
 
     assert page.source == "mirror" and order_id not in [o.id for o in page.orders]
+
+
+async def test_before_the_syncs_start_a_read_schedules_only_a_first_sync(
+    services: Services, mirrored: StoreRecord, od_store: SandboxStore
+) -> None:
+    """``serve --stdio`` answers its first reads before it starts the syncs: a synced mirror
+    answers without scheduling its feed (whose key read may unlock the vault), a mirror never
+    synced gets its first sync at once (a read may be waiting for it)."""
+    local = services.local_orders
+    services.index.unschedule(mirrored.key)
+    local.read_only_start = True
+    order = await services.orders.get(mirrored, next(iter(od_store.orders)))
+    assert order.from_mirror and not services.index.scheduled(mirrored.key)
+
+    await services.index.remove(mirrored.key)  # as if never synced
+    await services.orders.get(mirrored, next(iter(od_store.orders)))
+    for _ in range(600):  # the scheduling runs in the background: up to a minute
+        if services.index.scheduled(mirrored.key):
+            break
+        await asyncio.sleep(0.1)
+    assert services.index.scheduled(mirrored.key)
+    await services.start_index_syncs(every=3600)
+    assert not local.read_only_start
