@@ -209,19 +209,32 @@ class EarlyStdio:
                 with self._lock:
                     self._read_count += 1
                     self._last_line = time.monotonic()
-                    if first:
-                        first = False
-                        self.initialize = initialize_request(line)
-                        self._answer_early()
-                    elif self._route(self._read_count, line):
+                    if self._answered_here(line, first):
                         continue
+                    first = False
                     self._deliver(line)
         with self._lock:
             self._deliver(None)
 
+    def _answered_here(self, line: str, first: bool) -> bool:
+        """Look at a line before the SDK gets it (locked): the first one may be an
+        ``initialize`` to answer early, a later one an early call's. True when it was answered
+        here; a line this fails on (e.g. nested too deep to parse) goes to the SDK."""
+        try:
+            if first:
+                self.initialize = initialize_request(line)
+                self._answer_early()
+                return False
+            return self._route(self._read_count, line)
+        except Exception:  # must not stop the reader: the SDK answers or ignores the line
+            log.exception("stdio: line %d could not be routed; passed on", self._read_count)
+            return False
+
     def _route(self, number: int, line: str) -> bool:
         """Answer line ``number`` here if it is for an early call (a cancellation of one, or a
         request the responder takes); False to hand it to the SDK (locked)."""
+        if self._loop is not None and self.calls.wait_idle(0):
+            return False  # the SDK runs and no early call can be cancelled: nothing to do
         message = parse(line)
         if message is None:
             return False

@@ -57,11 +57,19 @@ class EarlyCall:
 
     def finish(self, result: dict[str, Any]) -> None:
         """Send the request's result, unless it was cancelled."""
+        self._end({"result": result})
+
+    def fail(self, message: str) -> None:
+        """Answer the request with an error, as the SDK answers a handler that raised (code
+        0), unless it was cancelled."""
+        self._end({"error": {"code": 0, "message": message}})
+
+    def _end(self, outcome: dict[str, Any]) -> None:
         with self._lock:
             if self._over:
                 return
             self._over = True
-            self._send({"jsonrpc": "2.0", "id": self.request_id, "result": result})
+            self._send({"jsonrpc": "2.0", "id": self.request_id, **outcome})
         self._done()
 
     def cancel(self) -> None:

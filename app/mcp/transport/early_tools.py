@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.mcp.progress import LEVELS, request_progress_token, says_progress_message, set_log_level
@@ -27,6 +28,9 @@ from app.mcp.transport.session import SessionState, session_scope
 
 log = logging.getLogger(__name__)
 
+Answer = Callable[[EarlyCall], Awaitable[dict[str, Any]]]
+"""Works out the result of an early call (on the engine loop)."""
+
 
 def early_tool(call: EarlyCall) -> ToolSpec[Any] | None:
     """The read-only tool a ``tools/call`` request names, if it may be answered early."""
@@ -36,12 +40,20 @@ def early_tool(call: EarlyCall) -> ToolSpec[Any] | None:
         return None
     if arguments is not None and not isinstance(arguments, dict):
         return None
-    if not isinstance(params.get("_meta", {}), dict):
+    meta = params.get("_meta", {})
+    if not isinstance(meta, dict) or not usable_progress_token(meta):
         return None
     spec = find_tool(name)
     if spec is None or not spec.read_only or spec.access.write:
         return None
     return spec
+
+
+def usable_progress_token(meta: dict[str, Any]) -> bool:
+    """Whether a request's ``_meta`` has no progress token or a usable one (text or a whole
+    number, not a bool; the SDK refuses a call with most others, or reads them its own way)."""
+    tokens = [meta[key] for key in ("progressToken", "progress_token") if key in meta]
+    return all(token is not None and request_progress_token(meta) == token for token in tokens)
 
 
 def early_listing(call: EarlyCall) -> bool:
@@ -114,8 +126,7 @@ class EarlyTools:
         """Take ``call`` if it is a read-only tool call or ``tools/list`` (returns how to
         cancel it)."""
         if early_listing(call):
-            running = asyncio.run_coroutine_threadsafe(self._list(call), self.loop)
-            return running.cancel
+            return self._run(call, self._list)
         level = early_level(call)
         if level is not None:
             with session_scope(self.state):
@@ -125,17 +136,32 @@ class EarlyTools:
         spec = early_tool(call)
         if spec is None:
             return None
-        running = asyncio.run_coroutine_threadsafe(self._answer(spec, call), self.loop)
-        return running.cancel
+        return self._run(call, lambda taken: self._answer(spec, taken))
 
-    async def _list(self, call: EarlyCall) -> None:
+    def _run(self, call: EarlyCall, answer: Answer) -> Cancel:
+        """Answer ``call`` with ``answer`` on the engine loop; returns how to cancel it."""
+        return asyncio.run_coroutine_threadsafe(self._finish(call, answer), self.loop).cancel
+
+    async def _finish(self, call: EarlyCall, answer: Answer) -> None:
+        """Send the result of ``answer``; a fault is logged and answered as the SDK answers
+        one (a JSON-RPC error), so the request is never left unanswered."""
+        try:
+            result = await answer(call)
+        except Exception as error:
+            method = call.message.get("method")
+            log.exception("stdio: early %s (request %r) failed", method, call.request_id)
+            call.fail(str(error))
+            return
+        call.finish(result)
+
+    async def _list(self, call: EarlyCall) -> dict[str, Any]:
         if not self._wires:  # every tool module and input schema: ~0.1 s, once
             self._wires = {spec.name: spec.wire() for spec in all_tools()}
         with session_scope(self.state):
             names = listed_tools(self.app, all_tools())
-        call.finish({"tools": [self._wires[name] for name in names]})
+        return {"tools": [self._wires[name] for name in names]}
 
-    async def _answer(self, spec: ToolSpec[Any], call: EarlyCall) -> None:
+    async def _answer(self, spec: ToolSpec[Any], call: EarlyCall) -> dict[str, Any]:
         arguments = call.params.get("arguments")
         waits = EarlyWaits(call, self.protocol_version)
 
@@ -144,5 +170,5 @@ class EarlyTools:
 
         with session_scope(self.state):
             result = await serve_call(self.app, spec, arguments, waits, tools_changed)
-        call.finish(result)
         log.debug("stdio: %s answered before the MCP SDK loaded", spec.name)
+        return result

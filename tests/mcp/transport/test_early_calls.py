@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import threading
 import time
@@ -151,6 +152,39 @@ async def test_a_failing_responder_leaves_the_request_to_the_sdk(
     until(lambda: "early answer to tools/call failed" in caplog.text)
     lines = await sdk_lines(pipes, 2)
     assert [json.loads(line)["id"] for line in lines] == [1, 2]
+
+
+NESTED = "[" * 200000 + "]" * 200000 + "\n"
+"""A line json.loads cannot parse without a RecursionError."""
+
+
+async def test_a_line_that_cannot_be_parsed_goes_to_the_sdk_and_reading_goes_on(
+    pipes: Pipes,  # noqa: F811
+) -> None:
+    answered_early(pipes)
+    responder = Responder("tools/call")
+    pipes.early.serve_early(responder)
+    pipes.send(NESTED)
+    pipes.send(request(3, "tools/call"))
+    until(lambda: len(responder.calls) == 1)  # read on, and still offered
+    responder.calls[0].finish({"content": [], "isError": False})
+    assert pipes.reply()["id"] == 3
+    async with pipes.early.streams() as (stdin, _):
+        lines = [await asyncio.wait_for(anext(stdin), WAIT_S) for _ in range(2)]
+        pipes.send(NESTED)  # also once the SDK runs
+        lines.append(await asyncio.wait_for(anext(stdin), WAIT_S))
+        os.close(pipes.client_out)  # end of input still ends the SDK's stream
+        assert [line async for line in stdin] == []
+        pipes.client_out = os.open(os.devnull, os.O_WRONLY)  # for the fixture to close
+    assert lines[1:] == [NESTED, NESTED]
+
+
+async def test_a_first_line_that_cannot_be_parsed_goes_to_the_sdk(pipes: Pipes) -> None:  # noqa: F811
+    pipes.early.answer_with({"2025-06-18": RESULT}.get)
+    pipes.send(NESTED)
+    pipes.send(initialize(2))
+    assert await sdk_lines(pipes, 2) == [NESTED, initialize(2)]
+    assert pipes.early.initialize is None
 
 
 def test_request_ids_keep_their_json_type() -> None:

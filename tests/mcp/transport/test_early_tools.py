@@ -61,3 +61,12 @@ async def test_waits_are_sent_as_the_sdk_words_them() -> None:
     )
     wire = [n.model_dump(by_alias=True, mode="json", exclude_none=True) for n in (progress, logged)]
     assert sent == [{"jsonrpc": "2.0", **n} for n in wire]
+
+
+def test_a_call_with_an_unusable_progress_token_is_left_to_the_sdk() -> None:
+    def taken(token: object) -> bool:
+        params = {"name": "session_info", "_meta": {"progressToken": token}}
+        return early_tool(early_call("tools/call", params, [])) is not None
+
+    assert taken("p") and taken(7)
+    assert not any(taken(token) for token in (1.5, True, False, 1.0, None, [1]))
