@@ -165,7 +165,7 @@ class EarlyStdio:
             self._responder = responder
             kept = []
             for number, line in self._backlog:  # line 1 is the initialize, answered
-                if line is None or number == 1 or not self._route(number, line):
+                if line is None or number == 1 or not self._answered_here(number, line):
                     kept.append((number, line))
             self._backlog = kept
 
@@ -209,15 +209,15 @@ class EarlyStdio:
                 with self._lock:
                     self._read_count += 1
                     self._last_line = time.monotonic()
-                    if self._answered_here(line, first):
+                    if self._answered_here(self._read_count, line, first):
                         continue
                     first = False
                     self._deliver(line)
         with self._lock:
             self._deliver(None)
 
-    def _answered_here(self, line: str, first: bool) -> bool:
-        """Look at a line before the SDK gets it (locked): the first one may be an
+    def _answered_here(self, number: int, line: str, first: bool = False) -> bool:
+        """Look at line ``number`` before the SDK gets it (locked): the first one may be an
         ``initialize`` to answer early, a later one an early call's. True when it was answered
         here; a line this fails on (e.g. nested too deep to parse) goes to the SDK."""
         try:
@@ -225,9 +225,9 @@ class EarlyStdio:
                 self.initialize = initialize_request(line)
                 self._answer_early()
                 return False
-            return self._route(self._read_count, line)
+            return self._route(number, line)
         except Exception:  # must not stop the reader: the SDK answers or ignores the line
-            log.exception("stdio: line %d could not be routed; passed on", self._read_count)
+            log.exception("stdio: line %d could not be routed; passed on", number)
             return False
 
     def _route(self, number: int, line: str) -> bool:

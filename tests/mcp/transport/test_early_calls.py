@@ -162,21 +162,23 @@ async def test_a_line_that_cannot_be_parsed_goes_to_the_sdk_and_reading_goes_on(
     pipes: Pipes,  # noqa: F811
 ) -> None:
     answered_early(pipes)
+    pipes.send(NESTED)
+    until(lambda: pipes.early._read_count == 2)  # read before the responder is installed
     responder = Responder("tools/call")
     pipes.early.serve_early(responder)
-    pipes.send(NESTED)
+    pipes.send(NESTED)  # and after
     pipes.send(request(3, "tools/call"))
     until(lambda: len(responder.calls) == 1)  # read on, and still offered
     responder.calls[0].finish({"content": [], "isError": False})
     assert pipes.reply()["id"] == 3
     async with pipes.early.streams() as (stdin, _):
-        lines = [await asyncio.wait_for(anext(stdin), WAIT_S) for _ in range(2)]
-        pipes.send(NESTED)  # also once the SDK runs
+        lines = [await asyncio.wait_for(anext(stdin), WAIT_S) for _ in range(3)]
+        pipes.send(NESTED)  # and once the SDK runs
         lines.append(await asyncio.wait_for(anext(stdin), WAIT_S))
         os.close(pipes.client_out)  # end of input still ends the SDK's stream
         assert [line async for line in stdin] == []
         pipes.client_out = os.open(os.devnull, os.O_WRONLY)  # for the fixture to close
-    assert lines[1:] == [NESTED, NESTED]
+    assert lines[1:] == [NESTED] * 3
 
 
 async def test_a_first_line_that_cannot_be_parsed_goes_to_the_sdk(pipes: Pipes) -> None:  # noqa: F811

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ from mcp.shared.exceptions import MCPDeprecationWarning
 from app.core import settings
 from app.core.db import close_db, init_db
 from app.mcp.transport.local_client import local_client_transport
-from tests.processes import CLI, client_token, serving
+from tests.processes import CLI, INITIALIZED, client_token, initialize_request, serving
 
 pytestmark = [
     pytest.mark.skipif(os.name == "nt", reason="POSIX signals and sockets"),
@@ -153,6 +154,43 @@ async def test_stdio_answers_a_remembered_initialize_before_the_sdk_loads(data_h
     log = "".join(p.read_text() for p in (data_home / "logs").glob("*.log*"))
     assert "answered by the MCP server" in log
     assert "before the MCP SDK loaded" in log
+
+
+async def test_stdio_reads_on_past_a_line_too_deep_to_parse(data_home: Path) -> None:
+    """A line ``json.loads`` fails on (RecursionError) goes to the SDK; later requests are
+    answered (before and after the SDK loads) and closing stdin still ends the process."""
+    env = {**os.environ, "ORDERDESK_TRAY_TOKEN": client_token(data_home, "deep", ("read",))}
+    nested = b"[" * 200000 + b"]" * 200000 + b"\n"
+    for _ in range(2):  # the second start answers initialize and the call before the SDK
+        proc = await asyncio.create_subprocess_exec(
+            *CLI,
+            "serve",
+            "--stdio",
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        call = {"name": "session_info", "arguments": {}}
+        for message in (
+            initialize_request("deep"),
+            INITIALIZED,
+            {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": call},
+            {"jsonrpc": "2.0", "id": 3, "method": "ping"},
+        ):
+            proc.stdin.write(json.dumps(message).encode() + b"\n")
+            if message is INITIALIZED:
+                proc.stdin.write(nested)
+        await proc.stdin.drain()
+        ids = [json.loads(await asyncio.wait_for(proc.stdout.readline(), 60))["id"]]
+        while len(ids) < 3:
+            ids.append(json.loads(await asyncio.wait_for(proc.stdout.readline(), 60))["id"])
+        assert sorted(ids) == [1, 2, 3]
+        proc.stdin.close()
+        assert await asyncio.wait_for(proc.wait(), 60) == 0
+    log = "".join(p.read_text() for p in (data_home / "logs").glob("*.log*"))
+    assert "could not be routed; passed on" in log
 
 
 def test_stdio_with_a_bad_token_fails_with_a_message(data_home: Path) -> None:
