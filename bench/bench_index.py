@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import re
 import resource
@@ -129,21 +130,39 @@ def run_sync(env: dict[str, str], od: SandboxStore, refusals: Refusals) -> dict[
     """Run ``orderdesk-mcp index sync Bench``; what it cost, measured around the command."""
     before = (od.request_count(), refusals.total, _children_cpu(), time.process_time())
     started = time.perf_counter()
-    done = subprocess.run(
-        [*CLI, "index", "sync", "Bench"], env=env, capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"index sync failed: {done.stderr.strip()}")
-    reported = re.search(r"requests, ([\d.]+) s", done.stderr)
+    with tempfile.TemporaryFile("w+") as errors:
+        command = subprocess.Popen([*CLI, "index", "sync", "Bench"], env=env, stderr=errors)
+        rss = wait_watching(command)
+        wall = time.perf_counter() - started
+        errors.seek(0)
+        said = errors.read()
+    if command.returncode != 0:
+        raise SystemExit(f"index sync failed: {said.strip()}")
+    reported = re.search(r"requests, ([\d.]+) s", said)
     return {
         "wall": wall,
+        "rss": rss,
         "reported": float(reported.group(1)) if reported else float("nan"),
         "requests": od.request_count() - before[0],
         "refused": refusals.total - before[1],
         "sync_cpu": _children_cpu() - before[2],
         "sandbox_cpu": time.process_time() - before[3],
     }
+
+
+def wait_watching(process: subprocess.Popen[bytes]) -> float:
+    """Wait for ``process``; its peak RSS in MB as last read from /proc twice a second.
+
+    (The peak the kernel reports for a waited child includes the memory of this process it was
+    forked from, the sandbox's; a child's own VmHWM starts at its exec.)
+    """
+    peak = float("nan")
+    while process.poll() is None:
+        seen = peak_rss_mb(process.pid)
+        peak = peak if math.isnan(seen) else seen  # VmHWM only grows
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(0.5)
+    return peak
 
 
 def move_elsewhere(od: SandboxStore, count: int = 50) -> list[str]:
@@ -284,8 +303,10 @@ def index_count(index_file: Path) -> tuple[int, int]:
 def run(od: SandboxStore, env: dict[str, str], index_file: Path, args: argparse.Namespace) -> int:
     """Every measurement; returns the exit code."""
     refusals, failures = Refusals(od), []
+    sync_rss = float("nan")
     if args.index is None:
         cost = run_sync(env, od, refusals)
+        sync_rss = cost["rss"]
         count, size = index_count(index_file)
         failures += report_sync(cost, args.orders, count, size)
     else:
@@ -297,8 +318,8 @@ def run(od: SandboxStore, env: dict[str, str], index_file: Path, args: argparse.
         )
     moved = move_elsewhere(od)
     cost = run_sync(env, od, refusals)
+    sync_rss = cost["rss"] if math.isnan(sync_rss) else max(sync_rss, cost["rss"])
     seen = in_folder(index_file, moved)
-    sync_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the syncs' peak
     print(
         f"incremental sync: {int(cost['requests'])} requests after 50 orders changed "
         f"(target <= 2), {cost['wall']:.1f} s; {seen}/50 seen in their new folder"
