@@ -29,29 +29,13 @@ import httpx
 from bench_requests import prepare
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
-from serving import API_KEY, CLI, STORE_ID
+from serving import API_KEY, CLI, STORE_ID, Refusals
 
 from app.sandbox import SandboxServer, SandboxStore, SandboxStoreSpec
-from app.sandbox.bucket import BucketAnswer
 
 CAPACITY, REFILL = 20, 3.0
 PROGRESS: list[float] = []
 SLOWEST: list[float] = []
-
-
-class Refusals:
-    """Counts the 429s the sandbox's bucket sends (to anyone)."""
-
-    def __init__(self, store: SandboxStore) -> None:
-        self.total = 0
-        self._take = store.bucket.take
-        store.bucket.take = self._counted  # type: ignore[method-assign]
-
-    def _counted(self) -> BucketAnswer:
-        answer = self._take()
-        if not answer.allowed:
-            self.total += 1
-        return answer
 
 
 async def one_server(

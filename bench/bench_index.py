@@ -44,11 +44,10 @@ from typing import Any
 from bench_requests import set_setting
 from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
-from serving import CLI, cli, environment
+from serving import CLI, Refusals, cli, environment
 
 from app.core.index.schema import SCHEMA_VERSION
 from app.sandbox import DEMO_API_KEY, DEMO_STORE_ID, SandboxServer, SandboxStore, SandboxStoreSpec
-from app.sandbox.bucket import BucketAnswer
 
 BUCKET, REFILL = 20, 3
 QUERIES = (
@@ -63,20 +62,6 @@ VARIANTS: tuple[dict[str, Any], ...] = (
 )
 QUARTER = {"added_from": "2025-01-01", "added_to": "2025-03-31 23:59:59"}
 MOVED_TO = 5
-
-
-class Refusals:
-    """Counts the 429s the sandbox's bucket sends."""
-
-    def __init__(self, store: SandboxStore) -> None:
-        self.total = 0
-        self._take = store.bucket.take
-        store.bucket.take = self._counted  # type: ignore[method-assign]
-
-    def _counted(self) -> BucketAnswer:
-        answer = self._take()
-        self.total += not answer.allowed
-        return answer
 
 
 def prepare(home: Path, url: str) -> tuple[dict[str, str], Path]:

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 from app.mcp.transport.endpoint_file import EndpointInfo, read_endpoint
+from app.sandbox import SandboxStore
+from app.sandbox.bucket import BucketAnswer
 
 CLI = [sys.executable, "-m", "app.cli"]
 STORE_ID, API_KEY = "424242", "bench-key-0d6f2b8e9a"
@@ -50,3 +52,17 @@ def start_listen(
         time.sleep(0.05)
     proc.kill()
     raise SystemExit(f"{' '.join(command[2:])} did not start")
+
+
+class Refusals:
+    """Counts the 429s a sandbox store's bucket sends (to anyone)."""
+
+    def __init__(self, store: SandboxStore) -> None:
+        self.total = 0
+        self._take = store.bucket.take
+        store.bucket.take = self._counted  # type: ignore[method-assign]
+
+    def _counted(self) -> BucketAnswer:
+        answer = self._take()
+        self.total += not answer.allowed
+        return answer
