@@ -70,6 +70,8 @@ class LeakyBucket:
         self._tokens = self.capacity
         self._updated = self._clock()
         self._paused_until = -math.inf
+        # A 429's pause in this process only (see :meth:`observe`).
+        self._paused_here_until = -math.inf
         self._queue = asyncio.Lock()
         self._waiting = 0
         self._file = _StateFile(shared) if shared is not None else None
@@ -105,7 +107,10 @@ class LeakyBucket:
     def paused_for(self) -> float:
         """Seconds left of a server-requested pause (0 when not paused)."""
         with self._state():
-            return max(0.0, self._paused_until - self._clock())
+            return max(0.0, self._pause_end() - self._clock())
+
+    def _pause_end(self) -> float:
+        return max(self._paused_until, self._paused_here_until)
 
     def wait_time(self, count: int = 1) -> float:
         """Seconds until ``count`` tokens may be taken (0 when they are available now)."""
@@ -122,7 +127,7 @@ class LeakyBucket:
 
     def _wait_time(self, count: int) -> float:
         now = self._refill()
-        pause = self._paused_until - now
+        pause = self._pause_end() - now
         shortfall = float(count) - self._tokens
         wait = shortfall / self.refill_per_second if shortfall > _EPSILON else 0.0
         return max(pause if pause > _EPSILON else 0.0, wait)
@@ -175,15 +180,25 @@ class LeakyBucket:
         Args:
             tokens_remaining: ``X-Tokens-Remaining``; the estimate becomes the smaller of ours
                 and the server's.
-            retry_after: ``X-Retry-After`` in seconds; everyone pauses until then and the
-                estimate drops to zero.
+            retry_after: ``X-Retry-After`` in seconds; this process pauses until then and
+                the estimate every process shares drops to zero.
+
+        Other processes sharing the bucket do not pause: they take the tokens the shared
+        estimate refills (3 a second), one after another. Order Desk's pause is whole seconds,
+        so when another app drains the store, a pause shared by all would make every one of
+        our waiting requests try again at the same instant: one chance a second. Spread over
+        the refill, our requests never go faster than the store's own rate and get a chance
+        at each new token.
         """
         with self._state():
             now = self._refill()
             if tokens_remaining is not None:
                 self._tokens = min(self._tokens, max(0.0, float(tokens_remaining)))
             if retry_after is not None and retry_after > 0:
-                self._paused_until = max(self._paused_until, now + retry_after)
+                if self._file is None:
+                    self._paused_until = max(self._paused_until, now + retry_after)
+                else:
+                    self._paused_here_until = max(self._paused_here_until, now + retry_after)
                 self._tokens = min(self._tokens, 0.0)
 
     def _refill(self) -> float:

@@ -137,8 +137,11 @@ async def test_buckets_naming_one_file_draw_from_one_budget(tmp_path: Path) -> N
     assert second.tokens == pytest.approx(1.0, abs=0.05)
     await second.acquire()
     assert first.wait_time() == pytest.approx(1.0, abs=0.05)
-    second.observe(retry_after=5.0)
-    assert first.paused_for() == pytest.approx(5.0, abs=0.05)
+    second.observe(retry_after=5.0)  # a 429 in the other process
+    assert second.paused_for() == pytest.approx(5.0, abs=0.05)
+    assert first.paused_for() == 0  # not paused: it waits for the next shared token
+    assert first.tokens == pytest.approx(0.0, abs=0.05)
+    assert first.wait_time() == pytest.approx(1.0, abs=0.05)
 
 
 async def test_a_new_shared_file_starts_full_and_unused_reserved_tokens_go_back(
