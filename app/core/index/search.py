@@ -50,7 +50,6 @@ class _Plan:
     source: str
     where: str
     params: list[Any]
-    joined: bool
 
 
 def search_orders(
@@ -162,14 +161,13 @@ def _plan(match: str, filters: SearchFilters) -> _Plan:
         where.append("f.rowid <= ?")
         params.append(high)
     checks = _row_checks(filters)
-    joined = bool(checks)
     for condition, value in checks:
         where.append(condition)
         params.append(value)
-    return _Plan(_source(joined), " AND ".join(where), params, joined)
+    return _Plan(_source(joined=bool(checks)), " AND ".join(where), params)
 
 
-def _source(joined: bool) -> str:
+def _source(*, joined: bool) -> str:
     # CROSS JOIN keeps the full-text table outermost: its order is the page order.
     if joined:
         return "orders_fts f CROSS JOIN orders o ON o.date_key = f.rowid"
@@ -234,13 +232,12 @@ def _by_column(
     offset: int,
 ) -> Found:
     """Sort the matches by a column of their rows; the count comes from the same pass."""
-    joined = _Plan(_source(True), plan.where, plan.params, True)
     direction = "DESC" if descending else "ASC"
     sql = (
-        f"SELECT f.rowid, count(*) OVER () FROM {joined.source} WHERE {joined.where} "  # noqa: S608
+        f"SELECT f.rowid, count(*) OVER () FROM {_source(joined=True)} WHERE {plan.where} "  # noqa: S608
         f"ORDER BY {column} {direction}, f.rowid {direction} LIMIT ? OFFSET ?"
     )
-    found = connection.execute(sql, [*joined.params, limit, offset]).fetchall()
+    found = connection.execute(sql, [*plan.params, limit, offset]).fetchall()
     total = int(found[0][1]) if found else _count(connection, plan)
     return Found(rows_by_key(connection, [key for key, _ in found]), total)
 
